@@ -1,0 +1,145 @@
+package dev.idvstreams.embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node KRaft broker (combined broker and controller) in this JVM, bound to 127.0.0.1
+ * only. Formatted the way an operator formats a new broker ({@code kafka-storage format
+ * --standalone}), then started as {@link KafkaRaftServer}, so it behaves like the broker of a
+ * production cluster, transactions included.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+  private final Path dataDir;
+  private final boolean deleteDataDirOnClose;
+  private final int port;
+  private final KafkaRaftServer server;
+  private boolean closed;
+
+  private EmbeddedKafkaBroker(Path dataDir, boolean deleteDataDirOnClose, int port, KafkaRaftServer server) {
+    this.dataDir = dataDir;
+    this.deleteDataDirOnClose = deleteDataDirOnClose;
+    this.port = port;
+    this.server = server;
+  }
+
+  /** A broker on a free port with a temporary data directory, deleted on close. */
+  public static EmbeddedKafkaBroker startTemporary() {
+    try {
+      return start(Files.createTempDirectory("idv-kafka-"), 0, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Formats {@code dataDir} if it is new (an existing broker's data is kept) and starts the broker.
+   *
+   * @param port the client port on 127.0.0.1, 0 for a free one
+   */
+  public static EmbeddedKafkaBroker start(Path dataDir, int port, boolean deleteDataDirOnClose) {
+    int brokerPort = port == 0 ? FreePort.pick() : port;
+    int controllerPort = FreePort.pick();
+    Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
+    format(dataDir, props);
+    KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
+    server.startup();
+    LOG.info("Embedded Kafka broker listening on 127.0.0.1:{} (data in {})", brokerPort, dataDir);
+    return new EmbeddedKafkaBroker(dataDir, deleteDataDirOnClose, brokerPort, server);
+  }
+
+  public String bootstrapServers() {
+    return "127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    server.shutdown();
+    server.awaitShutdown();
+    if (deleteDataDirOnClose) {
+      deleteRecursively(dataDir);
+    }
+    LOG.info("Embedded Kafka broker on 127.0.0.1:{} stopped", port);
+  }
+
+  private static Properties brokerProperties(Path dataDir, int brokerPort, int controllerPort) {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+    p.put("log.dirs", dataDir.resolve("logs").toString());
+    // one node: every internal topic has one replica
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "5");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("transaction.state.log.num.partitions", "5");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("num.partitions", "1");
+    p.put("auto.create.topics.enable", "true");
+    return p;
+  }
+
+  /** Runs the storage tool's {@code format --standalone}; a directory formatted before is left as it is. */
+  private static void format(Path dataDir, Properties props) {
+    try {
+      Files.createDirectories(dataDir);
+      Path config = dataDir.resolve("server.properties");
+      try (OutputStream out = Files.newOutputStream(config)) {
+        props.store(out, "written by idv-streams' embedded broker");
+      }
+      ByteArrayOutputStream output = new ByteArrayOutputStream();
+      int exit = StorageTool.execute(new String[] {
+          "format", "--config", config.toString(), "--cluster-id", Uuid.randomUuid().toString(),
+          "--standalone", "--ignore-formatted"
+      }, new PrintStream(output, true, StandardCharsets.UTF_8));
+      if (exit != 0) {
+        throw new IllegalStateException("kafka-storage format failed (" + exit + "): " + output.toString(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot format the broker's data directory " + dataDir, e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      LOG.warn("Could not delete {}: {}", dir, e.toString());
+    }
+  }
+}

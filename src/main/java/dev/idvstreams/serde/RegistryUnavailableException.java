@@ -1,0 +1,19 @@
+package dev.idvstreams.serde;
+
+import org.apache.kafka.common.errors.RetriableException;
+
+/**
+ * The Schema Registry could not be reached or failed. Not the record's fault: a decode stage retries
+ * on it instead of dead-lettering the record, which is why it is a different type from
+ * {@link BadRecordException}.
+ */
+public final class RegistryUnavailableException extends RetriableException {
+
+  public RegistryUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  public RegistryUnavailableException(String message) {
+    super(message);
+  }
+}

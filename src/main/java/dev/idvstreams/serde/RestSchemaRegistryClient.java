@@ -1,0 +1,136 @@
+package dev.idvstreams.serde;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.errors.SerializationException;
+
+/**
+ * A client for the Confluent Schema Registry REST API (also served by Apicurio under
+ * {@code /apis/ccompat/v7}, Karapace and Redpanda). Uses the JDK's HttpClient, so https works with
+ * the JVM's trust store ({@code javax.net.ssl.trustStore}).
+ */
+public final class RestSchemaRegistryClient implements SchemaRegistryClient {
+
+  private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String baseUrl;
+  private final Optional<String> authorization;
+  private final Duration timeout;
+  private final HttpClient http;
+  private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+  private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+
+  /**
+   * @param baseUrl the registry URL, for example {@code http://registry:8081} or {@code http://apicurio:8080/apis/ccompat/v7}
+   * @param basicAuthUserInfo {@code user:password} for basic authentication, or null
+   * @param timeout connect and request timeout
+   */
+  public RestSchemaRegistryClient(String baseUrl, String basicAuthUserInfo, Duration timeout) {
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    this.authorization = Optional.ofNullable(basicAuthUserInfo).filter(s -> !s.isEmpty())
+        .map(u -> "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  @Override
+  public int register(String subject, Schema schema) {
+    String schemaJson = schema.toString();
+    return idsBySubjectAndSchema.computeIfAbsent(subject + '\n' + schemaJson, k -> {
+      String body = JSON.createObjectNode().put("schema", schemaJson).toString();
+      HttpRequest request = request("/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions")
+          .POST(HttpRequest.BodyPublishers.ofString(body))
+          .build();
+      String what = "register a schema under subject " + subject;
+      JsonNode answer = send(request, what).orElseThrow(() -> notFound(what));
+      int id = answer.path("id").asInt(-1);
+      if (id < 0) {
+        throw new RegistryUnavailableException("registry at " + baseUrl + " answered a registration without an id");
+      }
+      schemasById.putIfAbsent(id, schema);
+      return id;
+    });
+  }
+
+  @Override
+  public Schema schemaById(int id) {
+    Schema cached = schemasById.get(id);
+    if (cached != null) {
+      return cached;
+    }
+    HttpRequest request = request("/schemas/ids/" + id).GET().build();
+    JsonNode answer = send(request, "look up schema id " + id).orElseThrow(() -> new BadRecordException(
+        BadRecordException.Reason.UNKNOWN_SCHEMA_ID, "unknown schema id " + id + " (registry " + baseUrl + " has no such schema)"));
+    Schema schema;
+    try {
+      schema = new Schema.Parser().parse(answer.path("schema").asText());
+    } catch (RuntimeException e) {
+      throw new BadRecordException(BadRecordException.Reason.UNKNOWN_SCHEMA_ID,
+          "schema id " + id + " is not an Avro schema: " + e.getMessage(), e);
+    }
+    schemasById.putIfAbsent(id, schema);
+    return schema;
+  }
+
+  private HttpRequest.Builder request(String path) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .timeout(timeout)
+        .header("Accept", CONTENT_TYPE + ", application/json")
+        .header("Content-Type", CONTENT_TYPE);
+    authorization.ifPresent(a -> builder.header("Authorization", a));
+    return builder;
+  }
+
+  /** The answer's JSON, or empty for a 404, which means "no such schema" for a lookup by id. */
+  private Optional<JsonNode> send(HttpRequest request, String what) {
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new RegistryUnavailableException("cannot " + what + ": registry at " + baseUrl + " unreachable (" + e + ")", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryUnavailableException("interrupted while trying to " + what, e);
+    }
+    int status = response.statusCode();
+    if (status == 404) {
+      return Optional.empty();
+    }
+    if (status >= 500 || status == 408 || status == 429) {
+      throw new RegistryUnavailableException("cannot " + what + ": registry at " + baseUrl + " answered HTTP " + status);
+    }
+    if (status == 401 || status == 403) {
+      throw new RegistryUnavailableException("cannot " + what + ": registry at " + baseUrl
+          + " refused the credentials (HTTP " + status + "); check schema.registry.basic.auth.user.info");
+    }
+    if (status >= 400) {
+      // 409 (incompatible schema), 422 (invalid schema): the schema is wrong, retrying will not help
+      throw new SerializationException("cannot " + what + ": registry at " + baseUrl + " answered HTTP "
+          + status + ": " + response.body());
+    }
+    try {
+      return Optional.of(JSON.readTree(response.body()));
+    } catch (IOException e) {
+      throw new RegistryUnavailableException("cannot " + what + ": registry at " + baseUrl + " answered with invalid JSON", e);
+    }
+  }
+
+  private RegistryUnavailableException notFound(String what) {
+    return new RegistryUnavailableException("cannot " + what + ": registry at " + baseUrl
+        + " answered HTTP 404; check schema.registry.url");
+  }
+}

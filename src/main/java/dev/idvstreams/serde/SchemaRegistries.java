@@ -1,0 +1,23 @@
+package dev.idvstreams.serde;
+
+import java.time.Duration;
+
+/** Chooses the registry client for a {@code schema.registry.url}. */
+public final class SchemaRegistries {
+
+  /** Confluent's prefix for a registry kept in this JVM. */
+  public static final String MOCK_PREFIX = "mock://";
+
+  private SchemaRegistries() {}
+
+  /**
+   * @param url {@code mock://NAME} for the in-process registry of scope NAME, else the REST registry's base URL
+   * @param basicAuthUserInfo {@code user:password}, or null
+   */
+  public static SchemaRegistryClient forUrl(String url, String basicAuthUserInfo, Duration timeout) {
+    if (url.startsWith(MOCK_PREFIX)) {
+      return InProcessSchemaRegistry.scope(url.substring(MOCK_PREFIX.length()));
+    }
+    return new RestSchemaRegistryClient(url, basicAuthUserInfo, timeout);
+  }
+}
