@@ -10,20 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-/** The shaded jar's {@code kafka} command, run as an operator would: a separate process, stopped with SIGTERM. */
+/** The shaded jar's {@code kafka} command, run as an operator would: a separate process that
+ * Kafka's own console tools talk to, stopped with SIGTERM. */
 class KafkaCommandIT {
 
   @Test
@@ -40,21 +32,13 @@ class KafkaCommandIT {
       assertThat(ready).contains("bootstrap.servers=127.0.0.1:" + port);
 
       String bootstrap = "127.0.0.1:" + port;
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-        admin.createTopics(List.of(new NewTopic("cmd-topic", 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        assertThat(admin.listTopics().names().get()).contains("cmd-topic");
-      }
-      try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-          new StringSerializer(), new StringSerializer())) {
-        producer.send(new ProducerRecord<>("cmd-topic", "k", "v")).get(30, TimeUnit.SECONDS);
-      }
-      try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
-          "group.id", "cmd-test", "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
-        consumer.subscribe(List.of("cmd-topic"));
-        ConsumerRecords<String, String> records = Awaitility.await().atMost(Duration.ofSeconds(30))
-            .until(() -> consumer.poll(Duration.ofMillis(200)), r -> !r.isEmpty());
-        assertThat(records.iterator().next().value()).isEqualTo("v");
-      }
+      assertThat(tool("org.apache.kafka.tools.TopicCommand", null,
+          "--bootstrap-server", bootstrap, "--create", "--topic", "cmd-topic", "--partitions", "2")).contains("Created topic cmd-topic");
+      assertThat(tool("org.apache.kafka.tools.TopicCommand", null, "--bootstrap-server", bootstrap, "--list")).contains("cmd-topic");
+      tool("org.apache.kafka.tools.ConsoleProducer", "hello from the console\n", "--bootstrap-server", bootstrap, "--topic", "cmd-topic");
+      assertThat(tool("org.apache.kafka.tools.consumer.ConsoleConsumer", null, "--bootstrap-server", bootstrap,
+          "--topic", "cmd-topic", "--from-beginning", "--max-messages", "1", "--timeout-ms", "30000"))
+          .contains("hello from the console");
 
       long stopAsked = System.nanoTime();
       broker.destroy(); // SIGTERM
@@ -63,6 +47,22 @@ class KafkaCommandIT {
     } finally {
       broker.destroyForcibly();
     }
+  }
+
+  /** Runs one of Kafka's own command-line tools in a JVM of its own, as an operator would; returns its output. */
+  private static String tool(String mainClass, String stdin, String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    if (stdin != null) {
+      process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    }
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("%s finished", mainClass).isTrue();
+    assertThat(process.exitValue()).as("%s exit code; output: %s", mainClass, output).isZero();
+    return output;
   }
 
   private static String readLineContaining(BufferedReader output, String text) throws java.io.IOException {
