@@ -21,7 +21,7 @@ class SchemaCompatibilityTest {
   private static final Path PREVIOUS = Path.of("src/test/resources/schemas-previous");
   // files that others refer to come first, as in the avro-maven-plugin's imports
   private static final List<String> ORDER = List.of("Image", "CredentialCheck", "MaterialCheck", "FaceCheck",
-      "VerificationRequest", "CredentialDetail", "MaterialDetail", "FaceDetail", "VerificationResult", "DeadLetter");
+      "VerificationRequest", "CredentialDetail", "MaterialDetail", "FaceDetail", "VerificationResult", "DeadLetter", "DedupEntry");
 
   @Test
   void shouldReadEveryPreviouslyReleasedSchema() throws IOException {

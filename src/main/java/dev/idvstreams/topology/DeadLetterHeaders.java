@@ -1,0 +1,41 @@
+package dev.idvstreams.topology;
+
+import dev.idvstreams.avro.DeadLetterStage;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * The headers every dead letter carries: Kafka Streams' KIP-1034 error headers, so that tooling
+ * written for Kafka's own dead-letter queues reads ours, plus the stage and the code.
+ */
+public final class DeadLetterHeaders {
+
+  public static final String EXCEPTION = "__streams.errors.exception";
+  public static final String MESSAGE = "__streams.errors.message";
+  public static final String TOPIC = "__streams.errors.topic";
+  public static final String PARTITION = "__streams.errors.partition";
+  public static final String OFFSET = "__streams.errors.offset";
+  public static final String STAGE = "idv.errors.stage";
+  public static final String CODE = "idv.errors.code";
+
+  private DeadLetterHeaders() {}
+
+  /** @param exception the class name of what went wrong (an exception, or the validator for a rule) */
+  public static Headers of(String exception, String message, String topic, int partition, long offset,
+      DeadLetterStage stage, String code) {
+    Headers headers = new RecordHeaders();
+    add(headers, EXCEPTION, exception);
+    add(headers, MESSAGE, message);
+    add(headers, TOPIC, topic);
+    add(headers, PARTITION, String.valueOf(partition));
+    add(headers, OFFSET, String.valueOf(offset));
+    add(headers, STAGE, stage.name());
+    add(headers, CODE, code);
+    return headers;
+  }
+
+  private static void add(Headers headers, String key, String value) {
+    headers.add(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+  }
+}
