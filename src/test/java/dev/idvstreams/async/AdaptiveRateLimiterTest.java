@@ -122,6 +122,44 @@ class AdaptiveRateLimiterTest {
     }
 
     @Test
+    void shouldNotHandOutAnExtraPermitWhenTheRateIsCut() {
+        AdaptiveRateLimiter limiter = limiter(20);
+        limiter.tryAcquireOrDelayNanos();
+        clock.advance(Duration.ofMillis(25));
+
+        limiter.onThrottled();
+
+        assertThat(limiter.tryAcquireOrDelayNanos()).as("the half token earned at 20/s waits out half a 10/s period")
+                .isEqualTo(Duration.ofMillis(50).toNanos());
+    }
+
+    @Test
+    void shouldStayWithinTheLimitWhileTheRateMovesUpAndDown() {
+        AdaptiveRateLimiter limiter = limiter(20);
+        SplittableRandom random = new SplittableRandom(7);
+        long end = clock.getAsLong() + Duration.ofSeconds(120).toNanos();
+        List<Long> grants = new ArrayList<>();
+        double lowest = limiter.currentRate();
+        while (clock.getAsLong() < end) {
+            long delay = limiter.tryAcquireOrDelayNanos();
+            if (delay > 0) {
+                clock.advanceNanos(delay);
+                continue;
+            }
+            grants.add(clock.getAsLong());
+            if (random.nextInt(20) == 0) {
+                limiter.onThrottled();
+            } else {
+                limiter.onSuccess();
+            }
+            lowest = Math.min(lowest, limiter.currentRate());
+        }
+
+        assertThat(lowest).as("the rate did move").isLessThanOrEqualTo(5);
+        assertThat(maxInAnyWindow(grants, SECOND)).isLessThanOrEqualTo(20);
+    }
+
+    @Test
     void shouldRecoverAdditivelyOneStepPerIntervalUpToTheCeiling() {
         AdaptiveRateLimiter limiter = limiter(20);
         limiter.onThrottled();
