@@ -48,8 +48,10 @@ public final class AsyncCaller<R> {
     /**
      * Starts the request and returns at once. Safe to call from any thread.
      *
-     * @param attempt makes one call; asked again for each attempt
-     * @return the outcome; it fails only if the classifier throws
+     * @param attempt makes one call; asked again for each attempt. Its future must complete: give
+     *     the HTTP request a timeout, which also cancels it, so a retry never overlaps it (a timeout
+     *     here could not cancel the call, and would make two concurrent calls for one request)
+     * @return the outcome; it always succeeds, failures being {@link Outcome.Failure}
      */
     public Future<Outcome<R>> call(Supplier<Future<R>> attempt) {
         Request request = new Request(attempt);
@@ -116,7 +118,8 @@ public final class AsyncCaller<R> {
                         fail(error, latency);
                     }
                 } catch (RuntimeException bug) {
-                    outcome.tryFail(bug);
+                    // A classifier bug must still free the request's in-flight slot.
+                    outcome.tryComplete(new Outcome.Failure<>(bug, FailureKind.FATAL, calls, latency));
                 }
             });
         }

@@ -5,8 +5,8 @@ import java.util.function.Consumer;
 
 /**
  * The result slot of one in-flight call. Completing it is safe from any thread; only the first
- * completion counts, so a late answer racing a timeout (or a duplicated callback) cannot be
- * forwarded twice.
+ * completion counts, so a result reported twice (say, by a callback and by a shutdown path)
+ * cannot be forwarded twice.
  */
 public final class CompletionHandle<T> {
 

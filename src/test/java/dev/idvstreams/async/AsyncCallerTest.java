@@ -96,6 +96,22 @@ class AsyncCallerTest {
     }
 
     @Test
+    void shouldEndWithAFatalFailureWhenTheClassifierThrows() throws Exception {
+        IllegalArgumentException bug = new IllegalArgumentException("unmapped error");
+        AsyncCaller<String> caller = new AsyncCaller<>(vertx, limiter, breaker, policy(5, Duration.ofMinutes(1)),
+                error -> {
+                    throw bug;
+                }, Duration.ofMillis(5), System::nanoTime);
+
+        Outcome<String> outcome = outcomeOf(caller.call(new ScriptedApi(FailureKind.TRANSIENT)));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, failure -> {
+            assertThat(failure.kind()).isEqualTo(FailureKind.FATAL);
+            assertThat(failure.error()).isSameAs(bug);
+        });
+    }
+
+    @Test
     void shouldLowerTheRateWhenThrottled() throws Exception {
         Duration noRecovery = Duration.ofHours(1);
         limiter = limiter(1000, new AdaptiveRateLimiter.Settings(0.5, Duration.ofSeconds(1), 1, noRecovery, 1));
