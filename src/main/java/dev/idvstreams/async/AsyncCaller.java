@@ -1,0 +1,165 @@
+package dev.idvstreams.async;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Drives one request to an {@link Outcome} against one API: held while the breaker is open, paced
+ * by the rate limiter, retried by the retry policy, one call at a time.
+ *
+ * <p>Nothing here blocks: waits are Vert.x timers, and each request runs on one event-loop
+ * context, so its steps never overlap. Account failures are not the request's fault, so neither
+ * they nor the time spent held count against the retry policy's attempts or deadline.
+ */
+public final class AsyncCaller<R> {
+
+    private final Vertx vertx;
+    private final AdaptiveRateLimiter limiter;
+    private final CircuitBreaker breaker;
+    private final RetryPolicy retryPolicy;
+    private final Function<Throwable, FailureKind> classifier;
+    private final long holdRecheckMillis;
+    private final LongSupplier nanoTime;
+
+    /**
+     * @param classifier maps a failed call's error to its kind
+     * @param holdRecheck how often a held request asks the breaker again
+     * @param nanoTime the clock for latencies and the retry deadline
+     */
+    public AsyncCaller(Vertx vertx, AdaptiveRateLimiter limiter, CircuitBreaker breaker, RetryPolicy retryPolicy,
+            Function<Throwable, FailureKind> classifier, Duration holdRecheck, LongSupplier nanoTime) {
+        this.vertx = vertx;
+        this.limiter = limiter;
+        this.breaker = breaker;
+        this.retryPolicy = retryPolicy;
+        this.classifier = classifier;
+        this.holdRecheckMillis = Math.max(1, holdRecheck.toMillis());
+        this.nanoTime = nanoTime;
+    }
+
+    /**
+     * Starts the request and returns at once. Safe to call from any thread.
+     *
+     * @param attempt makes one call; asked again for each attempt. Its future must complete: give
+     *     the HTTP request a timeout, which also cancels it, so a retry never overlaps it (a timeout
+     *     here could not cancel the call, and would make two concurrent calls for one request)
+     * @return the outcome; it always succeeds, failures being {@link Outcome.Failure}
+     */
+    public Future<Outcome<R>> call(Supplier<Future<R>> attempt) {
+        Request request = new Request(attempt);
+        Context context = vertx.getOrCreateContext();
+        context.runOnContext(v -> request.passBreaker());
+        return request.outcome.future();
+    }
+
+    private final class Request {
+        private final Supplier<Future<R>> attempt;
+        private final Promise<Outcome<R>> outcome = Promise.promise();
+        private final long startNanos = nanoTime.getAsLong();
+        private int calls;
+        private int budgetedCalls;
+        private long heldNanos;
+        private boolean held;
+        private long holdStartNanos;
+
+        Request(Supplier<Future<R>> attempt) {
+            this.attempt = attempt;
+        }
+
+        void passBreaker() {
+            long now = nanoTime.getAsLong();
+            if (!breaker.allowRequest()) {
+                if (!held) {
+                    held = true;
+                    holdStartNanos = now;
+                }
+                vertx.setTimer(holdRecheckMillis, id -> passBreaker());
+                return;
+            }
+            if (held) {
+                held = false;
+                heldNanos += now - holdStartNanos;
+            }
+            awaitToken();
+        }
+
+        void awaitToken() {
+            long waitNanos = limiter.tryAcquireOrDelayNanos();
+            if (waitNanos > 0) {
+                vertx.setTimer(ceilMillis(waitNanos), id -> awaitToken());
+                return;
+            }
+            callOnce();
+        }
+
+        void callOnce() {
+            calls++;
+            long callStart = nanoTime.getAsLong();
+            Future<R> call;
+            try {
+                call = attempt.get();
+            } catch (RuntimeException e) {
+                call = Future.failedFuture(e);
+            }
+            call.onComplete((value, error) -> {
+                Duration latency = Duration.ofNanos(nanoTime.getAsLong() - callStart);
+                try {
+                    if (error == null) {
+                        succeed(value, latency);
+                    } else {
+                        fail(error, latency);
+                    }
+                } catch (RuntimeException bug) {
+                    // A classifier bug must still free the request's in-flight slot.
+                    outcome.tryComplete(new Outcome.Failure<>(bug, FailureKind.FATAL, calls, latency));
+                }
+            });
+        }
+
+        private void succeed(R value, Duration latency) {
+            breaker.onSuccess();
+            limiter.onSuccess();
+            outcome.complete(new Outcome.Success<>(value, calls, latency));
+        }
+
+        private void fail(Throwable error, Duration latency) {
+            FailureKind kind = classifier.apply(error);
+            if (kind == FailureKind.ACCOUNT) {
+                breaker.onAccountFailure();
+                passBreaker();
+                return;
+            }
+            // Any other answer shows the account can call.
+            breaker.onSuccess();
+            if (kind == FailureKind.THROTTLED) {
+                limiter.onThrottled();
+            }
+            budgetedCalls++;
+            Optional<Duration> backoff = retryPolicy.isRetryable(kind)
+                    ? retryPolicy.nextDelay(budgetedCalls, budgetedElapsed())
+                    : Optional.empty();
+            if (backoff.isEmpty()) {
+                outcome.complete(new Outcome.Failure<>(error, kind, calls, latency));
+                return;
+            }
+            vertx.setTimer(ceilMillis(backoff.get().toNanos()), id -> passBreaker());
+        }
+
+        private Duration budgetedElapsed() {
+            return Duration.ofNanos(nanoTime.getAsLong() - startNanos - heldNanos);
+        }
+    }
+
+    /** Vert.x timers take whole milliseconds, at least one; rounding down would wake too early. */
+    private static long ceilMillis(long nanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+    }
+}
