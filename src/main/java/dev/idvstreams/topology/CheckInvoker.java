@@ -1,0 +1,22 @@
+package dev.idvstreams.topology;
+
+import dev.idvstreams.avro.CheckType;
+import dev.idvstreams.avro.VerificationRequest;
+import io.vertx.core.Future;
+
+/**
+ * Runs the API call of one request to its end, off the stream thread: rate limit, retries and the
+ * circuit breaker included. One instance serves every task of a Kafka Streams instance, so the
+ * rate limit holds for the instance as a whole.
+ */
+public interface CheckInvoker {
+
+    /** Starts the call and returns at once; the future never fails, failures being {@link CheckOutcome.Failed}. */
+    Future<CheckOutcome> invoke(VerificationRequest request);
+
+    /** The in-flight bound for one API right now (Little's law on its rate and latency). */
+    int inFlightBound(CheckType api);
+
+    /** Feeds a completed call's latency to that API's in-flight bound. */
+    void recordLatency(CheckType api, java.time.Duration latency);
+}

@@ -1,0 +1,84 @@
+package dev.idvstreams.topology;
+
+import dev.idvstreams.avro.DeadLetter;
+import dev.idvstreams.avro.DeadLetterStage;
+import dev.idvstreams.serde.AvroSerde;
+import dev.idvstreams.serde.BadRecordException;
+import dev.idvstreams.serde.RegistryUnavailableException;
+import dev.idvstreams.serde.SchemaRegistries;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The KIP-1034 deserialization handler: an unreadable request becomes a {@link DeadLetter} at
+ * stage DECODE, with the raw bytes, and processing resumes. A registry that cannot be reached is
+ * not the record's fault: the handler fails the stream thread, which the uncaught-exception
+ * handler replaces, so the record is read again from the last commit once the registry is back.
+ */
+public final class DecodeDeadLetterHandler implements DeserializationExceptionHandler {
+
+    /** Configuration keys, passed through the Kafka Streams properties. */
+    public static final String DLQ_TOPIC_CONFIG = "idv.dlq.topic";
+    public static final String REGISTRY_URL_CONFIG = "idv.schema.registry.url";
+    public static final String REGISTRY_AUTH_CONFIG = "idv.schema.registry.basic.auth.user.info";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DecodeDeadLetterHandler.class);
+
+    private String dlqTopic;
+    private AvroSerde<DeadLetter> deadLetters;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        dlqTopic = Objects.requireNonNull((String) configs.get(DLQ_TOPIC_CONFIG), DLQ_TOPIC_CONFIG + " is not set");
+        String url = Objects.requireNonNull((String) configs.get(REGISTRY_URL_CONFIG), REGISTRY_URL_CONFIG + " is not set");
+        Object auth = configs.get(REGISTRY_AUTH_CONFIG);
+        deadLetters = AvroSerde.forValues(DeadLetter.class,
+            SchemaRegistries.forUrl(url, auth == null ? null : auth.toString(), Duration.ofSeconds(30)));
+    }
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (causedBy(exception, RegistryUnavailableException.class)) {
+            LOG.warn("Schema registry unavailable while decoding {}-{}@{}: {}; the record will be read again",
+                context.topic(), context.partition(), context.offset(), exception.getMessage());
+            return Response.fail();
+        }
+        String code = exception instanceof BadRecordException bad ? bad.reason().name() : "UNREADABLE_RECORD";
+        String message = String.valueOf(exception.getMessage());
+        LOG.warn("Dead-lettering unreadable record {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), message);
+        DeadLetter letter = DeadLetter.newBuilder()
+            .setStage(DeadLetterStage.DECODE)
+            .setErrorCode(code)
+            .setErrorMessage(message)
+            .setFailedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
+            .setTopic(context.topic())
+            .setPartition(context.partition())
+            .setOffset(context.offset())
+            .setRawValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+            .build();
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(dlqTopic, null, null, null,
+            deadLetters.serialize(dlqTopic, letter),
+            DeadLetterHeaders.of(exception.getClass().getName(), message, context.topic(), context.partition(),
+                context.offset(), DeadLetterStage.DECODE, code));
+        return Response.resume(List.of(out));
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

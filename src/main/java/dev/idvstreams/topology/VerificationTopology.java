@@ -1,0 +1,78 @@
+package dev.idvstreams.topology;
+
+import dev.idvstreams.avro.DeadLetter;
+import dev.idvstreams.avro.VerificationRequest;
+import dev.idvstreams.avro.VerificationResult;
+import dev.idvstreams.serde.AvroSerde;
+import dev.idvstreams.serde.SchemaRegistryClient;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The verification topology: decode (through {@link DecodeDeadLetterHandler}), re-key by bizId
+ * where needed, validate, deduplicate and call, then publish results and dead letters.
+ */
+public final class VerificationTopology {
+
+    public static final String DEDUP_STORE = "idv-dedup";
+
+    /** What the topology needs to know; built from the configuration. */
+    public record Settings(String requestsTopic, String resultsTopic, String dlqTopic, Duration dedupTtl,
+            Duration purgeInterval, Duration completionInterval, int maxInlineImageBytes) {
+    }
+
+    private VerificationTopology() {}
+
+    public static Topology build(Settings settings, SchemaRegistryClient registry, CheckInvoker invoker) {
+        AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
+        AvroSerde<VerificationResult> resultSerde = AvroSerde.forValues(VerificationResult.class, registry);
+        AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.forValues(DeadLetter.class, registry);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
+            Serdes.String(), new DedupEntrySerde()).withLoggingEnabled(Map.of()));
+
+        KStream<String, VerificationRequest> requests = builder.stream(settings.requestsTopic(),
+            Consumed.with(Serdes.String(), requestSerde).withName("requests"));
+
+        // deduplication needs every record of one bizId in one task: re-key the others through a repartition topic
+        Map<String, KStream<String, VerificationRequest>> byKey = requests.split(Named.as("key-"))
+            .branch((key, request) -> request.getBizId().equals(key), Branched.as("bizid"))
+            .defaultBranch(Branched.as("other"));
+        KStream<String, VerificationRequest> rekeyed = byKey.get("key-other")
+            .selectKey((key, request) -> request.getBizId(), Named.as("rekey-by-bizid"))
+            .repartition(Repartitioned.<String, VerificationRequest>as("by-bizid")
+                .withKeySerde(Serdes.String()).withValueSerde(requestSerde));
+        KStream<String, VerificationRequest> keyed = byKey.get("key-bizid").merge(rekeyed, Named.as("keyed-by-bizid"));
+
+        RequestValidator validator = new RequestValidator(settings.maxInlineImageBytes());
+        KStream<String, SpecificRecord> outcomes = keyed
+            .process(() -> new ValidateProcessor(validator), Named.as("validate"))
+            .split(Named.as("validated-"))
+            .branch((key, value) -> value instanceof VerificationRequest, Branched.withFunction(valid -> valid
+                .mapValues(value -> (VerificationRequest) value, Named.as("as-request"))
+                .process(() -> new VerifyProcessor(DEDUP_STORE, settings.requestsTopic(), invoker, settings.dedupTtl(),
+                    settings.purgeInterval(), settings.completionInterval()), Named.as("verify"), DEDUP_STORE), "verify"))
+            .defaultBranch(Branched.as("invalid"))
+            .values().stream().reduce((a, b) -> a.merge(b, Named.as("outcomes"))).orElseThrow();
+
+        Map<String, KStream<String, SpecificRecord>> byType = outcomes.split(Named.as("out-"))
+            .branch((key, value) -> value instanceof VerificationResult, Branched.as("results"))
+            .defaultBranch(Branched.as("dead-letters"));
+        byType.get("out-results").mapValues(v -> (VerificationResult) v, Named.as("as-result"))
+            .to(settings.resultsTopic(), Produced.with(Serdes.String(), resultSerde).withName("results"));
+        byType.get("out-dead-letters").mapValues(v -> (DeadLetter) v, Named.as("as-dead-letter"))
+            .to(settings.dlqTopic(), Produced.with(Serdes.String(), deadLetterSerde).withName("dead-letters"));
+        return builder.build();
+    }
+}
