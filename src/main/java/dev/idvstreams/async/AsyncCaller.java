@@ -15,8 +15,9 @@ import java.util.function.Supplier;
  * Drives one request to an {@link Outcome} against one API: held while the breaker is open, paced
  * by the rate limiter, retried by the retry policy, one call at a time.
  *
- * <p>Nothing here blocks: waits are Vert.x timers, and each request runs on one event-loop
- * context, so its steps never overlap. Account failures are not the request's fault, so neither
+ * <p>Nothing here blocks: waits are Vert.x timers. A request's steps run one after another (each
+ * is scheduled only when the previous one has ended), so they never overlap and its state needs
+ * no lock. Account failures are not the request's fault, so neither
  * they nor the time spent held count against the retry policy's attempts or deadline.
  */
 public final class AsyncCaller<R> {
