@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  *
  * <p>Nothing here blocks: waits are Vert.x timers. A request's steps run one after another (each
  * is scheduled only when the previous one has ended), so they never overlap and its state needs
- * no lock. Account failures are not the request's fault, so neither
- * they nor the time spent held count against the retry policy's attempts or deadline.
+ * no lock. Account failures are not the request's fault, so neither they nor the time spent
+ * held count against the retry policy's attempts or deadline.
  */
 public final class AsyncCaller<R> {
 
