@@ -15,9 +15,10 @@ import java.util.function.Supplier;
  * Drives one request to an {@link Outcome} against one API: held while the breaker is open, paced
  * by the rate limiter, retried by the retry policy, one call at a time.
  *
- * <p>Nothing here blocks: waits are Vert.x timers, and each request runs on one event-loop
- * context, so its steps never overlap. Account failures are not the request's fault, so neither
- * they nor the time spent held count against the retry policy's attempts or deadline.
+ * <p>Nothing here blocks: waits are Vert.x timers. A request's steps run one after another (each
+ * is scheduled only when the previous one has ended), so they never overlap and its state needs
+ * no lock. Account failures are not the request's fault, so neither they nor the time spent
+ * held count against the retry policy's attempts or deadline.
  */
 public final class AsyncCaller<R> {
 
@@ -32,7 +33,7 @@ public final class AsyncCaller<R> {
     /**
      * @param classifier maps a failed call's error to its kind
      * @param holdRecheck how often a held request asks the breaker again
-     * @param nanoTime the clock for latencies and the retry deadline
+     * @param nanoTime the clock for service times and the retry deadline
      */
     public AsyncCaller(Vertx vertx, AdaptiveRateLimiter limiter, CircuitBreaker breaker, RetryPolicy retryPolicy,
             Function<Throwable, FailureKind> classifier, Duration holdRecheck, LongSupplier nanoTime) {
@@ -66,6 +67,7 @@ public final class AsyncCaller<R> {
         private final long startNanos = nanoTime.getAsLong();
         private int calls;
         private int budgetedCalls;
+        private long serviceNanos;
         private long heldNanos;
         private boolean held;
         private long holdStartNanos;
@@ -110,27 +112,27 @@ public final class AsyncCaller<R> {
                 call = Future.failedFuture(e);
             }
             call.onComplete((value, error) -> {
-                Duration latency = Duration.ofNanos(nanoTime.getAsLong() - callStart);
+                serviceNanos += nanoTime.getAsLong() - callStart;
                 try {
                     if (error == null) {
-                        succeed(value, latency);
+                        succeed(value);
                     } else {
-                        fail(error, latency);
+                        fail(error);
                     }
                 } catch (RuntimeException bug) {
                     // A classifier bug must still free the request's in-flight slot.
-                    outcome.tryComplete(new Outcome.Failure<>(bug, FailureKind.FATAL, calls, latency));
+                    outcome.tryComplete(new Outcome.Failure<>(bug, FailureKind.FATAL, calls, serviceTime()));
                 }
             });
         }
 
-        private void succeed(R value, Duration latency) {
+        private void succeed(R value) {
             breaker.onSuccess();
             limiter.onSuccess();
-            outcome.complete(new Outcome.Success<>(value, calls, latency));
+            outcome.complete(new Outcome.Success<>(value, calls, serviceTime()));
         }
 
-        private void fail(Throwable error, Duration latency) {
+        private void fail(Throwable error) {
             FailureKind kind = classifier.apply(error);
             if (kind == FailureKind.ACCOUNT) {
                 breaker.onAccountFailure();
@@ -147,10 +149,15 @@ public final class AsyncCaller<R> {
                     ? retryPolicy.nextDelay(budgetedCalls, budgetedElapsed())
                     : Optional.empty();
             if (backoff.isEmpty()) {
-                outcome.complete(new Outcome.Failure<>(error, kind, calls, latency));
+                outcome.complete(new Outcome.Failure<>(error, kind, calls, serviceTime()));
                 return;
             }
+            serviceNanos += backoff.get().toNanos();
             vertx.setTimer(ceilMillis(backoff.get().toNanos()), id -> passBreaker());
+        }
+
+        private Duration serviceTime() {
+            return Duration.ofNanos(serviceNanos);
         }
 
         private Duration budgetedElapsed() {

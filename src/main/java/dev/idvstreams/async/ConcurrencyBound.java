@@ -3,27 +3,29 @@ package dev.idvstreams.async;
 import java.time.Duration;
 
 /**
- * The in-flight bound for one API by Little's law: calls in flight = rate × call latency. With
- * headroom on top, so requests waiting for a token or a retry do not leave the rate unused; under
- * a configured ceiling, so a very slow API cannot pin an unbounded number of requests.
+ * The in-flight bound for one API by Little's law: requests in flight = rate × the time each one
+ * needs its slot. With headroom on top, so a few requests are always ready for the next token;
+ * under a configured ceiling, so a very slow API cannot pin an unbounded number of requests.
  *
- * <p>Latency is an exponentially weighted moving average of observed call latencies, starting from
- * a configured estimate so the bound is sensible before the first answer.
+ * <p>The time is a request's service time (its calls and its retry backoffs, see
+ * {@link Outcome#serviceTime()}), as an exponentially weighted moving average starting from a
+ * configured estimate. Waits for a token are left out on purpose: they grow with the bound, and
+ * counting them would push the bound up without end.
  */
 public final class ConcurrencyBound {
 
     private final double headroom;
     private final int ceiling;
     private final double smoothing;
-    private double averageLatencyNanos;
+    private double averageServiceNanos;
 
     /**
      * @param headroom multiplier over the Little's-law figure, at least 1
      * @param ceiling the largest bound ever returned, at least 1
-     * @param smoothing weight of each new latency sample, in (0, 1]
-     * @param initialLatency the latency assumed until calls are observed
+     * @param smoothing weight of each new sample, in (0, 1]
+     * @param initialServiceTime the service time assumed until requests complete
      */
-    public ConcurrencyBound(double headroom, int ceiling, double smoothing, Duration initialLatency) {
+    public ConcurrencyBound(double headroom, int ceiling, double smoothing, Duration initialServiceTime) {
         if (headroom < 1) {
             throw new IllegalArgumentException("headroom must be at least 1, was " + headroom);
         }
@@ -36,20 +38,20 @@ public final class ConcurrencyBound {
         this.headroom = headroom;
         this.ceiling = ceiling;
         this.smoothing = smoothing;
-        this.averageLatencyNanos = initialLatency.toNanos();
+        this.averageServiceNanos = initialServiceTime.toNanos();
     }
 
-    public synchronized void recordLatency(Duration latency) {
-        averageLatencyNanos += smoothing * (latency.toNanos() - averageLatencyNanos);
+    public synchronized void recordServiceTime(Duration serviceTime) {
+        averageServiceNanos += smoothing * (serviceTime.toNanos() - averageServiceNanos);
     }
 
-    public synchronized Duration averageLatency() {
-        return Duration.ofNanos(Math.round(averageLatencyNanos));
+    public synchronized Duration averageServiceTime() {
+        return Duration.ofNanos(Math.round(averageServiceNanos));
     }
 
     /** The bound for calls made at {@code ratePerSecond}, in [1, ceiling]. */
     public synchronized int boundFor(double ratePerSecond) {
-        double littlesLaw = ratePerSecond * averageLatencyNanos / 1e9 * headroom;
+        double littlesLaw = ratePerSecond * averageServiceNanos / 1e9 * headroom;
         return (int) Math.max(1, Math.min(ceiling, Math.ceil(littlesLaw)));
     }
 }

@@ -11,13 +11,17 @@ public sealed interface Outcome<R> {
     /** Calls made to the API for this request, every one counted. */
     int attempts();
 
-    /** How long the last call took: the sample {@link ConcurrencyBound} learns from. */
-    Duration lastCallLatency();
+    /**
+     * Time spent in calls and in retry backoff, but not waiting for a token or held by the
+     * breaker: the time the request needed its in-flight slot, which {@link ConcurrencyBound}
+     * learns from.
+     */
+    Duration serviceTime();
 
-    record Success<R>(R value, int attempts, Duration lastCallLatency) implements Outcome<R> {
+    record Success<R>(R value, int attempts, Duration serviceTime) implements Outcome<R> {
     }
 
-    record Failure<R>(Throwable error, FailureKind kind, int attempts, Duration lastCallLatency)
+    record Failure<R>(Throwable error, FailureKind kind, int attempts, Duration serviceTime)
             implements Outcome<R> {
     }
 }

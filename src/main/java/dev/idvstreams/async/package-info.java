@@ -23,7 +23,7 @@
  * caller.call(() -> client.verify(request)).onSuccess(handle.get()::complete);
  *
  * // forward(completion), from process() and a wall-clock punctuator:
- * bound.recordLatency(completion.value().lastCallLatency());
+ * bound.recordServiceTime(completion.value().serviceTime());
  * queue.setBound(bound.boundFor(limiter.currentRate()));
  * // ... write the result or dead letter, update the store
  * }</pre>

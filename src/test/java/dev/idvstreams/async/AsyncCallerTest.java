@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class AsyncCallerTest {
         assertThat(outcome).isInstanceOfSatisfying(Outcome.Success.class, success -> {
             assertThat(success.value()).isEqualTo("ok");
             assertThat(success.attempts()).isEqualTo(1);
-            assertThat(success.lastCallLatency()).isPositive();
+            assertThat(success.serviceTime()).isPositive();
         });
     }
 
@@ -51,7 +52,7 @@ class AsyncCallerTest {
 
         Outcome<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
 
-        assertThat(outcome).isEqualTo(new Outcome.Success<>("ok", 4, outcome.lastCallLatency()));
+        assertThat(outcome).isEqualTo(new Outcome.Success<>("ok", 4, outcome.serviceTime()));
         assertThat(api.calls.get()).isEqualTo(4);
     }
 
@@ -203,9 +204,43 @@ class AsyncCallerTest {
         assertThat(outcome.attempts()).isEqualTo(6);
     }
 
+    @Test
+    void shouldMeasureServiceTimeAsCallsPlusBackoffs() throws Exception {
+        ManualClock clock = new ManualClock();
+        ScriptedApi api = new ScriptedApi(taking(clock, Duration.ofMillis(30)),
+                FailureKind.TRANSIENT, FailureKind.TRANSIENT, "ok");
+        RetryPolicy policy = new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(100), 5, Duration.ofMinutes(1),
+                RetryPolicy.RETRYABLE_BY_DEFAULT, () -> 0.5);
+
+        Outcome<String> outcome = outcomeOf(caller(policy, breaker, clock).call(api));
+
+        assertThat(outcome.serviceTime()).as("3 calls × 30 ms + backoffs of 5 and 10 ms")
+                .isEqualTo(Duration.ofMillis(105));
+    }
+
+    @Test
+    void shouldLeaveTimeHeldByTheBreakerOutOfTheServiceTime() throws Exception {
+        ManualClock clock = new ManualClock();
+        CircuitBreaker breakerOnClock = new CircuitBreaker(PROBE_INTERVAL, PROBE_INTERVAL, 1.0, clock);
+        ScriptedApi api = new ScriptedApi(taking(clock, Duration.ofMillis(30)), FailureKind.ACCOUNT, "ok");
+
+        Future<Outcome<String>> pending = caller(policy(5, Duration.ofMinutes(1)), breakerOnClock, clock).call(api);
+        await().until(() -> breakerOnClock.state() == CircuitBreaker.State.OPEN);
+        clock.advance(Duration.ofSeconds(10));
+        Outcome<String> outcome = outcomeOf(pending);
+
+        assertThat(outcome).isInstanceOf(Outcome.Success.class);
+        assertThat(outcome.attempts()).isEqualTo(2);
+        assertThat(outcome.serviceTime()).isEqualTo(Duration.ofMillis(60));
+    }
+
     private AsyncCaller<String> caller(RetryPolicy policy) {
+        return caller(policy, breaker, System::nanoTime);
+    }
+
+    private AsyncCaller<String> caller(RetryPolicy policy, CircuitBreaker breaker, LongSupplier nanoTime) {
         return new AsyncCaller<>(vertx, limiter, breaker, policy, AsyncCallerTest::classify,
-                Duration.ofMillis(5), System::nanoTime);
+                Duration.ofMillis(5), nanoTime);
     }
 
     private static AdaptiveRateLimiter limiter(double qps, AdaptiveRateLimiter.Settings settings) {
@@ -215,6 +250,14 @@ class AsyncCallerTest {
     private static RetryPolicy policy(int maxAttempts, Duration deadline) {
         return new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(5), maxAttempts, deadline,
                 RetryPolicy.RETRYABLE_BY_DEFAULT, () -> 0.5);
+    }
+
+    /** Each call takes exactly {@code latency} on the manual clock and answers at once. */
+    private static Supplier<Future<Void>> taking(ManualClock clock, Duration latency) {
+        return () -> {
+            clock.advance(latency);
+            return Future.succeededFuture();
+        };
     }
 
     private static FailureKind classify(Throwable error) {
@@ -234,14 +277,20 @@ class AsyncCallerTest {
         }
     }
 
-    /** Answers each call with the next scripted value or failure kind, after a short delay. */
+    /** Answers each call with the next scripted value or failure kind, after a delay. */
     private final class ScriptedApi implements Supplier<Future<String>> {
         final AtomicInteger calls = new AtomicInteger();
         final AtomicInteger concurrent = new AtomicInteger();
         final AtomicInteger maxConcurrent = new AtomicInteger();
+        private final Supplier<Future<Void>> latency;
         private final Queue<Object> script;
 
         ScriptedApi(Object... script) {
+            this(() -> vertx.timer(3, TimeUnit.MILLISECONDS), script);
+        }
+
+        ScriptedApi(Supplier<Future<Void>> latency, Object... script) {
+            this.latency = latency;
             this.script = new ArrayDeque<>(List.of(script));
         }
 
@@ -250,7 +299,7 @@ class AsyncCallerTest {
             int call = calls.incrementAndGet();
             maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
             Object next = script.remove();
-            return vertx.timer(3, TimeUnit.MILLISECONDS).compose(v -> {
+            return latency.get().compose(v -> {
                 concurrent.decrementAndGet();
                 return next instanceof FailureKind kind
                         ? Future.failedFuture(new ScriptedFailure(kind, "call " + call + ": " + kind))

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ConcurrencyBoundTest {
 
     @Test
-    void shouldBoundByRateTimesLatencyTimesHeadroom() {
+    void shouldBoundByRateTimesServiceTimeTimesHeadroom() {
         ConcurrencyBound bound = new ConcurrencyBound(2.0, 1000, 0.5, Duration.ofMillis(250));
 
         assertThat(bound.boundFor(20)).as("20/s × 0.25 s × 2").isEqualTo(10);
@@ -24,13 +24,13 @@ class ConcurrencyBoundTest {
     }
 
     @Test
-    void shouldFollowObservedLatencyAsAMovingAverage() {
+    void shouldFollowObservedServiceTimeAsAMovingAverage() {
         ConcurrencyBound bound = new ConcurrencyBound(1.0, 1000, 0.5, Duration.ofMillis(100));
 
-        bound.recordLatency(Duration.ofMillis(300));
-        assertThat(bound.averageLatency()).isEqualTo(Duration.ofMillis(200));
-        bound.recordLatency(Duration.ofMillis(400));
-        assertThat(bound.averageLatency()).isEqualTo(Duration.ofMillis(300));
+        bound.recordServiceTime(Duration.ofMillis(300));
+        assertThat(bound.averageServiceTime()).isEqualTo(Duration.ofMillis(200));
+        bound.recordServiceTime(Duration.ofMillis(400));
+        assertThat(bound.averageServiceTime()).isEqualTo(Duration.ofMillis(300));
 
         assertThat(bound.boundFor(10)).isEqualTo(3);
     }
@@ -41,7 +41,7 @@ class ConcurrencyBoundTest {
 
         assertThat(bound.boundFor(1)).isEqualTo(1);
 
-        bound.recordLatency(Duration.ofSeconds(30));
+        bound.recordServiceTime(Duration.ofSeconds(30));
         assertThat(bound.boundFor(50)).isEqualTo(8);
     }
 
