@@ -17,6 +17,6 @@ public interface CheckInvoker {
     /** The in-flight bound for one API right now (Little's law on its rate and latency). */
     int inFlightBound(CheckType api);
 
-    /** Feeds a completed call's latency to that API's in-flight bound. */
-    void recordLatency(CheckType api, java.time.Duration latency);
+    /** Feeds a completed request's service time to that API's in-flight bound. */
+    void recordServiceTime(CheckType api, java.time.Duration serviceTime);
 }

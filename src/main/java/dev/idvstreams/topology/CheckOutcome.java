@@ -8,11 +8,11 @@ public sealed interface CheckOutcome {
 
     int attempts();
 
-    /** The last call's latency: what the in-flight bound learns from. */
-    Duration lastCallLatency();
+    /** Time spent in calls and retry backoffs: what the in-flight bound learns from. */
+    Duration serviceTime();
 
     /** The API answered; {@code result} is complete but for {@code replayed}, which is false. */
-    record Answered(VerificationResult result, Duration lastCallLatency) implements CheckOutcome {
+    record Answered(VerificationResult result, Duration serviceTime) implements CheckOutcome {
         @Override
         public int attempts() {
             return result.getAttempts();
@@ -20,7 +20,7 @@ public sealed interface CheckOutcome {
     }
 
     /** No result after the retries allowed: a dead letter at stage PROVIDER. */
-    record Failed(String errorCode, String errorMessage, Integer httpStatus, int attempts, Duration lastCallLatency)
+    record Failed(String errorCode, String errorMessage, Integer httpStatus, int attempts, Duration serviceTime)
             implements CheckOutcome {
     }
 }

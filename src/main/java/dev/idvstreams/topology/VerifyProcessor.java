@@ -50,7 +50,14 @@ import org.slf4j.LoggerFactory;
 final class VerifyProcessor implements Processor<String, VerificationRequest, String, SpecificRecord> {
 
     private static final Logger LOG = LoggerFactory.getLogger(VerifyProcessor.class);
-    private static final Duration BACKPRESSURE_WAIT = Duration.ofMillis(50);
+    private static final Duration BACKPRESSURE_POLL = Duration.ofMillis(50);
+    /**
+     * How long process() waits for a free slot before it leaves the request waiting in the store. A
+     * slot frees at the API's pace in normal operation; only while an API is held by its circuit
+     * breaker does the wait run out, and then waiting longer would outlast the EOS transaction
+     * timeout, so the request waits in the store instead, as DESIGN.md says held requests do.
+     */
+    private static final Duration MAX_SLOT_WAIT = Duration.ofSeconds(1);
 
     private final String storeName;
     private final String sourceTopic;
@@ -59,7 +66,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     private final Duration purgeInterval;
     private final Duration completionInterval;
     private final Map<CheckType, InFlightQueue<String, CheckOutcome>> inFlight = new EnumMap<>(CheckType.class);
-    private final Deque<String> toReissue = new ArrayDeque<>();
+    private final Deque<String> waitingForSlot = new ArrayDeque<>();
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, DedupEntry> store;
@@ -85,12 +92,12 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
         try (KeyValueIterator<String, DedupEntry> entries = store.all()) {
             entries.forEachRemaining(kv -> {
                 if (kv.value.getStatus() == DedupStatus.IN_FLIGHT) {
-                    toReissue.add(kv.key);
+                    waitingForSlot.add(kv.key);
                 }
             });
         }
-        if (!toReissue.isEmpty()) {
-            LOG.info("Task {}: calling {} in-flight request(s) again after a restart or migration", context.taskId(), toReissue.size());
+        if (!waitingForSlot.isEmpty()) {
+            LOG.info("Task {}: calling {} in-flight request(s) again after a restart or migration", context.taskId(), waitingForSlot.size());
         }
         context.schedule(completionInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
             drainCompletions();
@@ -141,8 +148,13 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
             .build();
         store.put(request.getBizId(), entry);
         InFlightQueue<String, CheckOutcome> queue = inFlight.get(CheckTypes.of(request));
+        long giveUpAt = System.nanoTime() + MAX_SLOT_WAIT.toNanos();
         Optional<CompletionHandle<CheckOutcome>> handle;
         while ((handle = queue.tryPut(request.getBizId())).isEmpty()) {
+            if (System.nanoTime() >= giveUpAt) {
+                waitingForSlot.add(request.getBizId());
+                return;
+            }
             awaitCompletion(queue);
         }
         call(request, handle.get());
@@ -156,7 +168,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
     private void awaitCompletion(InFlightQueue<String, CheckOutcome> queue) {
         try {
-            queue.awaitCompletion(BACKPRESSURE_WAIT);
+            queue.awaitCompletion(BACKPRESSURE_POLL);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new org.apache.kafka.common.errors.InterruptException(e);
@@ -167,9 +179,9 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     private void redelivered(DedupEntry entry) {
         String bizId = entry.getBizId();
         if (entry.getStatus() == DedupStatus.IN_FLIGHT) {
-            boolean known = inFlight.get(CheckTypes.of(entry.getRequest())).keys().contains(bizId) || toReissue.contains(bizId);
+            boolean known = inFlight.get(CheckTypes.of(entry.getRequest())).keys().contains(bizId) || waitingForSlot.contains(bizId);
             if (!known) {
-                toReissue.add(bizId);
+                waitingForSlot.add(bizId);
             }
         } else {
             // only under at_least_once: the result was published but the offset not committed
@@ -201,18 +213,18 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     }
 
     private void reissue() {
-        while (!toReissue.isEmpty()) {
-            String bizId = toReissue.peek();
+        while (!waitingForSlot.isEmpty()) {
+            String bizId = waitingForSlot.peek();
             DedupEntry entry = store.get(bizId);
             if (entry == null || entry.getStatus() != DedupStatus.IN_FLIGHT) {
-                toReissue.poll();
+                waitingForSlot.poll();
                 continue;
             }
             Optional<CompletionHandle<CheckOutcome>> handle = inFlight.get(CheckTypes.of(entry.getRequest())).tryPut(bizId);
             if (handle.isEmpty()) {
-                return; // at the bound: the next punctuation goes on
+                return; // at the bound: the next punctuation or record goes on
             }
-            toReissue.poll();
+            waitingForSlot.poll();
             call(entry.getRequest(), handle.get());
         }
     }
@@ -225,7 +237,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     }
 
     private void complete(CheckType api, String bizId, CheckOutcome outcome) {
-        invoker.recordLatency(api, outcome.lastCallLatency());
+        invoker.recordServiceTime(api, outcome.serviceTime());
         DedupEntry entry = store.get(bizId);
         if (entry == null || entry.getStatus() != DedupStatus.IN_FLIGHT) {
             LOG.warn("Completion for bizId {} without an in-flight entry: ignored", bizId);
