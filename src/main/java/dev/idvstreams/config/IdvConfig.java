@@ -165,8 +165,8 @@ public final class IdvConfig extends AbstractConfig {
 
   // ---- Deduplication
   public static final String DEDUP_TTL_MS_CONFIG = "dedup.ttl.ms";
-  private static final String DEDUP_TTL_MS_DOC = "How long a bizId is remembered after its last change, in ms: a "
-      + "duplicate within it is answered from the store; after it, the bizId is new again.";
+  private static final String DEDUP_TTL_MS_DOC = "How long a bizId's entry lives in the deduplication store, in ms: "
+      + "a duplicate within it is answered from the store; after it, the bizId is new again.";
   public static final String DEDUP_PURGE_INTERVAL_MS_CONFIG = "dedup.purge-interval.ms";
   private static final String DEDUP_PURGE_INTERVAL_MS_DOC = "Interval of the punctuator that purges expired bizIds "
       + "from the store, in ms of wall-clock time.";

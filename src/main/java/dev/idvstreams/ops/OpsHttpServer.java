@@ -7,6 +7,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operations endpoints: {@code GET /health/live} and {@code GET /health/ready} answer with the
@@ -21,6 +23,8 @@ public final class OpsHttpServer {
 
   /** What {@link PrometheusMeterRegistry#scrape()} writes: the Prometheus text format 0.0.4. */
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+  private static final Logger LOG = LoggerFactory.getLogger(OpsHttpServer.class);
 
   private final Vertx vertx;
   private final HealthCheck health;
@@ -48,6 +52,8 @@ public final class OpsHttpServer {
         .listen(port, host)
         .map(listening -> {
           server = listening;
+          LOG.info("Serving {}, {} and {} on http://{}:{}", LIVE_PATH, READY_PATH, METRICS_PATH, host,
+              listening.actualPort());
           return listening.actualPort();
         });
   }
