@@ -1,0 +1,183 @@
+package dev.idvstreams.ops;
+
+import dev.idvstreams.avro.CheckType;
+import dev.idvstreams.avro.DeadLetterStage;
+import dev.idvstreams.avro.Outcome;
+import dev.idvstreams.config.ApiName;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The processor's own meters, all named {@code idv.*}.
+ *
+ * <p>Every tag value is an enum constant's name: a closed set, so a tag can never carry personal
+ * data (bizId, names, ID numbers) and the number of series stays fixed. The meters of known tag
+ * combinations are registered up front, so each series exists from zero and rates are right from
+ * the first scrape.
+ *
+ * <p>The gauges (in-flight calls, permitted rate, breaker) hold values the owners set when they
+ * change, instead of reading the owners: a gauge registered again after a rebalance would keep
+ * reading the first, stale owner, because Micrometer returns the meter already registered.
+ */
+public final class IdvMetrics {
+
+  static final String RESULTS = "idv.results";
+  static final String DEAD_LETTERS = "idv.dead.letters";
+  static final String API_CALLS = "idv.api.calls";
+  static final String API_RETRIES = "idv.api.retries";
+  static final String API_IN_FLIGHT = "idv.api.in.flight";
+  static final String API_PERMITTED_RATE = "idv.api.permitted.rate";
+  static final String API_BREAKER_OPEN = "idv.api.breaker.open";
+  static final String DEDUP_REPLAYS = "idv.dedup.replays";
+  static final String DEDUP_PARKED = "idv.dedup.parked";
+  static final String DEDUP_CONFLICTS = "idv.dedup.conflicts";
+
+  /** The {@code outcome} tag of an API call that got an answer; failures carry their error class. */
+  static final String SUCCESS = "SUCCESS";
+
+  private final MeterRegistry registry;
+  private final Map<CheckType, Map<Outcome, Counter>> results = new EnumMap<>(CheckType.class);
+  private final Map<DeadLetterStage, Counter> deadLetters = new EnumMap<>(DeadLetterStage.class);
+  private final Map<ApiName, Counter> retries = new EnumMap<>(ApiName.class);
+  private final Map<ApiName, AtomicInteger> inFlight = new EnumMap<>(ApiName.class);
+  private final Map<ApiName, AtomicReference<Double>> permittedRate = new EnumMap<>(ApiName.class);
+  private final Map<ApiName, AtomicInteger> breakerOpen = new EnumMap<>(ApiName.class);
+  private final Counter dedupReplays;
+  private final Counter dedupParked;
+  private final Counter dedupConflicts;
+
+  public IdvMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    for (CheckType checkType : CheckType.values()) {
+      Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
+      for (Outcome outcome : Outcome.values()) {
+        byOutcome.put(outcome, Counter.builder(RESULTS)
+            .description("Results published, by check type and outcome (replays included)")
+            .tag("check.type", checkType.name()).tag("outcome", outcome.name())
+            .register(registry));
+      }
+      results.put(checkType, byOutcome);
+    }
+    for (DeadLetterStage stage : DeadLetterStage.values()) {
+      deadLetters.put(stage, Counter.builder(DEAD_LETTERS)
+          .description("Dead letters published, by the stage where processing stopped")
+          .tag("stage", stage.name())
+          .register(registry));
+    }
+    for (ApiName api : ApiName.values()) {
+      apiCallTimer(api, SUCCESS);
+      retries.put(api, Counter.builder(API_RETRIES)
+          .description("Retries scheduled after a retryable error")
+          .tag("api", api.id())
+          .register(registry));
+      inFlight.put(api, gauge(API_IN_FLIGHT, "Calls in flight in this instance", api,
+          new AtomicInteger(), AtomicInteger::get));
+      permittedRate.put(api, gauge(API_PERMITTED_RATE, "Calls per second this instance's limiter permits now: its "
+          + "share of the QPS limit, lowered after throttling; NaN until the limiter reports", api,
+          new AtomicReference<>(Double.NaN), AtomicReference::get));
+      breakerOpen.put(api, gauge(API_BREAKER_OPEN, "1 while the circuit breaker holds the API's requests "
+          + "(open or half-open), else 0", api, new AtomicInteger(), AtomicInteger::get));
+    }
+    dedupReplays = counter(DEDUP_REPLAYS, "Exact duplicates answered from the deduplication store");
+    dedupParked = counter(DEDUP_PARKED, "Exact duplicates parked until the first call completes");
+    dedupConflicts = counter(DEDUP_CONFLICTS, "Requests reusing a bizId with different content");
+  }
+
+  /** A result was published. */
+  public void resultPublished(CheckType checkType, Outcome outcome) {
+    results.get(checkType).get(outcome).increment();
+  }
+
+  /** A dead letter was published. */
+  public void deadLettered(DeadLetterStage stage) {
+    deadLetters.get(stage).increment();
+  }
+
+  /** A call got an answer the processor can use (any business outcome, INPUT_REJECTED excluded). */
+  public void apiCallSucceeded(ApiName api, Duration latency) {
+    apiCallTimer(api, SUCCESS).record(latency);
+  }
+
+  /**
+   * A call failed; {@code errorClass} is the client's error class enum (THROTTLED, TRANSIENT,
+   * REPEATED, INPUT_REJECTED, ACCOUNT), taken as any enum so this package does not depend on the
+   * client. Network errors and timeouts are TRANSIENT.
+   */
+  public void apiCallFailed(ApiName api, Enum<?> errorClass, Duration latency) {
+    apiCallTimer(api, errorClass.name()).record(latency);
+  }
+
+  /** A retry of a call to {@code api} was scheduled. */
+  public void retryScheduled(ApiName api) {
+    retries.get(api).increment();
+  }
+
+  /** The calls to {@code api} now in flight in this instance. */
+  public void setInFlight(ApiName api, int calls) {
+    inFlight.get(api).set(calls);
+  }
+
+  /** The rate, in calls per second, that this instance's limiter for {@code api} permits now. */
+  public void setPermittedRate(ApiName api, double callsPerSecond) {
+    permittedRate.get(api).set(callsPerSecond);
+  }
+
+  /** Whether the breaker of {@code api} holds its requests; half-open counts as open, it still holds them. */
+  public void setBreakerOpen(ApiName api, boolean open) {
+    breakerOpen.get(api).set(open ? 1 : 0);
+  }
+
+  /** An exact duplicate was answered from the store. */
+  public void dedupReplayed() {
+    dedupReplays.increment();
+  }
+
+  /** An exact duplicate of a call still in flight was parked. */
+  public void dedupParked() {
+    dedupParked.increment();
+  }
+
+  /** A bizId came again with different content. */
+  public void dedupConflict() {
+    dedupConflicts.increment();
+  }
+
+  /**
+   * Binds the Kafka Streams client metrics ({@code kafka.stream.*}, consumer, producer) of
+   * {@code streams} to this registry. Close the returned binder when {@code streams} is closed: it
+   * stops its refresh task and removes the meters.
+   */
+  public KafkaStreamsMetrics bindKafkaStreams(KafkaStreams streams) {
+    KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+    binder.bindTo(registry);
+    return binder;
+  }
+
+  /** Micrometer returns the registered timer for a name and tags, so this registers only once. */
+  private Timer apiCallTimer(ApiName api, String outcome) {
+    return Timer.builder(API_CALLS)
+        .description("API calls, by API and outcome: SUCCESS or the error class")
+        .tag("api", api.id()).tag("outcome", outcome)
+        .register(registry);
+  }
+
+  private Counter counter(String name, String description) {
+    return Counter.builder(name).description(description).register(registry);
+  }
+
+  /** Micrometer holds gauge state weakly; the maps of this class hold it strongly. */
+  private <T> T gauge(String name, String description, ApiName api, T state, ToDoubleFunction<T> value) {
+    Gauge.builder(name, state, value).description(description).tag("api", api.id()).register(registry);
+    return state;
+  }
+}
