@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Identity verification on Kafka Streams with the Alibaba Cloud ID Verification APIs.",
     subcommands = {
+        SimulateCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
