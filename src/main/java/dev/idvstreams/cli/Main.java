@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     description = "Identity verification on Kafka Streams with the Alibaba Cloud ID Verification APIs.",
     subcommands = {
         KafkaCommand.class,
+        SimulateCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

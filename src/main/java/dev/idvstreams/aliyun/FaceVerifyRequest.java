@@ -1,0 +1,37 @@
+package dev.idvstreams.aliyun;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A SAF {@code ExecuteRequest} with {@code Service=intl_face_verify} (002_375eb6ea701a5179.txt): the
+ * ID photo ({@code refFaceContent}), the face photo ({@code authFaceContent}) and the country's
+ * {@code resourceCode}. Images given by URL are downloaded by the client's {@link ImageFetcher}.
+ */
+public record FaceVerifyRequest(String resourceCode, ImageSource refFace, ImageSource authFace) {
+
+  public FaceVerifyRequest {
+    Objects.requireNonNull(resourceCode, "resourceCode");
+    Objects.requireNonNull(refFace, "refFace");
+    Objects.requireNonNull(authFace, "authFace");
+  }
+
+  /**
+   * The operation's parameters for these image bytes: {@code ServiceParameters} is a JSON string
+   * whose images are plain base64, without a {@code data:} prefix and without line breaks, as the
+   * guide requires ({@link Base64#getEncoder()} never inserts line breaks).
+   */
+  static Map<String, String> parameters(String resourceCode, byte[] refFace, byte[] authFace) {
+    JsonObject service = new JsonObject()
+        .put("refFaceContent", Base64.getEncoder().encodeToString(refFace))
+        .put("authFaceContent", Base64.getEncoder().encodeToString(authFace))
+        .put("resourceCode", resourceCode);
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("Service", Api.FACE_VERIFY_SERVICE);
+    params.put("ServiceParameters", service.encode());
+    return params;
+  }
+}

@@ -1,0 +1,108 @@
+package dev.idvstreams.aliyun;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Downloads an image URL with the guards of DESIGN.md section 4: http and https only, at most
+ * {@code maxBytes}, the whole download (redirects included) within {@code timeout}, at most
+ * {@code maxRedirects} redirects, each one's target checked again, and private, loopback and
+ * link-local addresses refused unless allowed. Every address a name resolves to must pass.
+ */
+public final class ImageFetcher {
+
+  private final Vertx vertx;
+  private final ImageFetchOptions options;
+  private final HostResolver resolver;
+  private final ImageConnector connector;
+
+  public ImageFetcher(Vertx vertx, ImageFetchOptions options, HostResolver resolver, ImageConnector connector) {
+    this.vertx = vertx;
+    this.options = options;
+    this.resolver = resolver;
+    this.connector = connector;
+  }
+
+  /** With the JDK's resolver and a Vert.x HTTP client. */
+  public ImageFetcher(Vertx vertx, ImageFetchOptions options) {
+    this(vertx, options, HostResolver.system(vertx), new VertxImageConnector(vertx));
+  }
+
+  /** The image's bytes, or a failure with an {@link ImageFetchException}. */
+  public Future<byte[]> fetch(String url) {
+    long deadline = System.nanoTime() + options.timeout().toNanos();
+    Future<byte[]> download = Future.succeededFuture(url)
+        .compose(u -> fetch(parse(u), options.maxRedirects(), deadline));
+    return Deadline.within(vertx, download, options.timeout().toMillis(),
+            () -> new ImageFetchException("ImageUrl.Timeout", ErrorClass.TRANSIENT, null))
+        .recover(ImageFetcher::asFetchFailure);
+  }
+
+  private Future<byte[]> fetch(URI uri, int redirectsLeft, long deadline) {
+    return resolver.resolve(uri.getHost())
+        .recover(e -> Future.failedFuture(new ImageFetchException("ImageUrl.UnknownHost", ErrorClass.INPUT_REJECTED, null)))
+        .compose(addresses -> connector.get(uri, vetted(addresses), options.maxBytes(), remainingMillis(deadline)))
+        .compose(response -> {
+          int status = response.status();
+          if (status >= 300 && status < 400 && response.location() != null) {
+            if (redirectsLeft == 0) {
+              return Future.failedFuture(new ImageFetchException("ImageUrl.TooManyRedirects", ErrorClass.INPUT_REJECTED, null));
+            }
+            return fetch(parse(uri.resolve(response.location()).toString()), redirectsLeft - 1, deadline);
+          }
+          if (status < 200 || status >= 300) {
+            return Future.failedFuture(new ImageFetchException("ImageUrl.HttpStatus", status >= 500 || status == 429
+                ? ErrorClass.TRANSIENT : ErrorClass.INPUT_REJECTED, "HTTP " + status));
+          }
+          return Future.succeededFuture(response.body());
+        });
+  }
+
+  private InetAddress vetted(List<InetAddress> addresses) {
+    if (addresses.isEmpty()) {
+      throw new ImageFetchException("ImageUrl.UnknownHost", ErrorClass.INPUT_REJECTED, null);
+    }
+    if (!options.allowPrivateAddresses() && !addresses.stream().allMatch(AddressPolicy::isPublic)) {
+      throw new ImageFetchException("ImageUrl.AddressRefused", ErrorClass.INPUT_REJECTED,
+          "a private, loopback or link-local address");
+    }
+    return addresses.get(0);
+  }
+
+  private static URI parse(String url) {
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new ImageFetchException("ImageUrl.Invalid", ErrorClass.INPUT_REJECTED, null);
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new ImageFetchException("ImageUrl.Scheme", ErrorClass.INPUT_REJECTED, "only http and https");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw new ImageFetchException("ImageUrl.Invalid", ErrorClass.INPUT_REJECTED, null);
+    }
+    return uri;
+  }
+
+  private static long remainingMillis(long deadline) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+  }
+
+  private static Future<byte[]> asFetchFailure(Throwable failure) {
+    if (failure instanceof ImageFetchException) {
+      return Future.failedFuture(failure);
+    }
+    if (failure.getClass().getSimpleName().contains("Timeout")) {
+      return Future.failedFuture(new ImageFetchException("ImageUrl.Timeout", ErrorClass.TRANSIENT, null));
+    }
+    return Future.failedFuture(new ImageFetchException("ImageUrl.Unreachable", ErrorClass.TRANSIENT,
+        failure.getClass().getSimpleName()));
+  }
+}

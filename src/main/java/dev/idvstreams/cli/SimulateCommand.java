@@ -1,0 +1,83 @@
+package dev.idvstreams.cli;
+
+import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.aliyun.ErrorClass;
+import dev.idvstreams.simulator.Simulator;
+import dev.idvstreams.simulator.SimulatorOptions;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code simulate}: the API simulator alone, on 127.0.0.1, until SIGTERM or Ctrl-C. */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+    description = "Run the local ID Verification API simulator (127.0.0.1) until stopped. See docs/simulator.md.")
+public final class SimulateCommand implements Callable<Integer> {
+
+  @Option(names = "--port", defaultValue = "8089", description = "Port on 127.0.0.1 (0: a free one). Default: ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--qps", paramLabel = "API=N",
+      description = "QPS limit per API (CredentialVerifyIntl, VerifyMaterial, ExecuteRequest); repeatable. Defaults: 10, 10, 50.")
+  Map<String, Integer> qps = new LinkedHashMap<>();
+
+  @Option(names = "--latency-ms", defaultValue = "0", description = "Fixed latency of every answer, ms. Default: ${DEFAULT-VALUE}.")
+  long latencyMs;
+
+  @Option(names = "--latency-jitter-ms", defaultValue = "0",
+      description = "Uniformly random extra latency in [0, J] ms. Default: ${DEFAULT-VALUE}.")
+  long latencyJitterMs;
+
+  @Option(names = "--error-rate", paramLabel = "CLASS=R",
+      description = "Share (0..1) of accepted calls answered with an error of a class: THROTTLED, TRANSIENT, REPEATED, INPUT_REJECTED, ACCOUNT; repeatable.")
+  Map<ErrorClass, Double> errorRates = new LinkedHashMap<>();
+
+  @Option(names = "--timeout-rate", defaultValue = "0", description = "Share (0..1) of accepted calls never answered. Default: ${DEFAULT-VALUE}.")
+  double timeoutRate;
+
+  @Option(names = "--repeat-window-ms", defaultValue = "2000",
+      description = "A call repeated within this window earns Forbidden.ExceptionRepeatedInvoke. Default: ${DEFAULT-VALUE}.")
+  long repeatWindowMs;
+
+  @Option(names = "--access-key-id", defaultValue = SimulatorOptions.DEFAULT_ACCESS_KEY_ID,
+      description = "Access key id whose signatures are accepted. Default: ${DEFAULT-VALUE}.")
+  String accessKeyId;
+
+  @Option(names = "--access-key-secret", defaultValue = SimulatorOptions.DEFAULT_ACCESS_KEY_SECRET,
+      description = "Its secret (a demo value; never a real one). Default: the demo secret.", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
+  String accessKeySecret;
+
+  @Override
+  public Integer call() throws Exception {
+    SimulatorOptions.Builder options = SimulatorOptions.builder()
+        .port(port)
+        .accessKey(accessKeyId, accessKeySecret)
+        .repeatWindow(Duration.ofMillis(repeatWindowMs))
+        .latency(Duration.ofMillis(latencyMs), Duration.ofMillis(latencyJitterMs))
+        .timeouts(timeoutRate, Duration.ofSeconds(30));
+    qps.forEach((api, limit) -> options.qps(Api.parse(api), limit));
+    errorRates.forEach(options::errorRate);
+
+    Vertx vertx = Vertx.vertx();
+    Simulator simulator = new Simulator(vertx, options.build());
+    int actualPort = simulator.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    System.out.println("simulator listening on http://127.0.0.1:" + actualPort + " (stats: /_sim/stats)");
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      simulator.stop().eventually(vertx::close).onComplete(done -> stopped.countDown());
+      try {
+        stopped.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "simulator-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

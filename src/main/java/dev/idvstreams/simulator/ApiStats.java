@@ -1,0 +1,60 @@
+package dev.idvstreams.simulator;
+
+import io.vertx.core.json.JsonObject;
+
+/** The counters of one simulated API; {@code GET /_sim/stats} shows one of these per API, {@link Simulator#stats()} their {@link Snapshot}s. */
+public final class ApiStats {
+
+  /**
+   * A consistent copy. {@code calls} counts every call naming the API; {@code accepted} those within
+   * the QPS limit; {@code maxCallsInAnyOneSecondWindow} the most accepted calls in any 1-second window.
+   */
+  public record Snapshot(long calls, long accepted, long throttled, long repeated, long signatureFailures,
+      int maxCallsInAnyOneSecondWindow, int qpsLimit) {
+
+    JsonObject toJson() {
+      return new JsonObject().put("calls", calls).put("accepted", accepted).put("throttled", throttled)
+          .put("repeated", repeated).put("signatureFailures", signatureFailures)
+          .put("maxCallsInAnyOneSecondWindow", maxCallsInAnyOneSecondWindow).put("qpsLimit", qpsLimit);
+    }
+  }
+
+  private final SlidingWindowLimiter limiter;
+  private long calls;
+  private long accepted;
+  private long throttled;
+  private long repeated;
+  private long signatureFailures;
+
+  ApiStats(int qpsLimit) {
+    this.limiter = new SlidingWindowLimiter(qpsLimit);
+  }
+
+  synchronized void call() {
+    calls++;
+  }
+
+  synchronized void signatureFailure() {
+    signatureFailures++;
+  }
+
+  /** Whether the call is within the QPS limit; counts it as accepted or throttled. */
+  synchronized boolean admit(long nowNanos) {
+    boolean ok = limiter.tryAcquire(nowNanos);
+    if (ok) {
+      accepted++;
+    } else {
+      throttled++;
+    }
+    return ok;
+  }
+
+  synchronized void repeat() {
+    repeated++;
+  }
+
+  synchronized Snapshot snapshot() {
+    return new Snapshot(calls, accepted, throttled, repeated, signatureFailures, limiter.maxInAnyWindow(),
+        limiter.limit());
+  }
+}

@@ -1,0 +1,179 @@
+package dev.idvstreams.simulator;
+
+import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.aliyun.ErrorClass;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A local stand-in for the three ID Verification APIs (DESIGN.md section 5), on 127.0.0.1 only.
+ * A call goes through, in order: signature check, the strict per-API QPS limit, the account state,
+ * the repeated-call check, fault injection, then the API's {@link ApiBehaviour}; the answer waits
+ * the configured latency. {@code GET /_sim/stats} shows the counters, {@code POST /_sim/account}
+ * switches an API's {@link AccountState}. docs/simulator.md describes the outcomes.
+ */
+public final class Simulator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Simulator.class);
+  private static final String HOST = "127.0.0.1";
+  /** Largest request body: two 3 MB images in base64 and some. */
+  private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+
+  private final Vertx vertx;
+  private final SimulatorOptions options;
+  private final SignatureVerifier signatures;
+  private final FaultInjector faults;
+  private final Map<Api, ApiStats> stats = new EnumMap<>(Api.class);
+  private final Map<Api, RepeatGuard> repeats = new EnumMap<>(Api.class);
+  private final Map<Api, ApiBehaviour> behaviours = new EnumMap<>(Map.of(
+      Api.CREDENTIAL_VERIFY_INTL, new CredentialVerifyBehaviour(),
+      Api.VERIFY_MATERIAL, new VerifyMaterialBehaviour(),
+      Api.FACE_VERIFY, new FaceVerifyBehaviour()));
+  private final Map<Api, AccountState> accountStates = new ConcurrentHashMap<>();
+  private HttpServer server;
+
+  public Simulator(Vertx vertx, SimulatorOptions options) {
+    this.vertx = vertx;
+    this.options = options;
+    this.signatures = new SignatureVerifier(options.accessKeys());
+    this.faults = new FaultInjector(options);
+    for (Api api : Api.values()) {
+      stats.put(api, new ApiStats(options.qps(api)));
+      repeats.put(api, new RepeatGuard(options.repeatWindow().toNanos()));
+      accountStates.put(api, AccountState.OK);
+    }
+  }
+
+  /** Starts listening on 127.0.0.1; the future holds the actual port (a free one when the options say 0). */
+  public Future<Integer> start() {
+    Router router = Router.router(vertx);
+    router.get("/_sim/stats").handler(ctx -> json(ctx, 200, statsJson()));
+    router.post("/_sim/account").handler(this::switchAccount);
+    router.route("/").handler(this::apiCall);
+    return vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(options.port()))
+        .requestHandler(router)
+        .listen()
+        .map(started -> {
+          server = started;
+          LOG.info("simulator listening on http://{}:{}", HOST, started.actualPort());
+          return started.actualPort();
+        });
+  }
+
+  public Future<Void> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  /** The counters of every API, as {@code GET /_sim/stats} shows them. */
+  public Map<Api, ApiStats.Snapshot> stats() {
+    Map<Api, ApiStats.Snapshot> snapshot = new EnumMap<>(Api.class);
+    stats.forEach((api, s) -> snapshot.put(api, s.snapshot()));
+    return Collections.unmodifiableMap(snapshot);
+  }
+
+  public void accountState(Api api, AccountState state) {
+    accountStates.put(api, state);
+    LOG.info("account state of {} is now {}", api.action(), state.label());
+  }
+
+  private JsonObject statsJson() {
+    JsonObject json = new JsonObject();
+    stats().forEach((api, s) -> json.put(api.action(), s.toJson()));
+    return json;
+  }
+
+  private void switchAccount(RoutingContext ctx) {
+    try {
+      accountState(Api.parse(ctx.queryParams().get("api")), AccountState.parse(ctx.queryParams().get("state")));
+      json(ctx, 200, new JsonObject().put("api", ctx.queryParams().get("api")).put("state", ctx.queryParams().get("state")));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      json(ctx, 400, new JsonObject().put("error", "expected ?api=<CredentialVerifyIntl|VerifyMaterial|ExecuteRequest>&state=<OK|InDebt|AccessDenied>"));
+    }
+  }
+
+  private void apiCall(RoutingContext ctx) {
+    String length = ctx.request().getHeader("content-length");
+    if (length != null && Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
+      json(ctx, 413, new JsonObject().put("Code", "RequestEntityTooLarge"));
+      return;
+    }
+    ctx.request().body().onSuccess(body -> {
+      IncomingCall call = IncomingCall.of(ctx.request().method().name(), ctx.request().path(), ctx.request().query(),
+          ctx.request().headers(), body.getBytes());
+      String requestId = UUID.randomUUID().toString().toUpperCase();
+      Optional<Api> api = Api.byAction(call.action());
+      if (api.isEmpty()) {
+        send(ctx, ApiErrors.gatewayShaped(404, "InvalidAction.NotFound",
+            "Specified api is not found, please check your url and method.", requestId));
+        return;
+      }
+      Optional<ApiAnswer> answer = answer(api.get(), call, requestId);
+      if (answer.isEmpty()) {
+        // an injected timeout: hold the call unanswered, then drop the connection
+        vertx.setTimer(options.timeoutHold().toMillis(), id -> ctx.request().connection().close());
+        return;
+      }
+      long delay = faults.latencyMillis();
+      if (delay > 0) {
+        vertx.setTimer(delay, id -> send(ctx, answer.get()));
+      } else {
+        send(ctx, answer.get());
+      }
+    }).onFailure(e -> ctx.fail(400, e));
+  }
+
+  /** The answer to an API call, or empty when the call is to go unanswered. */
+  private Optional<ApiAnswer> answer(Api api, IncomingCall call, String requestId) {
+    ApiStats counters = stats.get(api);
+    counters.call();
+    Optional<String> badSignature = signatures.check(call);
+    if (badSignature.isPresent()) {
+      counters.signatureFailure();
+      return Optional.of(ApiErrors.answer(api, badSignature.get(), requestId));
+    }
+    long now = System.nanoTime();
+    if (!counters.admit(now)) {
+      return Optional.of(ApiErrors.answer(api, ApiErrors.faultCode(api, ErrorClass.THROTTLED), requestId));
+    }
+    AccountState state = accountStates.get(api);
+    if (state != AccountState.OK) {
+      return Optional.of(ApiErrors.answer(api, ApiErrors.accountCode(api, state), requestId));
+    }
+    ApiBehaviour behaviour = behaviours.get(api);
+    Map<String, String> params = call.businessParameters();
+    if (repeats.get(api).isRepeat(behaviour.repeatKey(params), now)) {
+      counters.repeat();
+      return Optional.of(ApiErrors.answer(api, ApiErrors.faultCode(api, ErrorClass.REPEATED), requestId));
+    }
+    FaultInjector.Fault fault = faults.draw();
+    if (fault.timeout()) {
+      return Optional.empty();
+    }
+    if (fault.errorClass().isPresent()) {
+      return Optional.of(ApiErrors.answer(api, ApiErrors.faultCode(api, fault.errorClass().get()), requestId));
+    }
+    return Optional.of(behaviour.answer(params, requestId));
+  }
+
+  private static void send(RoutingContext ctx, ApiAnswer answer) {
+    json(ctx, answer.status(), answer.body());
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json;charset=utf-8")
+        .end(body.encode());
+  }
+}

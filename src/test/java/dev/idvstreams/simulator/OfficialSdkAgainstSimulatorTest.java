@@ -1,0 +1,164 @@
+package dev.idvstreams.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.aliyun.tea.TeaException;
+import com.aliyun.teaopenapi.models.Config;
+import com.aliyun.teaopenapi.models.OpenApiRequest;
+import com.aliyun.teaopenapi.models.Params;
+import com.aliyun.teautil.models.RuntimeOptions;
+import com.aliyuncs.CommonRequest;
+import com.aliyuncs.CommonResponse;
+import com.aliyuncs.DefaultAcsClient;
+import com.aliyuncs.exceptions.ClientException;
+import com.aliyuncs.http.MethodType;
+import com.aliyuncs.http.ProtocolType;
+import com.aliyuncs.profile.DefaultProfile;
+import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.aliyun.TestImages;
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The official SDK clients, unchanged, against the simulator over HTTP on 127.0.0.1: tea-openapi's
+ * {@code callApi} for the cloudauth APIs with both signatures (V3 by default, 1.0 when the
+ * signature algorithm is {@code v2}), aliyun-java-sdk-core's {@code CommonRequest} for SAF as its
+ * guide shows. Right keys get the documented answers, a wrong secret gets {@code SignatureDoesNotMatch}.
+ */
+class OfficialSdkAgainstSimulatorTest {
+
+  private static SimulatorHarness sim;
+
+  @BeforeAll
+  static void start() {
+    sim = new SimulatorHarness(SimulatorOptions.builder().build());
+  }
+
+  @AfterAll
+  static void stop() {
+    sim.close();
+  }
+
+  /** {@code v2} makes tea-openapi sign with RPC signature 1.0; unset means V3. */
+  @ParameterizedTest
+  @ValueSource(strings = {"v3", "v2"})
+  void shouldAnswerTeaSdkCredentialVerify(String algorithm) throws Exception {
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("CredType", "03");
+    query.put("CredName", "0301");
+    query.put("ProductCode", "ANTI_FAKE_CHECK");
+    query.put("ImageUrl", TestImages.url("sim-risk-PS"));
+
+    Map<String, ?> body = body(tea(algorithm, SimulatorOptions.DEFAULT_ACCESS_KEY_SECRET)
+        .callApi(params(Api.CREDENTIAL_VERIFY_INTL), new OpenApiRequest().setQuery(query), new RuntimeOptions()));
+
+    assertThat(body.get("Code")).isEqualTo("Success");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> result = (Map<String, Object>) body.get("ResultObject");
+    assertThat(result).containsEntry("Result", "1").containsEntry("RiskTag", "PS");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"v3", "v2"})
+  void shouldAnswerTeaSdkVerifyMaterialWithFormBody(String algorithm) throws Exception {
+    Map<String, String> query = Map.of("BizId", "biz-" + UUID.randomUUID(), "BizType", "RPMinTest");
+    Map<String, Object> form = new LinkedHashMap<>();
+    form.put("Name", "张三");
+    form.put("IdCardNumber", "023432189011230017");
+    form.put("FaceImageUrl", TestImages.url("sim-status-7 a+b*c~"));
+
+    Map<String, ?> body = body(tea(algorithm, SimulatorOptions.DEFAULT_ACCESS_KEY_SECRET)
+        .callApi(params(Api.VERIFY_MATERIAL), new OpenApiRequest().setQuery(query).setBody(form), new RuntimeOptions()));
+
+    assertThat(body.get("Code")).isEqualTo("200");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> result = (Map<String, Object>) body.get("ResultObject");
+    assertThat(result).containsEntry("VerifyStatus", "7");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"v3", "v2"})
+  void shouldRejectTeaSdkWithWrongSecret(String algorithm) {
+    int failuresBefore = (int) sim.simulator.stats().get(Api.VERIFY_MATERIAL).signatureFailures();
+    Map<String, String> query = Map.of("BizId", "biz-" + UUID.randomUUID(), "BizType", "RPMinTest",
+        "Name", "张三", "IdCardNumber", "023432189011230017", "FaceImageUrl", TestImages.url("face"));
+
+    TeaException e = catchThrowableOfType(TeaException.class, () -> tea(algorithm, "wrong-secret")
+        .callApi(params(Api.VERIFY_MATERIAL), new OpenApiRequest().setQuery(query), new RuntimeOptions()));
+
+    assertThat(e.getCode()).isEqualTo("SignatureDoesNotMatch");
+    assertThat(e.getStatusCode()).isEqualTo(400);
+    assertThat(sim.simulator.stats().get(Api.VERIFY_MATERIAL).signatureFailures()).isEqualTo(failuresBefore + 1);
+  }
+
+  @Test
+  void shouldAnswerSdkCoreFaceVerifyAsTheGuideCallsIt() throws Exception {
+    CommonResponse response = sdkCore(SimulatorOptions.DEFAULT_ACCESS_KEY_SECRET).getCommonResponse(faceRequest("sim-spoof"));
+
+    JsonObject body = new JsonObject(response.getData());
+    assertThat(body.getInteger("Code")).isEqualTo(200);
+    JsonObject data = new JsonObject(body.getString("Data"));
+    assertThat(data.getString("passed")).isEqualTo("false");
+    assertThat(data.getJsonObject("extInfo").getString("faceAttack")).isEqualTo("true");
+  }
+
+  @Test
+  void shouldRejectSdkCoreWithWrongSecret() {
+    ClientException e = catchThrowableOfType(ClientException.class,
+        () -> sdkCore("wrong-secret").getCommonResponse(faceRequest("")));
+
+    assertThat(e.getErrCode()).isEqualTo("SignatureDoesNotMatch");
+  }
+
+  private static com.aliyun.teaopenapi.Client tea(String algorithm, String secret) throws Exception {
+    Config config = new Config()
+        .setAccessKeyId(SimulatorOptions.DEFAULT_ACCESS_KEY_ID)
+        .setAccessKeySecret(secret)
+        .setEndpoint("127.0.0.1:" + sim.port)
+        .setProtocol("HTTP")
+        .setReadTimeout(10_000);
+    if (algorithm.equals("v2")) {
+      config.setSignatureAlgorithm("v2");
+    }
+    return new com.aliyun.teaopenapi.Client(config);
+  }
+
+  private static Params params(Api api) {
+    return new Params().setAction(api.action()).setVersion(api.version()).setProtocol("HTTP").setMethod("POST")
+        .setAuthType("AK").setStyle("RPC").setPathname("/").setReqBodyType("formData").setBodyType("json");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, ?> body(Map<String, ?> response) {
+    return (Map<String, ?>) response.get("body");
+  }
+
+  private static DefaultAcsClient sdkCore(String secret) {
+    return new DefaultAcsClient(DefaultProfile.getProfile("ap-southeast-1", SimulatorOptions.DEFAULT_ACCESS_KEY_ID, secret));
+  }
+
+  private static CommonRequest faceRequest(String marker) {
+    CommonRequest request = new CommonRequest();
+    request.setSysMethod(MethodType.POST);
+    request.setSysDomain("127.0.0.1:" + sim.port);
+    request.setSysProtocol(ProtocolType.HTTP);
+    request.setSysVersion(Api.FACE_VERIFY.version());
+    request.setSysAction(Api.FACE_VERIFY.action());
+    JsonObject service = new JsonObject()
+        .put("refFaceContent", Base64.getEncoder().encodeToString(TestImages.jpg("")))
+        .put("authFaceContent", Base64.getEncoder().encodeToString(TestImages.jpg(marker)))
+        .put("resourceCode", "00840000");
+    request.putQueryParameter("ServiceParameters", service.encode());
+    request.putQueryParameter("Service", Api.FACE_VERIFY_SERVICE);
+    return request;
+  }
+}
