@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         KafkaCommand.class,
         SimulateCommand.class,
+        RunCommand.class,
+        DemoCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -7,6 +7,7 @@ import dev.idvstreams.serde.AvroSerde;
 import dev.idvstreams.serde.SchemaRegistryClient;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -34,7 +35,12 @@ public final class VerificationTopology {
 
     private VerificationTopology() {}
 
-    public static Topology build(Settings settings, SchemaRegistryClient registry, CheckInvoker invoker) {
+    /**
+     * @param published told of every result and dead letter the topology publishes (not of DECODE
+     *     dead letters, which {@link DecodeDeadLetterHandler} writes), for metrics
+     */
+    public static Topology build(Settings settings, SchemaRegistryClient registry, CheckInvoker invoker,
+            Consumer<SpecificRecord> published) {
         AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
         AvroSerde<VerificationResult> resultSerde = AvroSerde.forValues(VerificationResult.class, registry);
         AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.forValues(DeadLetter.class, registry);
@@ -66,7 +72,9 @@ public final class VerificationTopology {
             .defaultBranch(Branched.as("invalid"))
             .values().stream().reduce((a, b) -> a.merge(b, Named.as("outcomes"))).orElseThrow();
 
-        Map<String, KStream<String, SpecificRecord>> byType = outcomes.split(Named.as("out-"))
+        Map<String, KStream<String, SpecificRecord>> byType = outcomes
+            .peek((key, value) -> published.accept(value), Named.as("count"))
+            .split(Named.as("out-"))
             .branch((key, value) -> value instanceof VerificationResult, Branched.as("results"))
             .defaultBranch(Branched.as("dead-letters"));
         byType.get("out-results").mapValues(v -> (VerificationResult) v, Named.as("as-result"))

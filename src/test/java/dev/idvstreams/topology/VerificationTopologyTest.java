@@ -42,6 +42,7 @@ class VerificationTopologyTest {
     private final String scope = "topology-test-" + UUID.randomUUID();
     private final SchemaRegistryClient registry = SchemaRegistries.forUrl("mock://" + scope, null, Duration.ofSeconds(1));
     private final ScriptedInvoker invoker = new ScriptedInvoker(4);
+    private final java.util.List<org.apache.avro.specific.SpecificRecord> published = new java.util.ArrayList<>();
     private TopologyTestDriver driver;
     private TestInputTopic<String, VerificationRequest> requests;
     private TestInputTopic<String, byte[]> rawRequests;
@@ -59,7 +60,7 @@ class VerificationTopologyTest {
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
         props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, "idv.dlq");
         props.put(DecodeDeadLetterHandler.REGISTRY_URL_CONFIG, "mock://" + scope);
-        driver = new TopologyTestDriver(VerificationTopology.build(settings, registry, invoker), props, Instant.parse("2026-11-25T00:00:00Z"));
+        driver = new TopologyTestDriver(VerificationTopology.build(settings, registry, invoker, published::add), props, Instant.parse("2026-11-25T00:00:00Z"));
         AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
         requests = driver.createInputTopic("idv.requests", new StringSerializer(), requestSerde.serializer());
         rawRequests = driver.createInputTopic("idv.requests", new StringSerializer(), new ByteArraySerializer());
@@ -117,6 +118,7 @@ class VerificationTopologyTest {
         assertThat(result.getOutcome()).isEqualTo(Outcome.PASS);
         assertThat(result.getReplayed()).isFalse();
         assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(published).containsExactly(result);
     }
 
     @Test

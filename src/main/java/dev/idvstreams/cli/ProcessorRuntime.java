@@ -1,0 +1,234 @@
+package dev.idvstreams.cli;
+
+import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.aliyun.ClientOptions;
+import dev.idvstreams.aliyun.CredentialsSource;
+import dev.idvstreams.aliyun.IdVerificationClient;
+import dev.idvstreams.aliyun.ImageFetchOptions;
+import dev.idvstreams.aliyun.SignatureVersion;
+import dev.idvstreams.async.CircuitBreaker;
+import dev.idvstreams.avro.CheckType;
+import dev.idvstreams.avro.DeadLetter;
+import dev.idvstreams.avro.VerificationResult;
+import dev.idvstreams.config.ApiName;
+import dev.idvstreams.config.IdvConfig;
+import dev.idvstreams.ops.HealthCheck;
+import dev.idvstreams.ops.IdvMetrics;
+import dev.idvstreams.ops.OpsHttpServer;
+import dev.idvstreams.serde.RegistryUnavailableException;
+import dev.idvstreams.serde.SchemaRegistries;
+import dev.idvstreams.serde.SchemaRegistryClient;
+import dev.idvstreams.topology.AliyunCheckInvoker;
+import dev.idvstreams.topology.DecodeDeadLetterHandler;
+import dev.idvstreams.topology.VerificationTopology;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The processor as it runs: the API client and its async lanes, the topology, Kafka Streams, and
+ * the ops endpoints, wired from one {@link IdvConfig}. Used by {@code run} and {@code demo}.
+ */
+final class ProcessorRuntime implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorRuntime.class);
+    private static final long SHARE_REFRESH_MS = 5_000;
+
+    private final Vertx vertx;
+    private final IdVerificationClient client;
+    private final AliyunCheckInvoker invoker;
+    private final KafkaStreams streams;
+    private final PrometheusMeterRegistry meters;
+    private final KafkaStreamsMetrics streamsMetrics;
+    private final OpsHttpServer ops;
+    private final String requestsTopic;
+    private final int opsPort;
+    private final java.util.concurrent.CompletableFuture<KafkaStreams.State> stopped = new java.util.concurrent.CompletableFuture<>();
+
+    private ProcessorRuntime(IdvConfig config) {
+        this.vertx = Vertx.vertx();
+        this.client = new IdVerificationClient(vertx, clientOptions(config));
+        this.invoker = new AliyunCheckInvoker(vertx, client, type -> laneSettings(config, apiName(type)), Clock.systemUTC());
+        this.requestsTopic = config.requestsTopic();
+        this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        IdvMetrics metrics = new IdvMetrics(meters);
+        SchemaRegistryClient registry = SchemaRegistries.forUrl(config.schemaRegistryUrl(),
+            config.schemaRegistryBasicAuthUserInfo().map(Password::value).orElse(null), config.schemaRegistryRequestTimeout());
+        VerificationTopology.Settings settings = new VerificationTopology.Settings(config.requestsTopic(), config.resultsTopic(),
+            config.deadLetterTopic(), config.dedupTtl(), config.dedupPurgeInterval(), Duration.ofMillis(20), config.imageInlineMaxBytes());
+        this.streams = new KafkaStreams(VerificationTopology.build(settings, registry, invoker, value -> {
+            if (value instanceof VerificationResult result) {
+                metrics.resultPublished(result.getCheckType(), result.getOutcome());
+            } else if (value instanceof DeadLetter letter) {
+                metrics.deadLettered(letter.getStage());
+            }
+        }), streamsProperties(config));
+        streams.setUncaughtExceptionHandler(error -> {
+            if (causedBy(error, RegistryUnavailableException.class)) {
+                LOG.warn("Schema registry unavailable ({}): replacing the stream thread, which reads again from the last commit",
+                    error.getMessage());
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            }
+            LOG.error("Stream thread failed: shutting the processor down", error);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                stopped.complete(now);
+            }
+        });
+        this.streamsMetrics = metrics.bindKafkaStreams(streams);
+        vertx.setPeriodic(1_000, id -> updateGauges(metrics));
+        vertx.setPeriodic(SHARE_REFRESH_MS, id -> vertx.executeBlocking(() -> {
+            refreshShare();
+            return null;
+        }));
+        if (config.opsHttpEnabled()) {
+            this.ops = new OpsHttpServer(vertx, new HealthCheck(streams::state), meters);
+            this.opsPort = await(ops.start(config.opsHttpHost(), config.opsHttpPort()).toCompletionStage().toCompletableFuture());
+        } else {
+            this.ops = null;
+            this.opsPort = -1;
+        }
+    }
+
+    /** Builds everything and starts Kafka Streams. */
+    static ProcessorRuntime start(IdvConfig config) {
+        ProcessorRuntime runtime = new ProcessorRuntime(config);
+        runtime.streams.start();
+        LOG.info("idv-streams started: application.id={}, requests from {}, ops endpoints {}", config.applicationId(),
+            config.requestsTopic(), runtime.opsPort < 0 ? "off" : "on port " + runtime.opsPort);
+        return runtime;
+    }
+
+    KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Completes with ERROR or NOT_RUNNING when Kafka Streams stops, for whatever reason. */
+    java.util.concurrent.CompletableFuture<KafkaStreams.State> stopped() {
+        return stopped;
+    }
+
+    AliyunCheckInvoker invoker() {
+        return invoker;
+    }
+
+    int opsPort() {
+        return opsPort;
+    }
+
+    /**
+     * Stops taking records and closes. Calls still in flight are not waited for: their IN_FLIGHT
+     * entries are in the changelogged store and are called again when the tasks start anywhere.
+     */
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        streamsMetrics.close();
+        if (ops != null) {
+            ops.stop();
+        }
+        client.close();
+        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    }
+
+    static ApiName apiName(CheckType type) {
+        return switch (type) {
+            case CREDENTIAL -> ApiName.CREDENTIAL_VERIFY_INTL;
+            case MATERIAL -> ApiName.VERIFY_MATERIAL;
+            case FACE -> ApiName.FACE_VERIFY;
+        };
+    }
+
+    private static ClientOptions clientOptions(IdvConfig config) {
+        ClientOptions.Builder options = ClientOptions.builder()
+            .connectTimeout(config.apiConnectTimeout())
+            .requestTimeout(config.apiRequestTimeout())
+            .poolSize(config.inFlightMax())
+            .imageFetch(new ImageFetchOptions(config.imageFetchMaxBytes(), config.imageFetchTimeout(),
+                config.imageFetchMaxRedirects(), config.imageFetchAllowPrivateAddresses()));
+        for (ApiName name : ApiName.values()) {
+            Api api = Api.valueOf(name.name());
+            options.endpoint(api, config.apiBaseUri(name).toString());
+            options.signatureVersion(api, SignatureVersion.valueOf(config.signatureVersion(name)));
+        }
+        config.staticAccessKey().ifPresentOrElse(
+            key -> options.credentials(CredentialsSource.staticKeys(key.id().value(), key.secret().value())),
+            () -> options.credentials(CredentialsSource.defaultChain()));
+        return options.build();
+    }
+
+    private static AliyunCheckInvoker.LaneSettings laneSettings(IdvConfig config, ApiName api) {
+        return new AliyunCheckInvoker.LaneSettings(config.qps(api), config.inFlightMax(), config.inFlightHeadroom(),
+            config.retryMaxAttempts(), config.retryBackoffInitial(), config.retryBackoffMax(), config.retryDeadline(),
+            config.breakerProbeInterval(), config.breakerProbeIntervalMax());
+    }
+
+    private static Properties streamsProperties(IdvConfig config) {
+        Properties props = new Properties();
+        props.putAll(config.kafkaStreamsProperties());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
+        props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, config.deadLetterTopic());
+        props.put(DecodeDeadLetterHandler.REGISTRY_URL_CONFIG, config.schemaRegistryUrl());
+        config.schemaRegistryBasicAuthUserInfo().ifPresent(p -> props.put(DecodeDeadLetterHandler.REGISTRY_AUTH_CONFIG, p.value()));
+        return props;
+    }
+
+    private void updateGauges(IdvMetrics metrics) {
+        for (CheckType type : CheckType.values()) {
+            AliyunCheckInvoker.Lane lane = invoker.lane(type);
+            metrics.setPermittedRate(apiName(type), lane.limiter().currentRate());
+            metrics.setBreakerOpen(apiName(type), lane.breaker().state() != CircuitBreaker.State.CLOSED);
+        }
+    }
+
+    /**
+     * Each instance takes the share of the account's QPS limit that its share of the request
+     * partitions gives, so a group of instances never exceeds the account limit.
+     */
+    private void refreshShare() {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            return;
+        }
+        long local = streams.metadataForLocalThreads().stream()
+            .flatMap(thread -> thread.activeTasks().stream())
+            .flatMap(task -> task.topicPartitions().stream())
+            .filter(tp -> tp.topic().equals(requestsTopic))
+            .count();
+        long total = streams.metadataForAllStreamsClients().stream()
+            .flatMap(client -> client.topicPartitions().stream())
+            .filter(tp -> tp.topic().equals(requestsTopic))
+            .count();
+        if (local > 0 && total > 0) {
+            double share = Math.min(1.0, (double) local / total);
+            for (CheckType type : CheckType.values()) {
+                invoker.lane(type).limiter().setShare(share);
+            }
+        }
+    }
+
+    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+        return future.orTimeout(30, TimeUnit.SECONDS).join();
+    }
+}

@@ -1,0 +1,187 @@
+package dev.idvstreams.topology;
+
+import dev.idvstreams.aliyun.ApiException;
+import dev.idvstreams.aliyun.CredentialVerifyRequest;
+import dev.idvstreams.aliyun.CredentialVerifyResponse;
+import dev.idvstreams.aliyun.ErrorClass;
+import dev.idvstreams.aliyun.FaceVerifyRequest;
+import dev.idvstreams.aliyun.FaceVerifyResponse;
+import dev.idvstreams.aliyun.IdVerificationClient;
+import dev.idvstreams.aliyun.ImageFetchException;
+import dev.idvstreams.aliyun.ImageSource;
+import dev.idvstreams.aliyun.VerifyMaterialRequest;
+import dev.idvstreams.aliyun.VerifyMaterialResponse;
+import dev.idvstreams.async.AdaptiveRateLimiter;
+import dev.idvstreams.async.AsyncCaller;
+import dev.idvstreams.async.CircuitBreaker;
+import dev.idvstreams.async.ConcurrencyBound;
+import dev.idvstreams.async.FailureKind;
+import dev.idvstreams.async.Outcome;
+import dev.idvstreams.async.RetryPolicy;
+import dev.idvstreams.avro.CheckType;
+import dev.idvstreams.avro.CredentialCheck;
+import dev.idvstreams.avro.FaceCheck;
+import dev.idvstreams.avro.Image;
+import dev.idvstreams.avro.MaterialCheck;
+import dev.idvstreams.avro.VerificationRequest;
+import dev.idvstreams.avro.VerificationResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * The {@link CheckInvoker} of the real APIs: per API, one lane of the async parts (rate limiter,
+ * circuit breaker, retry policy, in-flight bound) in front of the {@link IdVerificationClient}.
+ * Maps requests to the client's operations and the answers to results.
+ */
+public final class AliyunCheckInvoker implements CheckInvoker {
+
+    /** One API's limits, from the configuration. */
+    public record LaneSettings(double qps, int inFlightMax, double inFlightHeadroom, int maxAttempts,
+            Duration backoffInitial, Duration backoffMax, Duration deadline, Duration probeInterval, Duration probeIntervalMax) {
+    }
+
+    /** One API's async parts. */
+    public record Lane(AdaptiveRateLimiter limiter, CircuitBreaker breaker, ConcurrencyBound bound, AsyncCaller<Object> caller) {
+    }
+
+    private static final Duration INITIAL_SERVICE_TIME = Duration.ofMillis(500);
+    private static final double SERVICE_TIME_SMOOTHING = 0.2;
+    private static final Duration HOLD_RECHECK = Duration.ofMillis(200);
+
+    private final IdVerificationClient client;
+    private final Map<CheckType, Lane> lanes = new EnumMap<>(CheckType.class);
+    private final Clock clock;
+
+    public AliyunCheckInvoker(Vertx vertx, IdVerificationClient client, Function<CheckType, LaneSettings> settings, Clock clock) {
+        this.client = client;
+        this.clock = clock;
+        for (CheckType api : CheckType.values()) {
+            LaneSettings s = settings.apply(api);
+            AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(s.qps(), AdaptiveRateLimiter.Settings.defaults(), System::nanoTime);
+            CircuitBreaker breaker = new CircuitBreaker(s.probeInterval(), s.probeIntervalMax(), 2.0, System::nanoTime);
+            RetryPolicy retry = new RetryPolicy(s.backoffInitial(), s.backoffMax(), s.maxAttempts(), s.deadline(),
+                RetryPolicy.RETRYABLE_BY_DEFAULT, () -> ThreadLocalRandom.current().nextDouble());
+            ConcurrencyBound bound = new ConcurrencyBound(s.inFlightHeadroom(), s.inFlightMax(), SERVICE_TIME_SMOOTHING, INITIAL_SERVICE_TIME);
+            AsyncCaller<Object> caller = new AsyncCaller<>(vertx, limiter, breaker, retry, AliyunCheckInvoker::classify,
+                HOLD_RECHECK, System::nanoTime);
+            lanes.put(api, new Lane(limiter, breaker, bound, caller));
+        }
+    }
+
+    /** The lane of one API, for metrics and the share of the account limit. */
+    public Lane lane(CheckType api) {
+        return lanes.get(api);
+    }
+
+    @Override
+    public Future<CheckOutcome> invoke(VerificationRequest request) {
+        CheckType api = CheckTypes.of(request);
+        return lanes.get(api).caller().call(() -> attempt(api, request)).map(outcome -> toCheckOutcome(request, outcome));
+    }
+
+    @Override
+    public int inFlightBound(CheckType api) {
+        Lane lane = lanes.get(api);
+        return lane.bound().boundFor(lane.limiter().currentRate());
+    }
+
+    @Override
+    public void recordServiceTime(CheckType api, Duration serviceTime) {
+        lanes.get(api).bound().recordServiceTime(serviceTime);
+    }
+
+    private Future<Object> attempt(CheckType api, VerificationRequest request) {
+        return switch (api) {
+            case CREDENTIAL -> client.credentialVerify(credentialRequest((CredentialCheck) request.getCheck())).map(r -> r);
+            case MATERIAL -> client.verifyMaterial(materialRequest(request)).map(r -> r);
+            case FACE -> client.faceVerify(faceRequest((FaceCheck) request.getCheck())).map(r -> r);
+        };
+    }
+
+    private CheckOutcome toCheckOutcome(VerificationRequest request, Outcome<Object> outcome) {
+        if (outcome instanceof Outcome.Success<Object> success) {
+            Object answer = success.value();
+            VerificationResult result;
+            if (answer instanceof CredentialVerifyResponse r) {
+                result = ResultMapping.credential(request, r, success.attempts(), clock.instant());
+            } else if (answer instanceof VerifyMaterialResponse r) {
+                result = ResultMapping.material(request, r, success.attempts(), clock.instant());
+            } else {
+                result = ResultMapping.face(request, (FaceVerifyResponse) answer, success.attempts(), clock.instant());
+            }
+            return new CheckOutcome.Answered(result, success.serviceTime());
+        }
+        Outcome.Failure<Object> failure = (Outcome.Failure<Object>) outcome;
+        Throwable error = failure.error();
+        String code = codeOf(error);
+        if (failure.kind() == FailureKind.INPUT_REJECTED) {
+            return new CheckOutcome.Answered(ResultMapping.inputRejected(request, code, ResultMapping.requestIdOf(error),
+                failure.attempts(), clock.instant()), failure.serviceTime());
+        }
+        Integer httpStatus = error instanceof ApiException api ? api.httpStatus() : null;
+        return new CheckOutcome.Failed(code, failure.kind() + " after " + failure.attempts() + " attempt(s): " + error.getMessage(),
+            httpStatus, failure.attempts(), failure.serviceTime());
+    }
+
+    static FailureKind classify(Throwable error) {
+        ErrorClass errorClass = error instanceof ApiException api ? api.errorClass()
+            : error instanceof ImageFetchException image ? image.errorClass() : null;
+        if (errorClass == null) {
+            return FailureKind.FATAL;
+        }
+        return switch (errorClass) {
+            case THROTTLED -> FailureKind.THROTTLED;
+            case TRANSIENT -> FailureKind.TRANSIENT;
+            case REPEATED -> FailureKind.REPEATED;
+            case INPUT_REJECTED -> FailureKind.INPUT_REJECTED;
+            case ACCOUNT -> FailureKind.ACCOUNT;
+        };
+    }
+
+    private static String codeOf(Throwable error) {
+        if (error instanceof ApiException api) {
+            return api.code();
+        }
+        if (error instanceof ImageFetchException image) {
+            return image.code();
+        }
+        return error.getClass().getSimpleName();
+    }
+
+    private static CredentialVerifyRequest credentialRequest(CredentialCheck check) {
+        return new CredentialVerifyRequest(check.getCredType(), check.getCredName(), check.getProductCode(), source(check.getImage()));
+    }
+
+    private static VerifyMaterialRequest materialRequest(VerificationRequest request) {
+        MaterialCheck check = (MaterialCheck) request.getCheck();
+        return new VerifyMaterialRequest(request.getBizId(), check.getBizType(), check.getName(), check.getIdCardNumber(),
+            check.getFaceImage().getUrl(), urlOrNull(check.getIdCardFrontImage()), urlOrNull(check.getIdCardBackImage()),
+            request.getUserId(), null);
+    }
+
+    private static FaceVerifyRequest faceRequest(FaceCheck check) {
+        return new FaceVerifyRequest(check.getResourceCode(), source(check.getRefFace()), source(check.getAuthFace()));
+    }
+
+    private static String urlOrNull(Image image) {
+        return image == null ? null : image.getUrl();
+    }
+
+    /** Validation has made sure exactly one of url or content is set. */
+    private static ImageSource source(Image image) {
+        if (image.getUrl() != null) {
+            return ImageSource.ofUrl(image.getUrl());
+        }
+        ByteBuffer content = image.getContent().duplicate();
+        byte[] bytes = new byte[content.remaining()];
+        content.get(bytes);
+        return ImageSource.ofBytes(bytes);
+    }
+}
