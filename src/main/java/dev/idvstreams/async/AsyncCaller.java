@@ -94,6 +94,12 @@ public final class AsyncCaller<R> {
         }
 
         void awaitToken() {
+            // The breaker may have opened while this request waited for a token: hold it then,
+            // or every request that passed before the first account failure would still call.
+            if (breaker.state() == CircuitBreaker.State.OPEN) {
+                passBreaker();
+                return;
+            }
             long waitNanos = limiter.tryAcquireOrDelayNanos();
             if (waitNanos > 0) {
                 vertx.setTimer(ceilMillis(waitNanos), id -> awaitToken());

@@ -84,14 +84,14 @@ final class DemoBatch {
             .setImage(Image.newBuilder().setUrl("https://images.example/" + bizId + "/" + marker + ".jpg").build()).build());
     }
 
-    private static VerificationRequest material(String bizId, String marker) {
+    static VerificationRequest material(String bizId, String marker) {
         return envelope(bizId, MaterialCheck.newBuilder().setBizType("RPMinTest").setName("Demo Person")
             .setIdCardNumber("023432189011231234")
             .setFaceImage(Image.newBuilder().setUrl("https://images.example/" + bizId + "/face-" + marker + ".jpg").build())
             .build());
     }
 
-    private static VerificationRequest face(String bizId, String marker) {
+    static VerificationRequest face(String bizId, String marker) {
         return envelope(bizId, FaceCheck.newBuilder().setResourceCode("00840000")
             .setRefFace(jpeg("ref"))
             .setAuthFace(jpeg("auth " + marker + " " + bizId))

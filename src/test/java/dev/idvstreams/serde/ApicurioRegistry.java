@@ -16,7 +16,7 @@ import org.awaitility.Awaitility;
  * target/apicurio (pom.xml, maven-dependency-plugin). Its Confluent-compatible API is at
  * {@link #ccompatUrl()}.
  */
-final class ApicurioRegistry implements AutoCloseable {
+public final class ApicurioRegistry implements AutoCloseable {
 
   private final Process process;
   private final int port;
@@ -26,7 +26,7 @@ final class ApicurioRegistry implements AutoCloseable {
     this.port = port;
   }
 
-  static ApicurioRegistry start() throws IOException {
+  public static ApicurioRegistry start() throws IOException {
     Path dir = Path.of(System.getProperty("apicurio.dir", "target/apicurio"));
     Path jar = dir.resolve("apicurio-registry-app-" + System.getProperty("apicurio.version", "2.6.13.Final") + "-runner.jar");
     if (!Files.exists(jar)) {
@@ -61,7 +61,7 @@ final class ApicurioRegistry implements AutoCloseable {
     return registry;
   }
 
-  String ccompatUrl() {
+  public String ccompatUrl() {
     return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
   }
 
