@@ -55,6 +55,11 @@ final class PipelineHarness implements AutoCloseable {
 
     PipelineHarness(KafkaBootstrap kafka, SimulatorOptions.Builder simulatorOptions, String registryUrl, Map<String, String> overrides)
             throws Exception {
+        this(kafka, simulatorOptions, registryUrl, overrides, 2);
+    }
+
+    PipelineHarness(KafkaBootstrap kafka, SimulatorOptions.Builder simulatorOptions, String registryUrl, Map<String, String> overrides,
+            int partitions) throws Exception {
         this.kafka = kafka;
         this.registryUrl = registryUrl == null ? "mock://" + prefix : registryUrl;
         this.registry = SchemaRegistries.forUrl(this.registryUrl, null, Duration.ofSeconds(10));
@@ -62,8 +67,8 @@ final class PipelineHarness implements AutoCloseable {
         this.simulator = new Simulator(vertx, simulatorOptions.port(0).build());
         this.simulatorPort = simulator.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(requestsTopic, 2, (short) 1), new NewTopic(resultsTopic, 2, (short) 1),
-                new NewTopic(dlqTopic, 2, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(requestsTopic, partitions, (short) 1), new NewTopic(resultsTopic, partitions, (short) 1),
+                new NewTopic(dlqTopic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
     }
 
