@@ -23,7 +23,10 @@ public final class ConcurrencyBound {
      * @param headroom multiplier over the Little's-law figure, at least 1
      * @param ceiling the largest bound ever returned, at least 1
      * @param smoothing weight of each new sample, in (0, 1]
-     * @param initialServiceTime the service time assumed until requests complete
+     * @param initialServiceTime the service time assumed until requests complete; zero means
+     *     unknown: the bound is 1 until the first request completes, whose time is then taken as
+     *     it is (a slow start, so that a cold client cannot send a burst of slow first calls that
+     *     then reach the API together)
      */
     public ConcurrencyBound(double headroom, int ceiling, double smoothing, Duration initialServiceTime) {
         if (headroom < 1) {
@@ -42,7 +45,11 @@ public final class ConcurrencyBound {
     }
 
     public synchronized void recordServiceTime(Duration serviceTime) {
-        averageServiceNanos += smoothing * (serviceTime.toNanos() - averageServiceNanos);
+        if (averageServiceNanos == 0) {
+            averageServiceNanos = serviceTime.toNanos();
+        } else {
+            averageServiceNanos += smoothing * (serviceTime.toNanos() - averageServiceNanos);
+        }
     }
 
     public synchronized Duration averageServiceTime() {

@@ -51,4 +51,15 @@ class ConcurrencyBoundTest {
         assertThatThrownBy(() -> new ConcurrencyBound(1, 0, 0.5, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ConcurrencyBound(1, 8, 0, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldStartAtOneUntilTheFirstCompletionWhenTheServiceTimeIsUnknown() {
+        ConcurrencyBound bound = new ConcurrencyBound(1.5, 100, 0.2, Duration.ZERO);
+        assertThat(bound.boundFor(20)).isEqualTo(1);
+        bound.recordServiceTime(Duration.ofMillis(300));
+        assertThat(bound.averageServiceTime()).isEqualTo(Duration.ofMillis(300));
+        assertThat(bound.boundFor(20)).as("20/s × 0.3 s × 1.5").isEqualTo(9);
+        bound.recordServiceTime(Duration.ofMillis(100));
+        assertThat(bound.averageServiceTime()).isEqualTo(Duration.ofMillis(260));
+    }
 }
