@@ -55,8 +55,8 @@ final class VertxImageConnector implements ImageConnector {
     response.handler(chunk -> {
       body.appendBuffer(chunk);
       if (body.length() > maxBytes) {
+        promise.tryFail(tooLarge(maxBytes)); // first: the reset below fails the response too
         response.request().reset();
-        promise.tryFail(tooLarge(maxBytes));
       }
     });
     response.exceptionHandler(promise::tryFail);
