@@ -126,16 +126,18 @@ public final class IdVerificationClient implements AutoCloseable {
     int port = endpoint.getPort() != -1 ? endpoint.getPort() : https ? 443 : 80;
     String host = endpoint.getHost() + (endpoint.getPort() == -1 ? "" : ":" + endpoint.getPort());
     SignedRequest signed = signer.sign(api, options.signatureVersion(api), host, params, key);
+    long timeout = options.requestTimeout().toMillis();
+    // the idle timeout frees the connection of an unanswered call; the deadline bounds the whole call
     HttpRequest<Buffer> request = web.request(HttpMethod.POST, port, endpoint.getHost(), "/")
         .ssl(https)
-        .connectTimeout(options.connectTimeout().toMillis());
+        .idleTimeout(timeout);
     signed.query().forEach(request::addQueryParam);
     signed.headers().forEach(request::putHeader);
-    long timeout = options.requestTimeout().toMillis();
     return Deadline.within(vertx, request.sendBuffer(Buffer.buffer(signed.formBody())), timeout,
-            () -> new ApiException(api, ApiException.TIMEOUT, null, null, ErrorClass.TRANSIENT))
+            () -> ApiException.of(api, ApiException.TIMEOUT, null, null))
         .recover(failure -> Future.failedFuture(failure instanceof ApiException ? failure
-            : ApiException.of(api, ApiException.NETWORK_ERROR, null, null)));
+            : ApiException.of(api, Deadline.isTimeout(failure) ? ApiException.TIMEOUT : ApiException.NETWORK_ERROR,
+                null, null)));
   }
 
   private static long millisSince(long started) {

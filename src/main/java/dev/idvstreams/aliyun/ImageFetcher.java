@@ -99,7 +99,7 @@ public final class ImageFetcher {
     if (failure instanceof ImageFetchException) {
       return Future.failedFuture(failure);
     }
-    if (failure.getClass().getSimpleName().contains("Timeout")) {
+    if (Deadline.isTimeout(failure)) {
       return Future.failedFuture(new ImageFetchException("ImageUrl.Timeout", ErrorClass.TRANSIENT, null));
     }
     return Future.failedFuture(new ImageFetchException("ImageUrl.Unreachable", ErrorClass.TRANSIENT,

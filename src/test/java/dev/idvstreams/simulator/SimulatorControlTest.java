@@ -77,14 +77,14 @@ class SimulatorControlTest {
   @Test
   void shouldForgetRepeatedCallAfterTheWindow() {
     try (SimulatorHarness sim = new SimulatorHarness(SimulatorOptions.builder()
-        .repeatWindow(Duration.ofMillis(300)).build());
+        .repeatWindow(Duration.ofSeconds(2)).build());
         IdVerificationClient client = sim.client(o -> o)) {
       VerifyMaterialRequest request = material("face");
       await(client.verifyMaterial(request));
 
       assertThat(catchThrowableOfType(ApiException.class, () -> await(client.verifyMaterial(request))).errorClass())
           .isEqualTo(ErrorClass.REPEATED);
-      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
           .until(() -> await(client.verifyMaterial(request).map(true).otherwise(false)));
       assertThat(sim.simulator.stats().get(Api.VERIFY_MATERIAL).repeated()).isGreaterThanOrEqualTo(1);
     }
