@@ -2,6 +2,7 @@ package dev.idvstreams.simulator;
 
 import dev.idvstreams.aliyun.RpcSignatureV1;
 import dev.idvstreams.aliyun.SignatureV3;
+import dev.idvstreams.aliyun.SignatureVersion;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
@@ -24,14 +25,11 @@ final class SignatureVerifier {
 
   /** The error code of a bad signature, or empty when the call is signed correctly. */
   Optional<String> check(IncomingCall call) {
-    String authorization = call.headers().get("Authorization");
-    if (authorization != null) {
-      return checkV3(call, authorization);
+    SignatureVersion version = call.signatureVersion();
+    if (version == null) {
+      return Optional.of("IncompleteSignature");
     }
-    if (call.parameters().containsKey("Signature")) {
-      return checkV1(call);
-    }
-    return Optional.of("IncompleteSignature");
+    return version == SignatureVersion.V3 ? checkV3(call, call.headers().get("Authorization")) : checkV1(call);
   }
 
   private Optional<String> checkV1(IncomingCall call) {

@@ -144,6 +144,7 @@ public final class Simulator {
       counters.signatureFailure();
       return Optional.of(ApiErrors.answer(api, badSignature.get(), requestId));
     }
+    counters.signed(call.signatureVersion());
     long now = System.nanoTime();
     if (!counters.admit(now)) {
       return Optional.of(ApiErrors.answer(api, ApiErrors.faultCode(api, ErrorClass.THROTTLED), requestId));
