@@ -44,6 +44,10 @@ final class VertxImageConnector implements ImageConnector {
         .compose(response -> readBounded(response, maxBytes));
   }
 
+  void close() {
+    client.close();
+  }
+
   private static Future<Response> readBounded(HttpClientResponse response, long maxBytes) {
     String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null && Long.parseLong(length.trim()) > maxBytes) {
