@@ -23,4 +23,10 @@ final class Deadline {
     });
     return outcome.future();
   }
+
+  /** Whether a failure is a timeout of Vert.x or Netty (connect, idle) rather than another network error. */
+  static boolean isTimeout(Throwable failure) {
+    return failure instanceof java.util.concurrent.TimeoutException
+        || failure.getClass().getSimpleName().contains("Timeout");
+  }
 }

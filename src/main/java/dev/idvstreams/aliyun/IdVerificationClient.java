@@ -32,21 +32,30 @@ public final class IdVerificationClient implements AutoCloseable {
   private final WebClient web;
   private final ImageFetcher images;
   private final RequestSigner signer;
+  /** Whether {@link #close()} closes {@link #images}: only when this client made it. */
+  private final boolean ownsImages;
 
   public IdVerificationClient(Vertx vertx, ClientOptions options) {
-    this(vertx, options, new ImageFetcher(vertx, options.imageFetch()));
+    this(vertx, options, new ImageFetcher(vertx, options.imageFetch()), new RequestSigner(), true);
   }
 
-  /** With an {@link ImageFetcher} of the caller's (another resolver or connector). */
+  /** With an {@link ImageFetcher} of the caller's (another resolver or connector), which the caller closes. */
   public IdVerificationClient(Vertx vertx, ClientOptions options, ImageFetcher images) {
-    this(vertx, options, images, new RequestSigner());
+    this(vertx, options, images, new RequestSigner(), false);
   }
 
+  /** With a signer of the test's (a fixed clock or nonce). */
   IdVerificationClient(Vertx vertx, ClientOptions options, ImageFetcher images, RequestSigner signer) {
+    this(vertx, options, images, signer, false);
+  }
+
+  private IdVerificationClient(Vertx vertx, ClientOptions options, ImageFetcher images, RequestSigner signer,
+      boolean ownsImages) {
     this.vertx = vertx;
     this.options = options;
     this.images = images;
     this.signer = signer;
+    this.ownsImages = ownsImages;
     WebClientOptions http = new WebClientOptions()
         .setConnectTimeout((int) options.connectTimeout().toMillis())
         .setKeepAlive(options.keepAlive())
@@ -98,6 +107,9 @@ public final class IdVerificationClient implements AutoCloseable {
   @Override
   public void close() {
     web.close();
+    if (ownsImages) {
+      images.close();
+    }
   }
 
   private Future<byte[]> imageBytes(ImageSource image) {
@@ -126,16 +138,18 @@ public final class IdVerificationClient implements AutoCloseable {
     int port = endpoint.getPort() != -1 ? endpoint.getPort() : https ? 443 : 80;
     String host = endpoint.getHost() + (endpoint.getPort() == -1 ? "" : ":" + endpoint.getPort());
     SignedRequest signed = signer.sign(api, options.signatureVersion(api), host, params, key);
+    long timeout = options.requestTimeout().toMillis();
+    // the idle timeout frees the connection of an unanswered call; the deadline bounds the whole call
     HttpRequest<Buffer> request = web.request(HttpMethod.POST, port, endpoint.getHost(), "/")
         .ssl(https)
-        .connectTimeout(options.connectTimeout().toMillis());
+        .idleTimeout(timeout);
     signed.query().forEach(request::addQueryParam);
     signed.headers().forEach(request::putHeader);
-    long timeout = options.requestTimeout().toMillis();
     return Deadline.within(vertx, request.sendBuffer(Buffer.buffer(signed.formBody())), timeout,
-            () -> new ApiException(api, ApiException.TIMEOUT, null, null, ErrorClass.TRANSIENT))
+            () -> ApiException.of(api, ApiException.TIMEOUT, null, null))
         .recover(failure -> Future.failedFuture(failure instanceof ApiException ? failure
-            : ApiException.of(api, ApiException.NETWORK_ERROR, null, null)));
+            : ApiException.of(api, Deadline.isTimeout(failure) ? ApiException.TIMEOUT : ApiException.NETWORK_ERROR,
+                null, null)));
   }
 
   private static long millisSince(long started) {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * {@code maxRedirects} redirects, each one's target checked again, and private, loopback and
  * link-local addresses refused unless allowed. Every address a name resolves to must pass.
  */
-public final class ImageFetcher {
+public final class ImageFetcher implements AutoCloseable {
 
   private final Vertx vertx;
   private final ImageFetchOptions options;
@@ -41,6 +41,14 @@ public final class ImageFetcher {
     return Deadline.within(vertx, download, options.timeout().toMillis(),
             () -> new ImageFetchException("ImageUrl.Timeout", ErrorClass.TRANSIENT, null))
         .recover(ImageFetcher::asFetchFailure);
+  }
+
+  /** Closes the default connector's HTTP client; an injected connector is its owner's to close. */
+  @Override
+  public void close() {
+    if (connector instanceof VertxImageConnector own) {
+      own.close();
+    }
   }
 
   private Future<byte[]> fetch(URI uri, int redirectsLeft, long deadline) {
@@ -99,7 +107,7 @@ public final class ImageFetcher {
     if (failure instanceof ImageFetchException) {
       return Future.failedFuture(failure);
     }
-    if (failure.getClass().getSimpleName().contains("Timeout")) {
+    if (Deadline.isTimeout(failure)) {
       return Future.failedFuture(new ImageFetchException("ImageUrl.Timeout", ErrorClass.TRANSIENT, null));
     }
     return Future.failedFuture(new ImageFetchException("ImageUrl.Unreachable", ErrorClass.TRANSIENT,

@@ -44,6 +44,10 @@ final class VertxImageConnector implements ImageConnector {
         .compose(response -> readBounded(response, maxBytes));
   }
 
+  void close() {
+    client.close();
+  }
+
   private static Future<Response> readBounded(HttpClientResponse response, long maxBytes) {
     String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null && Long.parseLong(length.trim()) > maxBytes) {
@@ -55,8 +59,8 @@ final class VertxImageConnector implements ImageConnector {
     response.handler(chunk -> {
       body.appendBuffer(chunk);
       if (body.length() > maxBytes) {
+        promise.tryFail(tooLarge(maxBytes)); // first: the reset below fails the response too
         response.request().reset();
-        promise.tryFail(tooLarge(maxBytes));
       }
     });
     response.exceptionHandler(promise::tryFail);

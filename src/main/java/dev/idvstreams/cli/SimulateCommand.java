@@ -54,6 +54,29 @@ public final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    Simulator simulator = new Simulator(vertx, options());
+    int actualPort = simulator.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    System.out.println("simulator listening on http://127.0.0.1:" + actualPort + " (stats: /_sim/stats)");
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        // waited on here, not in a callback: callbacks would run on the event loops being closed
+        simulator.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("simulator did not stop cleanly: " + e);
+      } finally {
+        stopped.countDown();
+      }
+    }, "simulator-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  /** The simulator settings these flags describe. */
+  public SimulatorOptions options() {
     SimulatorOptions.Builder options = SimulatorOptions.builder()
         .port(port)
         .accessKey(accessKeyId, accessKeySecret)
@@ -62,22 +85,6 @@ public final class SimulateCommand implements Callable<Integer> {
         .timeouts(timeoutRate, Duration.ofSeconds(30));
     qps.forEach((api, limit) -> options.qps(Api.parse(api), limit));
     errorRates.forEach(options::errorRate);
-
-    Vertx vertx = Vertx.vertx();
-    Simulator simulator = new Simulator(vertx, options.build());
-    int actualPort = simulator.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    System.out.println("simulator listening on http://127.0.0.1:" + actualPort + " (stats: /_sim/stats)");
-
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      simulator.stop().eventually(vertx::close).onComplete(done -> stopped.countDown());
-      try {
-        stopped.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "simulator-shutdown"));
-    stopped.await();
-    return 0;
+    return options.build();
   }
 }

@@ -19,6 +19,9 @@ final class ApiErrors {
   private static final Map<String, Documented> GATEWAY = Map.of(
       "SignatureDoesNotMatch", new Documented(400, "Specified signature is not matched with our calculation."),
       "IncompleteSignature", new Documented(400, "The request signature does not conform to Aliyun standards."),
+      "SignatureNonceUsed", new Documented(400, "Specified signature nonce was used already."),
+      "InvalidTimeStamp.Expired", new Documented(400, "Specified time stamp or date value is expired."),
+      "InvalidTimeStamp.Format", new Documented(400, "Specified time stamp or date value is not well formatted."),
       "InvalidAccessKeyId.NotFound", new Documented(404, "Specified access key is not found."),
       "InvalidAction.NotFound", new Documented(404, "Specified api is not found, please check your url and method."),
       "Throttling.User", new Documented(400, "Request was denied due to user flow control."),

@@ -1,5 +1,6 @@
 package dev.idvstreams.simulator;
 
+import dev.idvstreams.aliyun.SignatureVersion;
 import io.vertx.core.json.JsonObject;
 
 /** The counters of one simulated API; {@code GET /_sim/stats} shows one of these per API, {@link Simulator#stats()} their {@link Snapshot}s. */
@@ -7,15 +8,17 @@ public final class ApiStats {
 
   /**
    * A consistent copy. {@code calls} counts every call naming the API; {@code accepted} those within
-   * the QPS limit; {@code maxCallsInAnyOneSecondWindow} the most accepted calls in any 1-second window.
+   * the QPS limit; {@code maxCallsInAnyOneSecondWindow} the most accepted calls in any 1-second window;
+   * {@code signedV1} and {@code signedV3} the correctly signed calls by signature version.
    */
   public record Snapshot(long calls, long accepted, long throttled, long repeated, long signatureFailures,
-      int maxCallsInAnyOneSecondWindow, int qpsLimit) {
+      int maxCallsInAnyOneSecondWindow, int qpsLimit, long signedV1, long signedV3) {
 
     JsonObject toJson() {
       return new JsonObject().put("calls", calls).put("accepted", accepted).put("throttled", throttled)
           .put("repeated", repeated).put("signatureFailures", signatureFailures)
-          .put("maxCallsInAnyOneSecondWindow", maxCallsInAnyOneSecondWindow).put("qpsLimit", qpsLimit);
+          .put("maxCallsInAnyOneSecondWindow", maxCallsInAnyOneSecondWindow).put("qpsLimit", qpsLimit)
+          .put("signedV1", signedV1).put("signedV3", signedV3);
     }
   }
 
@@ -25,6 +28,8 @@ public final class ApiStats {
   private long throttled;
   private long repeated;
   private long signatureFailures;
+  private long signedV1;
+  private long signedV3;
 
   ApiStats(int qpsLimit) {
     this.limiter = new SlidingWindowLimiter(qpsLimit);
@@ -36,6 +41,14 @@ public final class ApiStats {
 
   synchronized void signatureFailure() {
     signatureFailures++;
+  }
+
+  synchronized void signed(SignatureVersion version) {
+    if (version == SignatureVersion.V1) {
+      signedV1++;
+    } else {
+      signedV3++;
+    }
   }
 
   /** Whether the call is within the QPS limit; counts it as accepted or throttled. */
@@ -55,6 +68,6 @@ public final class ApiStats {
 
   synchronized Snapshot snapshot() {
     return new Snapshot(calls, accepted, throttled, repeated, signatureFailures, limiter.maxInAnyWindow(),
-        limiter.limit());
+        limiter.limit(), signedV1, signedV3);
   }
 }

@@ -1,5 +1,6 @@
 package dev.idvstreams.simulator;
 
+import dev.idvstreams.aliyun.SignatureVersion;
 import io.vertx.core.MultiMap;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,14 @@ record IncomingCall(String method, String path, Map<String, String> query, Map<S
     Map<String, String> business = new LinkedHashMap<>(parameters());
     business.keySet().removeAll(COMMON);
     return business;
+  }
+
+  /** The signature the call carries: V3 with an {@code Authorization} header, else 1.0 with a {@code Signature}; null with neither. */
+  SignatureVersion signatureVersion() {
+    if (headers.get("Authorization") != null) {
+      return SignatureVersion.V3;
+    }
+    return parameters().containsKey("Signature") ? SignatureVersion.V1 : null;
   }
 
   /** The operation, from the {@code Action} parameter or V3's {@code x-acs-action} header. */

@@ -2,8 +2,10 @@ package dev.idvstreams.simulator;
 
 import dev.idvstreams.aliyun.RpcSignatureV1;
 import dev.idvstreams.aliyun.SignatureV3;
+import dev.idvstreams.aliyun.SignatureVersion;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -12,26 +14,37 @@ import java.util.Optional;
 /**
  * Checks a call's signature, V3 ({@code Authorization: ACS3-HMAC-SHA256 ...}) or 1.0
  * ({@code Signature} parameter), against the configured key pairs, with the same functions the
- * client signs with. Answers the gateway's error code when the check fails.
+ * client signs with, then its timestamp and nonce ({@link ReplayGuard}). Answers the gateway's
+ * error code when a check fails.
  */
 final class SignatureVerifier {
 
   private final Map<String, String> secrets;
+  private final Clock clock;
+  private final ReplayGuard replays = new ReplayGuard();
 
-  SignatureVerifier(Map<String, String> secrets) {
+  SignatureVerifier(Map<String, String> secrets, Clock clock) {
     this.secrets = secrets;
+    this.clock = clock;
   }
 
-  /** The error code of a bad signature, or empty when the call is signed correctly. */
+  /**
+   * The error code of a bad signature, or empty when the call is signed correctly, with a fresh
+   * timestamp and a nonce not used before.
+   */
   Optional<String> check(IncomingCall call) {
-    String authorization = call.headers().get("Authorization");
-    if (authorization != null) {
-      return checkV3(call, authorization);
+    SignatureVersion version = call.signatureVersion();
+    if (version == null) {
+      return Optional.of("IncompleteSignature");
     }
-    if (call.parameters().containsKey("Signature")) {
-      return checkV1(call);
+    boolean v3 = version == SignatureVersion.V3;
+    Optional<String> error = v3 ? checkV3(call, call.headers().get("Authorization")) : checkV1(call);
+    if (error.isPresent()) {
+      return error;
     }
-    return Optional.of("IncompleteSignature");
+    return v3
+        ? replays.check(call.headers().get("x-acs-date"), call.headers().get("x-acs-signature-nonce"), clock.instant())
+        : replays.check(call.parameters().get("Timestamp"), call.parameters().get("SignatureNonce"), clock.instant());
   }
 
   private Optional<String> checkV1(IncomingCall call) {

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -48,7 +49,7 @@ public final class Simulator {
   public Simulator(Vertx vertx, SimulatorOptions options) {
     this.vertx = vertx;
     this.options = options;
-    this.signatures = new SignatureVerifier(options.accessKeys());
+    this.signatures = new SignatureVerifier(options.accessKeys(), Clock.systemUTC());
     this.faults = new FaultInjector(options);
     for (Api api : Api.values()) {
       stats.put(api, new ApiStats(options.qps(api)));
@@ -144,6 +145,7 @@ public final class Simulator {
       counters.signatureFailure();
       return Optional.of(ApiErrors.answer(api, badSignature.get(), requestId));
     }
+    counters.signed(call.signatureVersion());
     long now = System.nanoTime();
     if (!counters.admit(now)) {
       return Optional.of(ApiErrors.answer(api, ApiErrors.faultCode(api, ErrorClass.THROTTLED), requestId));

@@ -9,6 +9,7 @@ import dev.idvstreams.simulator.SimulatorHarness;
 import dev.idvstreams.simulator.SimulatorOptions;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -311,6 +312,29 @@ class ClientAgainstSimulatorTest {
       assertThat(material.errorClass()).isEqualTo(ErrorClass.ACCOUNT);
       assertThat(face.code()).isEqualTo("SignatureDoesNotMatch");
       assertThat(face.errorClass()).isEqualTo(ErrorClass.ACCOUNT);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(SignatureVersion.class)
+  void shouldRefuseReusedNonceAndStaleTimestamp(SignatureVersion version) {
+    ClientOptions options = ClientOptions.builder().endpointOverride(sim.endpoint())
+        .staticKeys(SimulatorOptions.DEFAULT_ACCESS_KEY_ID, SimulatorOptions.DEFAULT_ACCESS_KEY_SECRET)
+        .signatureVersion(Api.VERIFY_MATERIAL, version).build();
+    String nonce = UUID.randomUUID().toString();
+    ImageFetcher images = new ImageFetcher(sim.vertx, ImageFetchOptions.defaults());
+    try (IdVerificationClient sameNonce = new IdVerificationClient(sim.vertx, options, images,
+            new RequestSigner(Clock.systemUTC(), () -> nonce));
+        IdVerificationClient lateClock = new IdVerificationClient(sim.vertx, options, images,
+            new RequestSigner(Clock.offset(Clock.systemUTC(), Duration.ofHours(-1)), () -> UUID.randomUUID().toString()))) {
+      await(sameNonce.verifyMaterial(material(TestImages.url("face"), null, null)));
+
+      ApiException reused = failure(sameNonce.verifyMaterial(material(TestImages.url("face"), null, null)));
+      ApiException stale = failure(lateClock.verifyMaterial(material(TestImages.url("face"), null, null)));
+
+      assertThat(reused.code()).isEqualTo("SignatureNonceUsed");
+      assertThat(stale.code()).isEqualTo("InvalidTimeStamp.Expired");
+      assertThat(stale.errorClass()).isEqualTo(ErrorClass.ACCOUNT);
     }
   }
 

@@ -52,6 +52,7 @@ class OfficialSdkAgainstSimulatorTest {
   @ParameterizedTest
   @ValueSource(strings = {"v3", "v2"})
   void shouldAnswerTeaSdkCredentialVerify(String algorithm) throws Exception {
+    ApiStats.Snapshot before = sim.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL);
     Map<String, String> query = new LinkedHashMap<>();
     query.put("CredType", "03");
     query.put("CredName", "0301");
@@ -65,6 +66,10 @@ class OfficialSdkAgainstSimulatorTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> result = (Map<String, Object>) body.get("ResultObject");
     assertThat(result).containsEntry("Result", "1").containsEntry("RiskTag", "PS");
+    ApiStats.Snapshot after = sim.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL);
+    boolean v1 = algorithm.equals("v2");
+    assertThat(after.signedV1() - before.signedV1()).isEqualTo(v1 ? 1 : 0);
+    assertThat(after.signedV3() - before.signedV3()).isEqualTo(v1 ? 0 : 1);
   }
 
   @ParameterizedTest
@@ -102,6 +107,8 @@ class OfficialSdkAgainstSimulatorTest {
 
   @Test
   void shouldAnswerSdkCoreFaceVerifyAsTheGuideCallsIt() throws Exception {
+    long signedV1Before = sim.simulator.stats().get(Api.FACE_VERIFY).signedV1();
+
     CommonResponse response = sdkCore(SimulatorOptions.DEFAULT_ACCESS_KEY_SECRET).getCommonResponse(faceRequest("sim-spoof"));
 
     JsonObject body = new JsonObject(response.getData());
@@ -109,6 +116,7 @@ class OfficialSdkAgainstSimulatorTest {
     JsonObject data = new JsonObject(body.getString("Data"));
     assertThat(data.getString("passed")).isEqualTo("false");
     assertThat(data.getJsonObject("extInfo").getString("faceAttack")).isEqualTo("true");
+    assertThat(sim.simulator.stats().get(Api.FACE_VERIFY).signedV1()).isEqualTo(signedV1Before + 1);
   }
 
   @Test

@@ -1,0 +1,180 @@
+package dev.idvstreams.aliyun;
+
+import static dev.idvstreams.simulator.SimulatorHarness.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The download guards. Tests with addresses off this machine use an injected resolver and an
+ * injected connector that fails the test if called, so no packet leaves 127.0.0.1.
+ */
+class ImageFetcherTest {
+
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() {
+    await(vertx.close());
+  }
+
+  private static final ImageConnector MUST_NOT_CONNECT = (uri, address, maxBytes, timeout) -> {
+    fail("connected to " + address + " although the guard should have refused it");
+    return Future.failedFuture("unreachable");
+  };
+
+  private static HostResolver resolving(Map<String, String> hosts) {
+    return host -> {
+      try {
+        return Future.succeededFuture(List.of(InetAddress.getByAddress(host,
+            InetAddress.getByName(hosts.get(host)).getAddress())));
+      } catch (UnknownHostException | NullPointerException e) {
+        return Future.failedFuture(new UnknownHostException(host));
+      }
+    };
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"169.254.169.254", "10.0.0.1", "172.16.5.4", "192.168.1.1", "127.0.0.1", "100.64.0.1",
+      "0.0.0.0", "::1", "fd00::1", "fe80::1"})
+  void shouldRefusePrivateAddressesWithoutConnecting(String address) {
+    ImageFetcher fetcher = new ImageFetcher(vertx, ImageFetchOptions.defaults(),
+        resolving(Map.of("images.test", address)), MUST_NOT_CONNECT);
+
+    ImageFetchException e = catchThrowableOfType(ImageFetchException.class,
+        () -> await(fetcher.fetch("http://images.test/face.jpg")));
+
+    assertThat(e.code()).isEqualTo("ImageUrl.AddressRefused");
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.INPUT_REJECTED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"file:///etc/passwd", "ftp://images.test/a.jpg", "gopher://images.test/", "jar:file:/x!/y"})
+  void shouldRefuseSchemesOtherThanHttp(String url) {
+    ImageFetcher fetcher = new ImageFetcher(vertx, ImageFetchOptions.defaults(),
+        resolving(Map.of("images.test", "93.184.216.34")), MUST_NOT_CONNECT);
+
+    ImageFetchException e = catchThrowableOfType(ImageFetchException.class, () -> await(fetcher.fetch(url)));
+
+    assertThat(e.code()).isEqualTo("ImageUrl.Scheme");
+  }
+
+  @Test
+  void shouldCheckEveryRedirectTargetAgain() {
+    List<URI> connected = new ArrayList<>();
+    ImageConnector redirectingToMetadata = (uri, address, maxBytes, timeout) -> {
+      if (!address.getHostAddress().equals("93.184.216.34")) {
+        fail("followed a redirect to " + address);
+      }
+      connected.add(uri);
+      return Future.succeededFuture(new ImageConnector.Response(302, "http://metadata.test/latest/meta-data/", new byte[0]));
+    };
+    ImageFetcher fetcher = new ImageFetcher(vertx, ImageFetchOptions.defaults(),
+        resolving(Map.of("public.test", "93.184.216.34", "metadata.test", "169.254.169.254")), redirectingToMetadata);
+
+    ImageFetchException e = catchThrowableOfType(ImageFetchException.class,
+        () -> await(fetcher.fetch("https://public.test/face.jpg")));
+
+    assertThat(e.code()).isEqualTo("ImageUrl.AddressRefused");
+    assertThat(connected).containsExactly(URI.create("https://public.test/face.jpg"));
+  }
+
+  @Test
+  void shouldStopAfterTooManyRedirects() {
+    ImageConnector loop = (uri, address, maxBytes, timeout) ->
+        Future.succeededFuture(new ImageConnector.Response(301, "/again", new byte[0]));
+    ImageFetcher fetcher = new ImageFetcher(vertx, new ImageFetchOptions(1024, Duration.ofSeconds(5), 2, false),
+        resolving(Map.of("public.test", "93.184.216.34")), loop);
+
+    ImageFetchException e = catchThrowableOfType(ImageFetchException.class,
+        () -> await(fetcher.fetch("https://public.test/face.jpg")));
+
+    assertThat(e.code()).isEqualTo("ImageUrl.TooManyRedirects");
+  }
+
+  @Test
+  void shouldDownloadFromLoopbackOnlyWhenAllowedAndFollowRedirects() {
+    byte[] image = TestImages.jpg("");
+    HttpServer server = await(vertx.createHttpServer().requestHandler(req -> {
+      if (req.path().equals("/moved")) {
+        req.response().setStatusCode(302).putHeader("location", "/face.jpg").end();
+      } else {
+        req.response().end(Buffer.buffer(image));
+      }
+    }).listen(0, "127.0.0.1"));
+    String url = "http://127.0.0.1:" + server.actualPort() + "/moved";
+
+    ImageFetcher allowed = new ImageFetcher(vertx, ImageFetchOptions.defaults().withAllowPrivateAddresses(true));
+    ImageFetcher guarded = new ImageFetcher(vertx, ImageFetchOptions.defaults());
+
+    assertThat(await(allowed.fetch(url))).isEqualTo(image);
+    assertThat(catchThrowableOfType(ImageFetchException.class, () -> await(guarded.fetch(url))).code())
+        .isEqualTo("ImageUrl.AddressRefused");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void shouldRefuseImagesOverTheSizeLimit(boolean chunked) {
+    HttpServer server = await(vertx.createHttpServer().requestHandler(req -> {
+      if (chunked) {
+        req.response().setChunked(true);
+        for (int i = 0; i < 8; i++) {
+          req.response().write(Buffer.buffer(new byte[512]));
+        }
+        req.response().end();
+      } else {
+        req.response().end(Buffer.buffer(new byte[4096]));
+      }
+    }).listen(0, "127.0.0.1"));
+    ImageFetcher fetcher = new ImageFetcher(vertx, new ImageFetchOptions(1024, Duration.ofSeconds(5), 0, true));
+
+    ImageFetchException e = catchThrowableOfType(ImageFetchException.class,
+        () -> await(fetcher.fetch("http://127.0.0.1:" + server.actualPort() + "/big.jpg")));
+
+    assertThat(e.code()).isEqualTo("ImageUrl.TooLarge");
+  }
+
+  @Test
+  void shouldGiveUpOnSlowServerWithinTheTimeLimit() {
+    HttpServer silent = await(vertx.createHttpServer().requestHandler(req -> { }).listen(0, "127.0.0.1"));
+    ImageFetcher fetcher = new ImageFetcher(vertx, new ImageFetchOptions(1024, Duration.ofMillis(300), 0, true));
+    long started = System.nanoTime();
+
+    ImageFetchException e = catchThrowableOfType(ImageFetchException.class,
+        () -> await(fetcher.fetch("http://127.0.0.1:" + silent.actualPort() + "/slow.jpg")));
+
+    assertThat(e.code()).isEqualTo("ImageUrl.Timeout");
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.TRANSIENT);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void shouldReportHttpErrorsByClass() {
+    HttpServer server = await(vertx.createHttpServer()
+        .requestHandler(req -> req.response().setStatusCode(req.path().equals("/gone") ? 404 : 503).end())
+        .listen(0, "127.0.0.1"));
+    ImageFetcher fetcher = new ImageFetcher(vertx, ImageFetchOptions.defaults().withAllowPrivateAddresses(true));
+    String base = "http://127.0.0.1:" + server.actualPort();
+
+    assertThat(catchThrowableOfType(ImageFetchException.class, () -> await(fetcher.fetch(base + "/gone"))).errorClass())
+        .isEqualTo(ErrorClass.INPUT_REJECTED);
+    assertThat(catchThrowableOfType(ImageFetchException.class, () -> await(fetcher.fetch(base + "/busy"))).errorClass())
+        .isEqualTo(ErrorClass.TRANSIENT);
+  }
+}
