@@ -1,6 +1,7 @@
 package dev.idvstreams.cli;
 
 import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.avro.VerificationResult;
@@ -18,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -105,6 +107,14 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    private static CheckType checkType(Api api) {
+        return switch (api) {
+            case CREDENTIAL_VERIFY_INTL -> CheckType.CREDENTIAL;
+            case VERIFY_MATERIAL -> CheckType.MATERIAL;
+            case FACE_VERIFY -> CheckType.FACE;
+        };
+    }
+
     private Map<String, String> demoConfig(EmbeddedKafkaBroker broker, int simPort, Map<Api, Integer> limits) throws Exception {
         Map<String, String> config = new HashMap<>();
         config.put("bootstrap.servers", broker.bootstrapServers());
@@ -144,7 +154,8 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Terminal events seen, by the bizId they answer ("(unreadable)" for DECODE dead letters). */
-    record Tally(Map<String, Integer> byKey, Map<String, Integer> results, Map<String, Integer> deadLetters, int replayed) {
+    record Tally(Map<String, Integer> byKey, Map<String, Integer> results, Map<String, Integer> deadLetters, int replayed,
+            Map<CheckType, CallSpan> spans) {
         int total() {
             return byKey.values().stream().mapToInt(Integer::intValue).sum();
         }
@@ -154,7 +165,7 @@ final class DemoCommand implements Callable<Integer> {
             long started) {
         AvroSerde<VerificationResult> results = AvroSerde.forValues(VerificationResult.class, registry);
         AvroSerde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, registry);
-        Tally tally = new Tally(new HashMap<>(), new TreeMap<>(), new TreeMap<>(), 0);
+        Tally tally = new Tally(new HashMap<>(), new TreeMap<>(), new TreeMap<>(), 0, new java.util.EnumMap<>(CheckType.class));
         int replayed = 0;
         Map<String, Object> props = new HashMap<>(config.kafkaClientProperties());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "idv-demo-summary");
@@ -172,6 +183,9 @@ final class DemoCommand implements Callable<Integer> {
                         VerificationResult result = results.deserialize(record.topic(), record.value());
                         tally.results().merge(result.getCheckType() + " " + result.getOutcome(), 1, Integer::sum);
                         replayed += result.getReplayed() ? 1 : 0;
+                        if (!result.getReplayed()) {
+                            tally.spans().computeIfAbsent(result.getCheckType(), t -> new CallSpan()).add(result.getCompletedAt());
+                        }
                         tally.byKey().merge(result.getBizId(), 1, Integer::sum);
                     } else {
                         DeadLetter letter = deadLetters.deserialize(record.topic(), record.value());
@@ -194,7 +208,26 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         out.println();
-        return new Tally(tally.byKey(), tally.results(), tally.deadLetters(), replayed);
+        return new Tally(tally.byKey(), tally.results(), tally.deadLetters(), replayed, tally.spans());
+    }
+
+    /** When the first and the last answer of one API came: the span its calls took. */
+    static final class CallSpan {
+        private Instant first;
+        private Instant last;
+        private int count;
+
+        void add(Instant completedAt) {
+            first = first == null || completedAt.isBefore(first) ? completedAt : first;
+            last = last == null || completedAt.isAfter(last) ? completedAt : last;
+            count++;
+        }
+
+        /** Answers per second between the first and the last; NaN with fewer than two. */
+        double rate() {
+            double seconds = Duration.between(first, last).toMillis() / 1000.0;
+            return count < 2 || seconds <= 0 ? Double.NaN : (count - 1) / seconds;
+        }
     }
 
     private static int summary(PrintStream out, List<DemoBatch.Item> batch, Tally tally, Map<Api, ApiStats.Snapshot> stats,
@@ -213,15 +246,19 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Dead letters           " + tally.deadLetters().values().stream().mapToInt(Integer::intValue).sum());
         tally.deadLetters().forEach((k, v) -> out.printf("  %-30s %5d%n", k, v));
         out.println();
-        out.printf("%-22s %7s %9s %10s %9s %13s %6s%n", "API", "calls", "accepted", "throttled", "repeated", "peak QPS (1s)", "limit");
+        out.printf("%-22s %7s %9s %10s %9s %13s %6s %12s%n", "API", "calls", "accepted", "throttled", "repeated", "peak QPS (1s)",
+            "limit", "utilisation");
         boolean withinLimits = true;
         for (Map.Entry<Api, ApiStats.Snapshot> e : stats.entrySet()) {
             ApiStats.Snapshot s = e.getValue();
             Integer limit = limits.getOrDefault(e.getKey(), s.qpsLimit());
             withinLimits &= s.maxCallsInAnyOneSecondWindow() <= limit;
-            out.printf("%-22s %7d %9d %10d %9d %13d %6d%n", e.getKey().action(), s.calls(), s.accepted(), s.throttled(),
-                s.repeated(), s.maxCallsInAnyOneSecondWindow(), limit);
+            CallSpan span = tally.spans().get(checkType(e.getKey()));
+            double utilisation = span == null ? Double.NaN : span.rate() / limit;
+            out.printf("%-22s %7d %9d %10d %9d %13d %6d %12.2f%n", e.getKey().action(), s.calls(), s.accepted(), s.throttled(),
+                s.repeated(), s.maxCallsInAnyOneSecondWindow(), limit, utilisation);
         }
+        out.println("(utilisation: answers per second between an API's first and last answer, over its limit)");
         out.println();
         int missing = 0;
         int extra = 0;
