@@ -12,10 +12,34 @@ public interface CredentialsSource {
 
   AccessKey current() throws Exception;
 
+  /**
+   * Whether {@link #current()} may block. A source that never blocks is asked on the event loop:
+   * the hop to a worker thread and back would put a variable delay between the rate limiter's
+   * permit and the call's departure, which bunches calls up at the API.
+   */
+  default boolean mayBlock() {
+    return true;
+  }
+
   /** A fixed key pair, from configuration. */
   static CredentialsSource staticKeys(String accessKeyId, String accessKeySecret) {
     AccessKey key = AccessKey.of(accessKeyId, accessKeySecret);
-    return () -> key;
+    return new CredentialsSource() {
+      @Override
+      public AccessKey current() {
+        return key;
+      }
+
+      @Override
+      public boolean mayBlock() {
+        return false;
+      }
+
+      @Override
+      public String toString() {
+        return "CredentialsSource[static " + key + "]";
+      }
+    };
   }
 
   /**

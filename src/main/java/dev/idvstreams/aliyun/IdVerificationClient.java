@@ -124,13 +124,25 @@ public final class IdVerificationClient implements AutoCloseable {
   private <T> Future<T> call(Api api, Map<String, String> params, Function<Answer, T> interpret) {
     long started = System.nanoTime();
     URI endpoint = options.endpoint(api);
-    Future<T> result = vertx.executeBlocking(options.credentials()::current, false)
+    Future<T> result = accessKey()
         .recover(e -> Future.failedFuture(ApiException.of(api, ApiException.CREDENTIALS_UNAVAILABLE, null, null)))
         .compose(key -> send(api, endpoint, params, key))
         .map(response -> interpret.apply(Answer.of(api, response)));
     return result
         .onSuccess(r -> LOG.debug("{} succeeded in {} ms", api.action(), millisSince(started)))
         .onFailure(e -> LOG.info("{} after {} ms", e.getMessage(), millisSince(started)));
+  }
+
+  private Future<AccessKey> accessKey() {
+    CredentialsSource credentials = options.credentials();
+    if (credentials.mayBlock()) {
+      return vertx.executeBlocking(credentials::current, false);
+    }
+    try {
+      return Future.succeededFuture(credentials.current());
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private Future<HttpResponse<Buffer>> send(Api api, URI endpoint, Map<String, String> params, AccessKey key) {

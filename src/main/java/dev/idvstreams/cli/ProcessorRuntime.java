@@ -9,6 +9,7 @@ import dev.idvstreams.aliyun.SignatureVersion;
 import dev.idvstreams.async.CircuitBreaker;
 import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.DeadLetter;
+import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.VerificationResult;
 import dev.idvstreams.config.ApiName;
 import dev.idvstreams.config.IdvConfig;
@@ -59,10 +60,17 @@ final class ProcessorRuntime implements AutoCloseable {
     private ProcessorRuntime(IdvConfig config) {
         this.vertx = Vertx.vertx();
         this.client = new IdVerificationClient(vertx, clientOptions(config));
-        this.invoker = new AliyunCheckInvoker(vertx, client, type -> laneSettings(config, apiName(type)), Clock.systemUTC());
-        this.requestsTopic = config.requestsTopic();
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         IdvMetrics metrics = new IdvMetrics(meters);
+        this.invoker = new AliyunCheckInvoker(vertx, client, type -> laneSettings(config, apiName(type)), Clock.systemUTC(),
+            (api, failure, latency) -> {
+                if (failure == null) {
+                    metrics.apiCallSucceeded(apiName(api), latency);
+                } else {
+                    metrics.apiCallFailed(apiName(api), failure, latency);
+                }
+            });
+        this.requestsTopic = config.requestsTopic();
         SchemaRegistryClient registry = SchemaRegistries.forUrl(config.schemaRegistryUrl(),
             config.schemaRegistryBasicAuthUserInfo().map(Password::value).orElse(null), config.schemaRegistryRequestTimeout());
         VerificationTopology.Settings settings = new VerificationTopology.Settings(config.requestsTopic(), config.resultsTopic(),
@@ -70,8 +78,18 @@ final class ProcessorRuntime implements AutoCloseable {
         this.streams = new KafkaStreams(VerificationTopology.build(settings, registry, invoker, value -> {
             if (value instanceof VerificationResult result) {
                 metrics.resultPublished(result.getCheckType(), result.getOutcome());
+                if (result.getReplayed()) {
+                    metrics.dedupReplayed();
+                } else {
+                    for (int retry = 1; retry < result.getAttempts(); retry++) {
+                        metrics.retryScheduled(apiName(result.getCheckType()));
+                    }
+                }
             } else if (value instanceof DeadLetter letter) {
                 metrics.deadLettered(letter.getStage());
+                if (letter.getStage() == DeadLetterStage.DEDUP_CONFLICT) {
+                    metrics.dedupConflict();
+                }
             }
         }), streamsProperties(config));
         streams.setUncaughtExceptionHandler(error -> {
@@ -84,6 +102,10 @@ final class ProcessorRuntime implements AutoCloseable {
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                // on the stream thread, before it processes: a new instance never runs at the whole limit
+                refreshShare();
+            }
             if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
                 stopped.complete(now);
             }
@@ -190,6 +212,7 @@ final class ProcessorRuntime implements AutoCloseable {
         for (CheckType type : CheckType.values()) {
             AliyunCheckInvoker.Lane lane = invoker.lane(type);
             metrics.setPermittedRate(apiName(type), lane.limiter().currentRate());
+            metrics.setInFlight(apiName(type), invoker.pending(type));
             metrics.setBreakerOpen(apiName(type), lane.breaker().state() != CircuitBreaker.State.CLOSED);
         }
     }
@@ -199,9 +222,6 @@ final class ProcessorRuntime implements AutoCloseable {
      * partitions gives, so a group of instances never exceeds the account limit.
      */
     private void refreshShare() {
-        if (streams.state() != KafkaStreams.State.RUNNING) {
-            return;
-        }
         long local = streams.metadataForLocalThreads().stream()
             .flatMap(thread -> thread.activeTasks().stream())
             .flatMap(task -> task.topicPartitions().stream())

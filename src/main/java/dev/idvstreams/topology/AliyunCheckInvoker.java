@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -64,11 +65,15 @@ public final class AliyunCheckInvoker implements CheckInvoker {
 
     private final IdVerificationClient client;
     private final Map<CheckType, Lane> lanes = new EnumMap<>(CheckType.class);
+    private final Map<CheckType, AtomicInteger> pending = new EnumMap<>(CheckType.class);
     private final Clock clock;
+    private final CallListener listener;
 
-    public AliyunCheckInvoker(Vertx vertx, IdVerificationClient client, Function<CheckType, LaneSettings> settings, Clock clock) {
+    public AliyunCheckInvoker(Vertx vertx, IdVerificationClient client, Function<CheckType, LaneSettings> settings, Clock clock,
+            CallListener listener) {
         this.client = client;
         this.clock = clock;
+        this.listener = listener;
         for (CheckType api : CheckType.values()) {
             LaneSettings s = settings.apply(api);
             AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(s.qps() * ARRIVAL_JITTER_MARGIN, AdaptiveRateLimiter.Settings.defaults(), System::nanoTime);
@@ -79,6 +84,7 @@ public final class AliyunCheckInvoker implements CheckInvoker {
             AsyncCaller<Object> caller = new AsyncCaller<>(vertx, limiter, breaker, retry, AliyunCheckInvoker::classify,
                 HOLD_RECHECK, System::nanoTime);
             lanes.put(api, new Lane(limiter, breaker, bound, caller));
+            pending.put(api, new AtomicInteger());
         }
     }
 
@@ -87,10 +93,24 @@ public final class AliyunCheckInvoker implements CheckInvoker {
         return lanes.get(api);
     }
 
+    /** Requests of one API started and not finished: in a call, waiting for a token, in backoff or held. */
+    public int pending(CheckType api) {
+        return pending.get(api).get();
+    }
+
     @Override
     public Future<CheckOutcome> invoke(VerificationRequest request) {
         CheckType api = CheckTypes.of(request);
-        return lanes.get(api).caller().call(() -> attempt(api, request)).map(outcome -> toCheckOutcome(request, outcome));
+        pending.get(api).incrementAndGet();
+        return lanes.get(api).caller().call(() -> timed(api, attempt(api, request)))
+            .map(outcome -> toCheckOutcome(request, outcome))
+            .onComplete(done -> pending.get(api).decrementAndGet());
+    }
+
+    private Future<Object> timed(CheckType api, Future<Object> call) {
+        long start = System.nanoTime();
+        return call.onComplete(done -> listener.callEnded(api, done.succeeded() ? null : errorClassOf(done.cause()),
+            Duration.ofNanos(System.nanoTime() - start)));
     }
 
     @Override
@@ -137,9 +157,13 @@ public final class AliyunCheckInvoker implements CheckInvoker {
             httpStatus, failure.attempts(), failure.serviceTime());
     }
 
-    static FailureKind classify(Throwable error) {
-        ErrorClass errorClass = error instanceof ApiException api ? api.errorClass()
+    private static ErrorClass errorClassOf(Throwable error) {
+        return error instanceof ApiException api ? api.errorClass()
             : error instanceof ImageFetchException image ? image.errorClass() : null;
+    }
+
+    static FailureKind classify(Throwable error) {
+        ErrorClass errorClass = errorClassOf(error);
         if (errorClass == null) {
             return FailureKind.FATAL;
         }
