@@ -113,7 +113,9 @@ final class ProcessorRuntime implements AutoCloseable {
         this.streamsMetrics = metrics.bindKafkaStreams(streams);
         vertx.setPeriodic(1_000, id -> updateGauges(metrics));
         vertx.setPeriodic(SHARE_REFRESH_MS, id -> vertx.executeBlocking(() -> {
-            refreshShare();
+            if (streams.state() == KafkaStreams.State.RUNNING) {
+                refreshShare();
+            }
             return null;
         }));
         if (config.opsHttpEnabled()) {
