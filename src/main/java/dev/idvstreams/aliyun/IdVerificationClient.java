@@ -79,6 +79,10 @@ public final class IdVerificationClient implements AutoCloseable {
         throw answer.failure();
       }
       VerifyMaterialResponse response = VerifyMaterialResponse.fromBody(answer.body());
+      if (response.verifyStatus() == null) {
+        // a success without a verdict is not an answer: retried like any unreadable response
+        throw ApiException.of(Api.VERIFY_MATERIAL, ApiException.INVALID_RESPONSE, answer.status(), answer.requestId());
+      }
       if (Integer.valueOf(12).equals(response.verifyStatus())) {
         throw ApiException.of(Api.VERIFY_MATERIAL, ApiException.VERIFY_STATUS_12, answer.status(), answer.requestId());
       }
@@ -95,7 +99,10 @@ public final class IdVerificationClient implements AutoCloseable {
             throw answer.failure();
           }
           FaceVerifyResponse response = FaceVerifyResponse.fromBody(answer.body());
-          String retCode = response.data() == null ? null : response.data().retCode();
+          if (response.data() == null || response.data().passed() == null) {
+            throw ApiException.of(Api.FACE_VERIFY, ApiException.INVALID_RESPONSE, answer.status(), answer.requestId());
+          }
+          String retCode = response.data().retCode();
           // OK_SUCCESS carries the verdict; PROCESSING, SYSTEM_ERROR and UNABLE_GET_IMAGE are errors to classify
           if (retCode != null && !"OK_SUCCESS".equals(retCode)) {
             throw ApiException.of(Api.FACE_VERIFY, retCode, answer.status(), answer.requestId());

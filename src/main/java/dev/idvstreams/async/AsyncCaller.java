@@ -126,7 +126,9 @@ public final class AsyncCaller<R> {
                         fail(error);
                     }
                 } catch (RuntimeException bug) {
-                    // A classifier bug must still free the request's in-flight slot.
+                    // A classifier bug must still free the request's in-flight slot, and must not
+                    // leave a probe's breaker half-open for ever: it was not an account failure.
+                    breaker.onSuccess();
                     outcome.tryComplete(new Outcome.Failure<>(bug, FailureKind.FATAL, calls, serviceTime()));
                 }
             });

@@ -25,8 +25,4 @@ public final class CompletionHandle<T> {
         onFirstCompletion.accept(value);
         return true;
     }
-
-    public boolean isDone() {
-        return done.get();
-    }
 }

@@ -107,14 +107,6 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static CheckType checkType(Api api) {
-        return switch (api) {
-            case CREDENTIAL_VERIFY_INTL -> CheckType.CREDENTIAL;
-            case VERIFY_MATERIAL -> CheckType.MATERIAL;
-            case FACE_VERIFY -> CheckType.FACE;
-        };
-    }
-
     private Map<String, String> demoConfig(EmbeddedKafkaBroker broker, int simPort, Map<Api, Integer> limits) throws Exception {
         Map<String, String> config = new HashMap<>();
         config.put("bootstrap.servers", broker.bootstrapServers());
@@ -128,7 +120,7 @@ final class DemoCommand implements Callable<Integer> {
         config.put("image.fetch.allow-private-addresses", "true");
         config.put("http.host", "127.0.0.1");
         config.put("http.port", "0");
-        limits.forEach((api, limit) -> config.put("qps." + dev.idvstreams.config.ApiName.valueOf(api.name()).id(), String.valueOf(limit)));
+        limits.forEach((api, limit) -> config.put("qps." + Apis.name(api).id(), String.valueOf(limit)));
         return config;
     }
 
@@ -253,7 +245,7 @@ final class DemoCommand implements Callable<Integer> {
             ApiStats.Snapshot s = e.getValue();
             Integer limit = limits.getOrDefault(e.getKey(), s.qpsLimit());
             withinLimits &= s.maxCallsInAnyOneSecondWindow() <= limit;
-            CallSpan span = tally.spans().get(checkType(e.getKey()));
+            CallSpan span = tally.spans().get(Apis.checkType(e.getKey()));
             double utilisation = span == null ? Double.NaN : span.rate() / limit;
             out.printf("%-22s %7d %9d %10d %9d %13d %6d %12.2f%n", e.getKey().action(), s.calls(), s.accepted(), s.throttled(),
                 s.repeated(), s.maxCallsInAnyOneSecondWindow(), limit, utilisation);

@@ -45,6 +45,10 @@ final class ProcessorRuntime implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorRuntime.class);
     private static final long SHARE_REFRESH_MS = 5_000;
+    /** How often completions are forwarded when no record arrives: a bound on the added latency. */
+    private static final Duration COMPLETION_INTERVAL = Duration.ofMillis(20);
+    /** Backpressure at an API's bound, kept well under Kafka Streams' 10 s EOS transaction timeout. */
+    private static final Duration MAX_SLOT_WAIT = Duration.ofSeconds(1);
 
     private final Vertx vertx;
     private final IdVerificationClient client;
@@ -62,19 +66,20 @@ final class ProcessorRuntime implements AutoCloseable {
         this.client = new IdVerificationClient(vertx, clientOptions(config));
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         IdvMetrics metrics = new IdvMetrics(meters);
-        this.invoker = new AliyunCheckInvoker(vertx, client, type -> laneSettings(config, apiName(type)), Clock.systemUTC(),
+        this.invoker = new AliyunCheckInvoker(vertx, client, type -> laneSettings(config, Apis.name(type)), Clock.systemUTC(),
             (api, failure, latency) -> {
                 if (failure == null) {
-                    metrics.apiCallSucceeded(apiName(api), latency);
+                    metrics.apiCallSucceeded(Apis.name(api), latency);
                 } else {
-                    metrics.apiCallFailed(apiName(api), failure, latency);
+                    metrics.apiCallFailed(Apis.name(api), failure, latency);
                 }
             });
         this.requestsTopic = config.requestsTopic();
         SchemaRegistryClient registry = SchemaRegistries.forUrl(config.schemaRegistryUrl(),
             config.schemaRegistryBasicAuthUserInfo().map(Password::value).orElse(null), config.schemaRegistryRequestTimeout());
         VerificationTopology.Settings settings = new VerificationTopology.Settings(config.requestsTopic(), config.resultsTopic(),
-            config.deadLetterTopic(), config.dedupTtl(), config.dedupPurgeInterval(), Duration.ofMillis(20), config.imageInlineMaxBytes());
+            config.deadLetterTopic(), config.dedupTtl(), config.dedupPurgeInterval(), COMPLETION_INTERVAL, MAX_SLOT_WAIT,
+            config.imageInlineMaxBytes());
         this.streams = new KafkaStreams(VerificationTopology.build(settings, registry, invoker, value -> {
             if (value instanceof VerificationResult result) {
                 metrics.resultPublished(result.getCheckType(), result.getOutcome());
@@ -82,7 +87,7 @@ final class ProcessorRuntime implements AutoCloseable {
                     metrics.dedupReplayed();
                 } else {
                     for (int retry = 1; retry < result.getAttempts(); retry++) {
-                        metrics.retryScheduled(apiName(result.getCheckType()));
+                        metrics.retryScheduled(Apis.name(result.getCheckType()));
                     }
                 }
             } else if (value instanceof DeadLetter letter) {
@@ -93,12 +98,13 @@ final class ProcessorRuntime implements AutoCloseable {
             }
         }), streamsProperties(config));
         streams.setUncaughtExceptionHandler(error -> {
-            if (causedBy(error, RegistryUnavailableException.class)) {
+            if (RegistryUnavailableException.isCauseOf(error)) {
                 LOG.warn("Schema registry unavailable ({}): replacing the stream thread, which reads again from the last commit",
                     error.getMessage());
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             }
-            LOG.error("Stream thread failed: shutting the processor down", error);
+            // classes only: an Avro or Kafka message can quote the record, personal data included
+            LOG.error("Stream thread failed with {}: shutting the processor down", causeChain(error));
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
         streams.setStateListener((now, before) -> {
@@ -168,14 +174,6 @@ final class ProcessorRuntime implements AutoCloseable {
         vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
     }
 
-    static ApiName apiName(CheckType type) {
-        return switch (type) {
-            case CREDENTIAL -> ApiName.CREDENTIAL_VERIFY_INTL;
-            case MATERIAL -> ApiName.VERIFY_MATERIAL;
-            case FACE -> ApiName.FACE_VERIFY;
-        };
-    }
-
     private static ClientOptions clientOptions(IdvConfig config) {
         ClientOptions.Builder options = ClientOptions.builder()
             .connectTimeout(config.apiConnectTimeout())
@@ -184,7 +182,7 @@ final class ProcessorRuntime implements AutoCloseable {
             .imageFetch(new ImageFetchOptions(config.imageFetchMaxBytes(), config.imageFetchTimeout(),
                 config.imageFetchMaxRedirects(), config.imageFetchAllowPrivateAddresses()));
         for (ApiName name : ApiName.values()) {
-            Api api = Api.valueOf(name.name());
+            Api api = Apis.api(name);
             options.endpoint(api, config.apiBaseUri(name).toString());
             options.signatureVersion(api, SignatureVersion.valueOf(config.signatureVersion(name)));
         }
@@ -213,9 +211,9 @@ final class ProcessorRuntime implements AutoCloseable {
     private void updateGauges(IdvMetrics metrics) {
         for (CheckType type : CheckType.values()) {
             AliyunCheckInvoker.Lane lane = invoker.lane(type);
-            metrics.setPermittedRate(apiName(type), lane.limiter().currentRate());
-            metrics.setInFlight(apiName(type), invoker.pending(type));
-            metrics.setBreakerOpen(apiName(type), lane.breaker().state() != CircuitBreaker.State.CLOSED);
+            metrics.setPermittedRate(Apis.name(type), lane.limiter().currentRate());
+            metrics.setInFlight(Apis.name(type), invoker.pending(type));
+            metrics.setBreakerOpen(Apis.name(type), lane.breaker().state() != CircuitBreaker.State.CLOSED);
         }
     }
 
@@ -241,13 +239,16 @@ final class ProcessorRuntime implements AutoCloseable {
         }
     }
 
-    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
+    private static String causeChain(Throwable error) {
+        StringBuilder chain = new StringBuilder();
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
+            chain.append(chain.length() == 0 ? "" : " <- ").append(t.getClass().getName());
+            StackTraceElement[] at = t.getStackTrace();
+            if (at.length > 0) {
+                chain.append(" at ").append(at[0]);
             }
         }
-        return false;
+        return chain.toString();
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {

@@ -2,8 +2,8 @@ package dev.idvstreams.config;
 
 /**
  * The three APIs as configuration keys and metric tags name them ({@code qps.face-verify},
- * {@code api="face-verify"}). The constants carry the same names as the client's own API enum, so
- * mapping between the two is {@code ApiName.valueOf(api.name())}.
+ * {@code api="face-verify"}). The command line maps them to the client's API enum and the
+ * events' check type ({@code cli.Apis}).
  */
 public enum ApiName {
   /** CredentialVerifyIntl (reference 000_3920d8a9be95c4cb.txt). */

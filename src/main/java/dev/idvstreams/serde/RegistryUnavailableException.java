@@ -16,4 +16,14 @@ public final class RegistryUnavailableException extends RetriableException {
   public RegistryUnavailableException(String message) {
     super(message);
   }
+
+  /** Whether {@code error} or one of its causes is a registry outage. */
+  public static boolean isCauseOf(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof RegistryUnavailableException) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

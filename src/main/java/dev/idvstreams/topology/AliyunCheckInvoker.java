@@ -62,10 +62,12 @@ public final class AliyunCheckInvoker implements CheckInvoker {
     private static final Duration INITIAL_SERVICE_TIME = Duration.ZERO;
     private static final double SERVICE_TIME_SMOOTHING = 0.2;
     private static final Duration HOLD_RECHECK = Duration.ofMillis(200);
+    private static final Duration MIN_BACKLOG = Duration.ofMillis(500);
 
     private final IdVerificationClient client;
     private final Map<CheckType, Lane> lanes = new EnumMap<>(CheckType.class);
     private final Map<CheckType, AtomicInteger> pending = new EnumMap<>(CheckType.class);
+    private final Map<CheckType, Integer> inFlightMax = new EnumMap<>(CheckType.class);
     private final Clock clock;
     private final CallListener listener;
 
@@ -85,6 +87,7 @@ public final class AliyunCheckInvoker implements CheckInvoker {
                 HOLD_RECHECK, System::nanoTime);
             lanes.put(api, new Lane(limiter, breaker, bound, caller));
             pending.put(api, new AtomicInteger());
+            inFlightMax.put(api, s.inFlightMax());
         }
     }
 
@@ -113,10 +116,26 @@ public final class AliyunCheckInvoker implements CheckInvoker {
             Duration.ofNanos(System.nanoTime() - start)));
     }
 
+    /**
+     * Little's law on the service time, but never less than half a second of calls at the current
+     * rate: admitted requests also wait for tokens, and one stream thread serves all three APIs, so
+     * while it waits at one API's bound the others need a backlog of their own to stay at their rate.
+     * Until the API's first answer the bound stays 1 (the slow start of {@link ConcurrencyBound}).
+     */
     @Override
     public int inFlightBound(CheckType api) {
         Lane lane = lanes.get(api);
-        return lane.bound().boundFor(lane.limiter().currentRate());
+        if (lane.bound().averageServiceTime().isZero()) {
+            return 1;
+        }
+        double rate = lane.limiter().currentRate();
+        int backlog = (int) Math.ceil(rate * MIN_BACKLOG.toMillis() / 1000.0);
+        return Math.min(inFlightMax.get(api), Math.max(backlog, lane.bound().boundFor(rate)));
+    }
+
+    @Override
+    public boolean isHeld(CheckType api) {
+        return lanes.get(api).breaker().state() != CircuitBreaker.State.CLOSED;
     }
 
     @Override
@@ -153,7 +172,7 @@ public final class AliyunCheckInvoker implements CheckInvoker {
                 failure.attempts(), clock.instant()), failure.serviceTime());
         }
         Integer httpStatus = error instanceof ApiException api ? api.httpStatus() : null;
-        return new CheckOutcome.Failed(code, failure.kind() + " after " + failure.attempts() + " attempt(s): " + error.getMessage(),
+        return new CheckOutcome.Failed(code, failure.kind() + " after " + failure.attempts() + " attempt(s): " + describe(error),
             httpStatus, failure.attempts(), failure.serviceTime());
     }
 
@@ -174,6 +193,11 @@ public final class AliyunCheckInvoker implements CheckInvoker {
             case INPUT_REJECTED -> FailureKind.INPUT_REJECTED;
             case ACCOUNT -> FailureKind.ACCOUNT;
         };
+    }
+
+    /** The client's exceptions carry no personal data; any other's message might quote the request. */
+    private static String describe(Throwable error) {
+        return error instanceof ApiException || error instanceof ImageFetchException ? error.getMessage() : error.getClass().getName();
     }
 
     private static String codeOf(Throwable error) {

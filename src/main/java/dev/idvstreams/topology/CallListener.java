@@ -9,6 +9,4 @@ public interface CallListener {
 
     /** @param failure the failed call's error class, or null when the API answered */
     void callEnded(CheckType api, ErrorClass failure, Duration latency);
-
-    CallListener NONE = (api, failure, latency) -> { };
 }

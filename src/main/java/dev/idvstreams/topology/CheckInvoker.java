@@ -14,6 +14,9 @@ public interface CheckInvoker {
     /** Starts the call and returns at once; the future never fails, failures being {@link CheckOutcome.Failed}. */
     Future<CheckOutcome> invoke(VerificationRequest request);
 
+    /** Whether the API's circuit breaker holds its requests (an account-level error): no slot frees until it recovers. */
+    boolean isHeld(CheckType api);
+
     /** The in-flight bound for one API right now (Little's law on its rate and latency). */
     int inFlightBound(CheckType api);
 

@@ -33,6 +33,7 @@ public final class DecodeDeadLetterHandler implements DeserializationExceptionHa
     public static final String REGISTRY_AUTH_CONFIG = "idv.schema.registry.basic.auth.user.info";
 
     private static final Logger LOG = LoggerFactory.getLogger(DecodeDeadLetterHandler.class);
+    private static final Duration REGISTRY_RETRY_PAUSE = Duration.ofSeconds(2);
 
     private String dlqTopic;
     private AvroSerde<DeadLetter> deadLetters;
@@ -48,9 +49,10 @@ public final class DecodeDeadLetterHandler implements DeserializationExceptionHa
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        if (causedBy(exception, RegistryUnavailableException.class)) {
-            LOG.warn("Schema registry unavailable while decoding {}-{}@{}: {}; the record will be read again",
-                context.topic(), context.partition(), context.offset(), exception.getMessage());
+        if (RegistryUnavailableException.isCauseOf(exception)) {
+            LOG.warn("Schema registry unavailable while decoding {}-{}@{}: {}; the record will be read again in {}",
+                context.topic(), context.partition(), context.offset(), exception.getMessage(), REGISTRY_RETRY_PAUSE);
+            pause();
             return Response.fail();
         }
         String code = exception instanceof BadRecordException bad ? bad.reason().name() : "UNREADABLE_RECORD";
@@ -73,12 +75,15 @@ public final class DecodeDeadLetterHandler implements DeserializationExceptionHa
         return Response.resume(List.of(out));
     }
 
-    private static boolean causedBy(Throwable error, Class<? extends Throwable> type) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
+    /**
+     * Failing replaces the stream thread, which rejoins the group and reads the record again at
+     * once: without a pause an outage would turn into a loop of rebalances.
+     */
+    private static void pause() {
+        try {
+            Thread.sleep(REGISTRY_RETRY_PAUSE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        return false;
     }
 }

@@ -1,5 +1,6 @@
 package dev.idvstreams.topology;
 
+import dev.idvstreams.avro.MaterialCheck;
 import dev.idvstreams.avro.VerificationRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,8 +15,9 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * SHA-256 of a request's canonical check: the check's type name and its Avro binary encoding,
- * which is canonical for one schema. Envelope fields (requestedAt, source, userId) are left out:
- * the same check sent again later is an exact duplicate.
+ * which is canonical for one schema. Envelope fields (requestedAt, source, and userId except for
+ * VerifyMaterial, which sends it) are left out: the same check sent again later is an exact
+ * duplicate.
  */
 final class RequestFingerprint {
 
@@ -25,6 +27,11 @@ final class RequestFingerprint {
     SpecificRecord check = (SpecificRecord) request.getCheck();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(check.getSchema().getFullName().getBytes(StandardCharsets.UTF_8));
+    out.write(0);
+    if (check instanceof MaterialCheck && request.getUserId() != null) {
+      // VerifyMaterial sends the userId as UserId: part of what the API is asked
+      out.writeBytes(request.getUserId().getBytes(StandardCharsets.UTF_8));
+    }
     out.write(0);
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     try {

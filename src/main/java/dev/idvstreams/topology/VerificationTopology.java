@@ -30,7 +30,7 @@ public final class VerificationTopology {
 
     /** What the topology needs to know; built from the configuration. */
     public record Settings(String requestsTopic, String resultsTopic, String dlqTopic, Duration dedupTtl,
-            Duration purgeInterval, Duration completionInterval, int maxInlineImageBytes) {
+            Duration purgeInterval, Duration completionInterval, Duration maxSlotWait, int maxInlineImageBytes) {
     }
 
     private VerificationTopology() {}
@@ -67,8 +67,8 @@ public final class VerificationTopology {
             .split(Named.as("validated-"))
             .branch((key, value) -> value instanceof VerificationRequest, Branched.withFunction(valid -> valid
                 .mapValues(value -> (VerificationRequest) value, Named.as("as-request"))
-                .process(() -> new VerifyProcessor(DEDUP_STORE, settings.requestsTopic(), invoker, settings.dedupTtl(),
-                    settings.purgeInterval(), settings.completionInterval()), Named.as("verify"), DEDUP_STORE), "verify"))
+                .process(() -> new VerifyProcessor(DEDUP_STORE, invoker, settings.dedupTtl(), settings.purgeInterval(),
+                    settings.completionInterval(), settings.maxSlotWait()), Named.as("verify"), DEDUP_STORE), "verify"))
             .defaultBranch(Branched.as("invalid"))
             .values().stream().reduce((a, b) -> a.merge(b, Named.as("outcomes"))).orElseThrow();
 

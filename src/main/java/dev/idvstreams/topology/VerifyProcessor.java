@@ -51,30 +51,30 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
     private static final Logger LOG = LoggerFactory.getLogger(VerifyProcessor.class);
     private static final Duration BACKPRESSURE_POLL = Duration.ofMillis(50);
-    /**
-     * How long process() waits for a free slot before it leaves the request waiting in the store. A
-     * slot frees at the API's pace in normal operation; only while an API is held by its circuit
-     * breaker does the wait run out, and then waiting longer would outlast the EOS transaction
-     * timeout, so the request waits in the store instead, as DESIGN.md says held requests do.
-     */
-    private static final Duration MAX_SLOT_WAIT = Duration.ofSeconds(1);
 
     private final String storeName;
-    private final String sourceTopic;
     private final CheckInvoker invoker;
     private final Duration ttl;
     private final Duration purgeInterval;
     private final Duration completionInterval;
     private final Map<CheckType, InFlightQueue<String, CheckOutcome>> inFlight = new EnumMap<>(CheckType.class);
-    private final Deque<String> waitingForSlot = new ArrayDeque<>();
+    /** Requests in the store that wait for a slot of their API: restored after a restart, or left by process(). */
+    private final Map<CheckType, Deque<String>> waitingForSlot = new EnumMap<>(CheckType.class);
+    private final Duration maxSlotWait;
 
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, DedupEntry> store;
 
-    /** @param sourceTopic the topic named in dead letters published from a punctuation, where no record is at hand */
-    VerifyProcessor(String storeName, String sourceTopic, CheckInvoker invoker, Duration ttl, Duration purgeInterval, Duration completionInterval) {
+    /**
+     * @param maxSlotWait how long process() waits for a free slot of an API that is not held by its
+     *     breaker before it leaves the request waiting in the store. A slot frees at the API's pace
+     *     in normal operation, so the wait is backpressure; a longer wait would outlast the EOS
+     *     transaction timeout
+     */
+    VerifyProcessor(String storeName, CheckInvoker invoker, Duration ttl, Duration purgeInterval, Duration completionInterval,
+            Duration maxSlotWait) {
         this.storeName = storeName;
-        this.sourceTopic = sourceTopic;
+        this.maxSlotWait = maxSlotWait;
         this.invoker = invoker;
         this.ttl = ttl;
         this.purgeInterval = purgeInterval;
@@ -87,17 +87,19 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
         this.store = context.getStateStore(storeName);
         for (CheckType api : CheckType.values()) {
             inFlight.put(api, new InFlightQueue<>(invoker.inFlightBound(api)));
+            waitingForSlot.put(api, new ArrayDeque<>());
         }
         // restored calls may not be forwarded from init (no record context): the punctuator issues them
         try (KeyValueIterator<String, DedupEntry> entries = store.all()) {
             entries.forEachRemaining(kv -> {
                 if (kv.value.getStatus() == DedupStatus.IN_FLIGHT) {
-                    waitingForSlot.add(kv.key);
+                    waitingForSlot.get(CheckTypes.of(kv.value.getRequest())).add(kv.key);
                 }
             });
         }
-        if (!waitingForSlot.isEmpty()) {
-            LOG.info("Task {}: calling {} in-flight request(s) again after a restart or migration", context.taskId(), waitingForSlot.size());
+        int restored = waitingForSlot.values().stream().mapToInt(Deque::size).sum();
+        if (restored > 0) {
+            LOG.info("Task {}: calling {} in-flight request(s) again after a restart or migration", context.taskId(), restored);
         }
         context.schedule(completionInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
             drainCompletions();
@@ -118,7 +120,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
         if (entry == null) {
             start(request, fingerprint, source);
-        } else if (entry.getSourcePartition() == source.partition() && entry.getSourceOffset() == source.offset()) {
+        } else if (isSource(entry, source)) {
             redelivered(entry);
         } else if (isParked(entry, source)) {
             LOG.debug("Duplicate of bizId {} at offset {} already parked", bizId, source.offset());
@@ -140,6 +142,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
             .setFingerprint(ByteBuffer.wrap(fingerprint))
             .setStatus(DedupStatus.IN_FLIGHT)
             .setRequest(request)
+            .setSourceTopic(source.topic())
             .setSourcePartition(source.partition())
             .setSourceOffset(source.offset())
             .setParked(new ArrayList<>())
@@ -147,12 +150,15 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
             .setUpdatedAt(Instant.ofEpochMilli(now))
             .build();
         store.put(request.getBizId(), entry);
-        InFlightQueue<String, CheckOutcome> queue = inFlight.get(CheckTypes.of(request));
-        long giveUpAt = System.nanoTime() + MAX_SLOT_WAIT.toNanos();
+        CheckType api = CheckTypes.of(request);
+        InFlightQueue<String, CheckOutcome> queue = inFlight.get(api);
+        // an API held by its breaker frees no slot until it recovers: its requests wait in the store
+        Duration wait = invoker.isHeld(api) ? Duration.ZERO : maxSlotWait;
+        long giveUpAt = System.nanoTime() + wait.toNanos();
         Optional<CompletionHandle<CheckOutcome>> handle;
         while ((handle = queue.tryPut(request.getBizId())).isEmpty()) {
             if (System.nanoTime() >= giveUpAt) {
-                waitingForSlot.add(request.getBizId());
+                waitingForSlot.get(api).add(request.getBizId());
                 return;
             }
             awaitCompletion(queue);
@@ -179,9 +185,10 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     private void redelivered(DedupEntry entry) {
         String bizId = entry.getBizId();
         if (entry.getStatus() == DedupStatus.IN_FLIGHT) {
-            boolean known = inFlight.get(CheckTypes.of(entry.getRequest())).keys().contains(bizId) || waitingForSlot.contains(bizId);
+            CheckType api = CheckTypes.of(entry.getRequest());
+            boolean known = inFlight.get(api).keys().contains(bizId) || waitingForSlot.get(api).contains(bizId);
             if (!known) {
-                waitingForSlot.add(bizId);
+                waitingForSlot.get(api).add(bizId);
             }
         } else {
             // only under at_least_once: the result was published but the offset not committed
@@ -189,15 +196,22 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
         }
     }
 
+    /** The record that started the call, delivered again after a crash: the same topic, partition and offset. */
+    private static boolean isSource(DedupEntry entry, RecordMetadata source) {
+        return entry.getSourceTopic().equals(source.topic()) && entry.getSourcePartition() == source.partition()
+            && entry.getSourceOffset() == source.offset();
+    }
+
     private static boolean isParked(DedupEntry entry, RecordMetadata source) {
-        return entry.getParked().stream().anyMatch(p -> p.getPartition() == source.partition() && p.getOffset() == source.offset());
+        return entry.getParked().stream().anyMatch(p -> p.getTopic().equals(source.topic())
+            && p.getPartition() == source.partition() && p.getOffset() == source.offset());
     }
 
     private void exactDuplicate(DedupEntry entry, RecordMetadata source) {
         if (entry.getStatus() == DedupStatus.COMPLETED) {
             forward(entry.getBizId(), replayOf(entry.getVerificationResult()));
         } else {
-            entry.getParked().add(new ParkedDuplicate(source.partition(), source.offset()));
+            entry.getParked().add(new ParkedDuplicate(source.topic(), source.partition(), source.offset()));
             entry.setUpdatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()));
             store.put(entry.getBizId(), entry);
         }
@@ -212,20 +226,23 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
             && entry.getVerificationResult().getOutcome() != Outcome.PASS;
     }
 
+    /** Starts waiting requests while their API has free slots; each API's queue on its own. */
     private void reissue() {
-        while (!waitingForSlot.isEmpty()) {
-            String bizId = waitingForSlot.peek();
-            DedupEntry entry = store.get(bizId);
-            if (entry == null || entry.getStatus() != DedupStatus.IN_FLIGHT) {
-                waitingForSlot.poll();
-                continue;
+        for (Map.Entry<CheckType, Deque<String>> waiting : waitingForSlot.entrySet()) {
+            Deque<String> queue = waiting.getValue();
+            while (!queue.isEmpty()) {
+                DedupEntry entry = store.get(queue.peek());
+                if (entry == null || entry.getStatus() != DedupStatus.IN_FLIGHT) {
+                    queue.poll();
+                    continue;
+                }
+                Optional<CompletionHandle<CheckOutcome>> handle = inFlight.get(waiting.getKey()).tryPut(entry.getBizId());
+                if (handle.isEmpty()) {
+                    break; // at the bound: the next punctuation or record goes on
+                }
+                queue.poll();
+                call(entry.getRequest(), handle.get());
             }
-            Optional<CompletionHandle<CheckOutcome>> handle = inFlight.get(CheckTypes.of(entry.getRequest())).tryPut(bizId);
-            if (handle.isEmpty()) {
-                return; // at the bound: the next punctuation or record goes on
-            }
-            waitingForSlot.poll();
-            call(entry.getRequest(), handle.get());
         }
     }
 
@@ -261,9 +278,9 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
             VerificationRequest request = entry.getRequest();
             // no entry kept: a dead-lettered request replayed by an operator is called again
             store.delete(bizId);
-            forward(bizId, providerDeadLetter(request, entry.getSourcePartition(), entry.getSourceOffset(), failed));
+            forward(bizId, providerDeadLetter(request, entry.getSourceTopic(), entry.getSourcePartition(), entry.getSourceOffset(), failed));
             for (ParkedDuplicate duplicate : parked) {
-                forward(bizId, providerDeadLetter(request, duplicate.getPartition(), duplicate.getOffset(), failed));
+                forward(bizId, providerDeadLetter(request, duplicate.getTopic(), duplicate.getPartition(), duplicate.getOffset(), failed));
             }
         }
     }
@@ -285,8 +302,9 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
             .build();
     }
 
-    private DeadLetter providerDeadLetter(VerificationRequest request, int partition, long offset, CheckOutcome.Failed failed) {
-        return deadLetter(request, sourceTopic, partition, offset, DeadLetterStage.PROVIDER, failed.errorCode(),
+    private DeadLetter providerDeadLetter(VerificationRequest request, String topic, int partition, long offset,
+            CheckOutcome.Failed failed) {
+        return deadLetter(request, topic, partition, offset, DeadLetterStage.PROVIDER, failed.errorCode(),
             failed.errorMessage(), failed.httpStatus(), failed.attempts());
     }
 

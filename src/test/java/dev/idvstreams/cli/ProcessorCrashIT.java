@@ -67,8 +67,9 @@ class ProcessorCrashIT {
                 long verified = stats.accepted() - stats.repeated();
                 // called again: the calls in flight at the crash (at most the bound), and those that
                 // completed after the last commit, whose results the crash aborted with the
-                // transaction: at 20 QPS and the EOS commit interval of 100 ms, at most 2
-                long uncommittedCompletions = 2;
+                // transaction: at 20 QPS, 2 per 100 ms commit interval; a quarter of a second (5)
+                // allows for commits running late on a loaded machine
+                long uncommittedCompletions = 5;
                 assertThat(verified - requests).as("API calls made again after the crash")
                     .isBetween(0L, IN_FLIGHT_BOUND + uncommittedCompletions);
             } finally {

@@ -38,6 +38,11 @@ final class ScriptedInvoker implements CheckInvoker {
     }
 
     @Override
+    public boolean isHeld(CheckType api) {
+        return false;
+    }
+
+    @Override
     public int inFlightBound(CheckType api) {
         return bound;
     }

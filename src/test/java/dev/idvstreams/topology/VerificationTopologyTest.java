@@ -52,7 +52,7 @@ class VerificationTopologyTest {
     @BeforeEach
     void start() throws Exception {
         VerificationTopology.Settings settings = new VerificationTopology.Settings("idv.requests", "idv.results", "idv.dlq",
-            TTL, Duration.ofMinutes(1), Duration.ofMillis(20), 900 * 1024);
+            TTL, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(20), 900 * 1024);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
@@ -260,12 +260,38 @@ class VerificationTopologyTest {
         for (int i = 0; i < 5; i++) {
             requests.pipeInput("b-" + i, credential("b-" + i, "0301"));
         }
-        // bound 4: the fifth waits (process gave up waiting for a slot after a second) and goes once one frees
+        // bound 4: the fifth waits in the store (process gave up waiting for a slot) and goes once one frees
         assertThat(invoker.calls).hasSize(4);
         invoker.answer("b-0", answered(credential("b-0", "0301"), Outcome.PASS));
         tick();
         assertThat(invoker.calls).hasSize(5);
         assertThat(invoker.isOpen("b-4")).isTrue();
         assertThat(results.readValue().getCheckType()).isEqualTo(CheckType.CREDENTIAL);
+    }
+
+    @Test
+    void shouldTellARecordReadAgainFromADuplicateAtTheSameOffsetOfTheOtherInputTopic() {
+        // offset 0 of idv.requests, read directly
+        requests.pipeInput("b-1", credential("b-1", "0301"));
+        // offset 1 of idv.requests, re-keyed: offset 0 of the repartition topic, the same partition and offset as the first
+        requests.pipeInput("upstream-key", credential("b-1", "0302"));
+        TestRecord<String, DeadLetter> letter = deadLetters.readRecord();
+        assertThat(letter.value().getStage()).isEqualTo(DeadLetterStage.DEDUP_CONFLICT);
+        assertThat(letter.value().getTopic()).endsWith("by-bizid-repartition");
+        assertThat(invoker.calls).hasSize(1);
+    }
+
+    @Test
+    void shouldKeepEachApisWaitingRequestsApart() {
+        // bound 4 for every API: credential requests fill theirs and one waits ...
+        for (int i = 0; i < 5; i++) {
+            requests.pipeInput("c-" + i, credential("c-" + i, "0301"));
+        }
+        // ... which does not keep a material request from its own free slots
+        VerificationRequest material = material("m-1", "https://img.example/m.jpg");
+        requests.pipeInput("m-1", material);
+        tick();
+        assertThat(invoker.isOpen("m-1")).isTrue();
+        assertThat(invoker.isOpen("c-4")).isFalse();
     }
 }
