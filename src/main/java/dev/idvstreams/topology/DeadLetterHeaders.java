@@ -1,5 +1,6 @@
 package dev.idvstreams.topology;
 
+import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.DeadLetterStage;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
@@ -21,17 +22,20 @@ public final class DeadLetterHeaders {
 
   private DeadLetterHeaders() {}
 
-  /** @param exception the class name of what went wrong (an exception, or the validator for a rule) */
-  public static Headers of(String exception, String message, String topic, int partition, long offset,
-      DeadLetterStage stage, String code) {
+  /**
+   * The headers of {@code letter}.
+   *
+   * @param exception the class name of what went wrong (an exception, or the validator for a rule)
+   */
+  public static Headers of(String exception, DeadLetter letter) {
     Headers headers = new RecordHeaders();
     add(headers, EXCEPTION, exception);
-    add(headers, MESSAGE, message);
-    add(headers, TOPIC, topic);
-    add(headers, PARTITION, String.valueOf(partition));
-    add(headers, OFFSET, String.valueOf(offset));
-    add(headers, STAGE, stage.name());
-    add(headers, CODE, code);
+    add(headers, MESSAGE, letter.getErrorMessage());
+    add(headers, TOPIC, letter.getTopic());
+    add(headers, PARTITION, String.valueOf(letter.getPartition()));
+    add(headers, OFFSET, String.valueOf(letter.getOffset()));
+    add(headers, STAGE, letter.getStage().name());
+    add(headers, CODE, letter.getErrorCode());
     return headers;
   }
 

@@ -8,7 +8,6 @@ import dev.idvstreams.serde.RegistryUnavailableException;
 import dev.idvstreams.serde.SchemaRegistries;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,20 +57,12 @@ public final class DecodeDeadLetterHandler implements DeserializationExceptionHa
         String code = exception instanceof BadRecordException bad ? bad.reason().name() : "UNREADABLE_RECORD";
         String message = String.valueOf(exception.getMessage());
         LOG.warn("Dead-lettering unreadable record {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), message);
-        DeadLetter letter = DeadLetter.newBuilder()
-            .setStage(DeadLetterStage.DECODE)
-            .setErrorCode(code)
-            .setErrorMessage(message)
-            .setFailedAt(Instant.ofEpochMilli(System.currentTimeMillis()))
-            .setTopic(context.topic())
-            .setPartition(context.partition())
-            .setOffset(context.offset())
+        DeadLetter letter = DeadLetters.builder(DeadLetterStage.DECODE, code, message, context.topic(),
+                context.partition(), context.offset(), System.currentTimeMillis())
             .setRawValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
             .build();
         ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(dlqTopic, null, null, null,
-            deadLetters.serialize(dlqTopic, letter),
-            DeadLetterHeaders.of(exception.getClass().getName(), message, context.topic(), context.partition(),
-                context.offset(), DeadLetterStage.DECODE, code));
+            deadLetters.serialize(dlqTopic, letter), DeadLetterHeaders.of(exception.getClass().getName(), letter));
         return Response.resume(List.of(out));
     }
 

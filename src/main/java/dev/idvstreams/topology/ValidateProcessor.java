@@ -3,7 +3,6 @@ package dev.idvstreams.topology;
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.VerificationRequest;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
@@ -37,19 +36,12 @@ final class ValidateProcessor implements Processor<String, VerificationRequest, 
         RecordMetadata source = context.recordMetadata().orElseThrow();
         String code = violations.get(0).code();
         String message = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
-        DeadLetter letter = DeadLetter.newBuilder()
+        DeadLetter letter = DeadLetters.builder(DeadLetterStage.VALIDATION, code, message, source.topic(),
+                source.partition(), source.offset(), context.currentSystemTimeMs())
             .setBizId(record.value().getBizId())
-            .setStage(DeadLetterStage.VALIDATION)
-            .setErrorCode(code)
-            .setErrorMessage(message)
-            .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-            .setTopic(source.topic())
-            .setPartition(source.partition())
-            .setOffset(source.offset())
             .setRequest(record.value())
             .build();
-        context.forward(record.<SpecificRecord>withValue(letter).withHeaders(DeadLetterHeaders.of(
-            RequestValidator.class.getName(), message, source.topic(), source.partition(), source.offset(),
-            DeadLetterStage.VALIDATION, code)));
+        context.forward(record.<SpecificRecord>withValue(letter)
+            .withHeaders(DeadLetterHeaders.of(RequestValidator.class.getName(), letter)));
     }
 }

@@ -287,17 +287,10 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
     private DeadLetter deadLetter(VerificationRequest request, String topic, int partition, long offset,
             DeadLetterStage stage, String code, String message, Integer httpStatus, int attempts) {
-        return DeadLetter.newBuilder()
+        return DeadLetters.builder(stage, code, message, topic, partition, offset, context.currentSystemTimeMs())
             .setBizId(request.getBizId())
-            .setStage(stage)
-            .setErrorCode(code)
-            .setErrorMessage(message)
             .setHttpStatus(httpStatus)
             .setAttempts(attempts)
-            .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-            .setTopic(topic)
-            .setPartition(partition)
-            .setOffset(offset)
             .setRequest(request)
             .build();
     }
@@ -315,9 +308,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     private void forward(String bizId, SpecificRecord value) {
         Record<String, SpecificRecord> out = new Record<>(bizId, value, context.currentSystemTimeMs(), new RecordHeaders());
         if (value instanceof DeadLetter letter) {
-            out = out.withHeaders(DeadLetterHeaders.of(VerifyProcessor.class.getName(), letter.getErrorMessage(),
-                letter.getTopic(), letter.getPartition() == null ? -1 : letter.getPartition(),
-                letter.getOffset() == null ? -1 : letter.getOffset(), letter.getStage(), letter.getErrorCode()));
+            out = out.withHeaders(DeadLetterHeaders.of(VerifyProcessor.class.getName(), letter));
         }
         context.forward(out);
     }
