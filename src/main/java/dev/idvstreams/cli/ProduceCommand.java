@@ -3,11 +3,9 @@ package dev.idvstreams.cli;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.config.IdvConfig;
 import dev.idvstreams.serde.AvroSerde;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -51,8 +49,8 @@ final class ProduceCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         RequestFile requests;
-        try (BufferedReader reader = open()) {
-            requests = RequestFile.read(reader, new RequestJson(Clock.systemUTC()));
+        try (InputStream input = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
+            requests = RequestFile.read(input, new RequestJson(Clock.systemUTC()));
         }
         requests.problems().forEach(problem -> err.println("line " + problem.number() + ": " + problem.message()));
         if (!requests.problems().isEmpty() && !skipInvalid) {
@@ -95,12 +93,5 @@ final class ProduceCommand implements Callable<Integer> {
             producer.flush();
         }
         return failed;
-    }
-
-    private BufferedReader open() throws IOException {
-        if (file.equals("-")) {
-            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8.newDecoder()));
-        }
-        return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
     }
 }

@@ -1,9 +1,14 @@
 package dev.idvstreams.cli;
 
 import dev.idvstreams.avro.VerificationRequest;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,26 +22,33 @@ record RequestFile(List<Line> requests, List<Problem> problems) {
     record Problem(int number, String message) {}
 
     /**
-     * Reads {@code reader} to the end; blank lines are skipped. Input that is not UTF-8 stops the
-     * reading at that line, which is reported as a problem.
+     * Reads {@code input} to the end. Lines end with LF or CRLF; blank lines are skipped. Each line
+     * is decoded as UTF-8 on its own, so a line that is not UTF-8 is reported with its number
+     * (a {@code Reader} would fail on its whole buffer, before the lines in front of it).
      */
-    static RequestFile read(BufferedReader reader, RequestJson json) throws IOException {
+    static RequestFile read(InputStream input, RequestJson json) throws IOException {
         List<Line> requests = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        BufferedInputStream in = new BufferedInputStream(input);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int number = 0;
-        while (true) {
-            String text;
-            try {
-                text = reader.readLine();
-            } catch (CharacterCodingException e) {
-                problems.add(new Problem(number + 1, "not valid UTF-8; the lines after it were not read"));
-                break;
-            }
-            if (text == null) {
-                break;
+        for (int b = in.read(); b != -1 || bytes.size() > 0; b = in.read()) {
+            if (b != '\n' && b != -1) {
+                bytes.write(b);
+                continue;
             }
             number++;
-            if (text.isBlank()) {
+            String text;
+            try {
+                text = utf8.decode(ByteBuffer.wrap(bytes.toByteArray())).toString().stripTrailing();
+            } catch (CharacterCodingException e) {
+                problems.add(new Problem(number, "not valid UTF-8"));
+                continue;
+            } finally {
+                bytes.reset();
+            }
+            if (text.isEmpty()) {
                 continue;
             }
             try {
