@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,23 +73,25 @@ final class ProduceCommand implements Callable<Integer> {
         Map<Integer, String> failed = new ConcurrentSkipListMap<>();
         AvroSerde<VerificationRequest> serde = AvroSerde.forValues(VerificationRequest.class, OperatorClients.registry(settings));
         String topic = settings.requestsTopic();
-        try (KafkaProducer<String, VerificationRequest> producer = new KafkaProducer<>(
-                OperatorClients.producerProperties(settings, "idv-produce"), new StringSerializer(), serde.serializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(OperatorClients.producerProperties(settings, "idv-produce"),
+                new StringSerializer(), new ByteArraySerializer())) {
             for (RequestFile.Line line : requests.requests()) {
                 VerificationRequest request = line.request();
+                byte[] value;
                 try {
-                    producer.send(new ProducerRecord<>(topic, request.getBizId(), request), (metadata, error) -> {
-                        if (error != null) {
-                            failed.put(line.number(), String.valueOf(error.getMessage()));
-                        }
-                    });
+                    value = serde.serialize(topic, request);
                 } catch (RuntimeException e) {
-                    // a registry that cannot be reached or a closed producer: the rest would fail alike
+                    // the registry cannot be reached or refuses the schema: the lines after it would fail alike
                     failed.put(line.number(), String.valueOf(e.getMessage()));
                     requests.requests().stream().filter(rest -> rest.number() > line.number())
                         .forEach(rest -> failed.put(rest.number(), "not attempted after line " + line.number() + " failed"));
                     break;
                 }
+                producer.send(new ProducerRecord<>(topic, request.getBizId(), value), (metadata, error) -> {
+                    if (error != null) {
+                        failed.put(line.number(), String.valueOf(error.getMessage()));
+                    }
+                });
             }
             producer.flush();
         }

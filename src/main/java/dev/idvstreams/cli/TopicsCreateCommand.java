@@ -60,13 +60,13 @@ final class TopicsCreateCommand implements Callable<Integer> {
             for (String name : topics.keySet()) {
                 try {
                     created.values().get(name).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                    out.println("created " + name + " (" + created.numPartitions(name).get() + " partitions, replication factor "
+                    out.println("created " + name + " (partitions " + created.numPartitions(name).get() + ", replication factor "
                         + created.replicationFactor(name).get() + ")");
                 } catch (ExecutionException e) {
                     if (e.getCause() instanceof TopicExistsException) {
                         TopicDescription existing = admin.describeTopics(List.of(name)).topicNameValues().get(name)
                             .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                        out.println("exists  " + name + " (" + existing.partitions().size() + " partitions, replication factor "
+                        out.println("exists  " + name + " (partitions " + existing.partitions().size() + ", replication factor "
                             + existing.partitions().get(0).replicas().size() + "): left as it is");
                     } else {
                         failures++;

@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,6 +68,11 @@ final class OperatorTool {
             "topic.dlq=" + dlqTopic,
             "topic.partitions=" + partitions,
             "topic.replication.factor=-1"), StandardCharsets.UTF_8);
+    }
+
+    /** Sets {@code key} in the configuration file (a later line wins over an earlier one). */
+    void set(String key, String value) throws Exception {
+        Files.writeString(configFile, "\n" + key + "=" + value, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 
     /** Runs {@code args} followed by {@code --config FILE}. */

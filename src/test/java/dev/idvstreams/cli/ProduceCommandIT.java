@@ -86,6 +86,22 @@ class ProduceCommandIT {
         assertThat(decoded(tool)).containsExactlyElementsOf(expected(List.of(LINES.get(2))));
     }
 
+    @Test
+    void shouldSendNothingAndSaySoWhenTheRegistryCannotBeReached(KafkaBootstrap kafka) throws Exception {
+        OperatorTool tool = new OperatorTool(kafka, dir, 1);
+        tool.createTopics(1);
+        tool.set("schema.registry.url", "http://127.0.0.1:1");
+        Path file = Files.writeString(dir.resolve("requests.jsonl"), String.join("\n", LINES));
+
+        OperatorTool.Run run = tool.run("produce", "--file", file.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("line 1: not sent: ").contains("line 2: not sent: not attempted after line 1 failed")
+            .contains("line 3: not sent: not attempted after line 1 failed");
+        assertThat(run.out()).contains("sent 0 request(s) to " + tool.requestsTopic + "; invalid lines: 0, failed to send: 3");
+        assertThat(tool.readAll(tool.requestsTopic)).isEmpty();
+    }
+
     private static List<VerificationRequest> decoded(OperatorTool tool) {
         return tool.readAll(tool.requestsTopic).stream().map(r -> decode(tool, r)).toList();
     }
