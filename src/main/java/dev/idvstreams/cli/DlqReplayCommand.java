@@ -41,6 +41,11 @@ import picocli.CommandLine.Spec;
  * filter replays only dead letters that arrived since. DECODE dead letters have no request (the
  * bytes could not be read) and are counted as not replayable: sending the same bytes again would
  * only fail again.
+ *
+ * <p>A replayed request goes through the processor again; if it fails again it becomes a new dead
+ * letter, which the next run replays in turn. Replay a stage only once its cause is gone (the API
+ * is back for PROVIDER, the configuration changed for VALIDATION, the bizId expired from the
+ * deduplication store for DEDUP_CONFLICT).
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
     description = "Send the requests of dead letters (optionally only one stage and/or code) back to the request topic.")
@@ -126,29 +131,13 @@ final class DlqReplayCommand implements Callable<Integer> {
                         continue;
                     }
                     offsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
-                    tally.read++;
-                    String where = partition + "@" + record.offset();
-                    DeadLetter letter;
-                    try {
-                        letter = letters.deserialize(dlq, record.value());
-                    } catch (BadRecordException e) {
-                        letter = null;
-                    }
-                    if (letter == null) {
-                        tally.unreadable++;
-                        err.println(where + ": not a readable dead letter: skipped");
-                    } else if (!filter.matches(letter)) {
-                        tally.notMatching++;
-                    } else if (letter.getRequest() == null) {
-                        tally.withoutRequest++;
-                        err.println(where + ": " + letter.getStage() + " " + letter.getErrorCode() + " has no request: not replayable");
-                    } else {
+                    DeadLetter letter = replayable(record, letters, filter, tally, err);
+                    if (letter != null) {
                         VerificationRequest request = letter.getRequest();
                         if (producer != null) {
                             producer.send(new ProducerRecord<>(settings.requestsTopic(), request.getBizId(), request));
                         }
-                        tally.replayed++;
-                        lines.add((dryRun ? "would replay " : "replayed ") + where + " bizId=" + request.getBizId()
+                        lines.add((dryRun ? "would replay " : "replayed ") + where(record) + " bizId=" + request.getBizId()
                             + " stage=" + letter.getStage() + " code=" + letter.getErrorCode());
                     }
                 }
@@ -166,6 +155,38 @@ final class DlqReplayCommand implements Callable<Integer> {
         summary(out, tally);
         err.flush();
         return 0;
+    }
+
+    /** The dead letter of {@code record} when it is to be replayed; else null, counted in {@code tally} by the reason. */
+    private static DeadLetter replayable(ConsumerRecord<String, byte[]> record, AvroSerde<DeadLetter> letters,
+            DeadLetterFilter filter, Tally tally, PrintWriter err) {
+        tally.read++;
+        DeadLetter letter;
+        try {
+            letter = letters.deserialize(record.topic(), record.value());
+        } catch (BadRecordException e) {
+            letter = null;
+        }
+        if (letter == null) {
+            tally.unreadable++;
+            err.println(where(record) + ": not a readable dead letter: skipped");
+            return null;
+        }
+        if (!filter.matches(letter)) {
+            tally.notMatching++;
+            return null;
+        }
+        if (letter.getRequest() == null) {
+            tally.withoutRequest++;
+            err.println(where(record) + ": " + letter.getStage() + " " + letter.getErrorCode() + " has no request: not replayable");
+            return null;
+        }
+        tally.replayed++;
+        return letter;
+    }
+
+    private static String where(ConsumerRecord<?, ?> record) {
+        return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
     private boolean maxReached(Tally tally) {
