@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -52,6 +53,9 @@ final class ProduceCommand implements Callable<Integer> {
         RequestFile requests;
         try (InputStream input = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
             requests = RequestFile.read(input, new RequestJson(Clock.systemUTC()));
+        } catch (NoSuchFileException e) {
+            err.println("no such file: " + file);
+            return 1;
         }
         requests.problems().forEach(problem -> err.println("line " + problem.number() + ": " + problem.message()));
         if (!requests.problems().isEmpty() && !skipInvalid) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The operator commands' command line, without Kafka: registration, usage errors. */
@@ -24,6 +27,14 @@ class OperatorCommandsTest {
     void shouldListTheOperatorCommands() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("produce").contains("consume").contains("dlq").contains("topics");
+    }
+
+    @Test
+    void shouldSayWhenTheRequestFileIsMissing(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("idv.properties"), "bootstrap.servers=127.0.0.1:9\nschema.registry.url=mock://missing-file\n");
+
+        assertThat(run("produce", "--config", config.toString(), "--file", dir.resolve("absent.jsonl").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("no such file: " + dir.resolve("absent.jsonl"));
     }
 
     @Test
