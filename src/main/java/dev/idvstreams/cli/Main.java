@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
         SimulateCommand.class,
         RunCommand.class,
         DemoCommand.class,
+        ProduceCommand.class,
+        ConsumeCommand.class,
+        DlqCommand.class,
+        TopicsCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
