@@ -28,7 +28,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -126,12 +125,10 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void createTopics(IdvConfig config) throws Exception {
         try (Admin admin = Admin.create(config.kafkaClientProperties())) {
-            short rf = config.topicReplicationFactor().orElse((short) 1);
-            admin.createTopics(List.of(
-                new NewTopic(config.requestsTopic(), config.topicPartitions(), rf),
-                new NewTopic(config.resultsTopic(), config.topicPartitions(), rf),
-                new NewTopic(config.deadLetterTopic(), config.topicPartitions(), rf))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(TopicsCreateCommand.newTopics(config, TopicsCreateCommand.DEFAULT_DLQ_RETENTION_MS).values())
+                .all().get(30, TimeUnit.SECONDS);
         }
+    }
     }
 
     private static void produce(IdvConfig config, List<DemoBatch.Item> batch) throws Exception {

@@ -49,11 +49,7 @@ final class TopicsCreateCommand implements Callable<Integer> {
         IdvConfig settings = config.load();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Map<String, NewTopic> topics = new LinkedHashMap<>();
-        topics.put(settings.requestsTopic(), topic(settings, settings.requestsTopic(), Map.of()));
-        topics.put(settings.resultsTopic(), topic(settings, settings.resultsTopic(), Map.of()));
-        topics.put(settings.deadLetterTopic(), topic(settings, settings.deadLetterTopic(),
-            Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(dlqRetentionMs))));
+        Map<String, NewTopic> topics = newTopics(settings, dlqRetentionMs);
         int failures = 0;
         try (Admin admin = Admin.create(settings.kafkaClientProperties())) {
             CreateTopicsResult created = admin.createTopics(topics.values());
@@ -78,6 +74,16 @@ final class TopicsCreateCommand implements Callable<Integer> {
         out.flush();
         err.flush();
         return failures == 0 ? 0 : 1;
+    }
+
+    /** The three topics as configured, by name. */
+    static Map<String, NewTopic> newTopics(IdvConfig settings, long dlqRetentionMs) {
+        Map<String, NewTopic> topics = new LinkedHashMap<>();
+        topics.put(settings.requestsTopic(), topic(settings, settings.requestsTopic(), Map.of()));
+        topics.put(settings.resultsTopic(), topic(settings, settings.resultsTopic(), Map.of()));
+        topics.put(settings.deadLetterTopic(), topic(settings, settings.deadLetterTopic(),
+            Map.of(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(dlqRetentionMs))));
+        return topics;
     }
 
     /**
