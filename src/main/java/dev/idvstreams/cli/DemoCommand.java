@@ -129,7 +129,6 @@ final class DemoCommand implements Callable<Integer> {
                 .all().get(30, TimeUnit.SECONDS);
         }
     }
-    }
 
     private static void produce(IdvConfig config, List<DemoBatch.Item> batch) throws Exception {
         Map<String, Object> props = new HashMap<>(config.kafkaClientProperties());
