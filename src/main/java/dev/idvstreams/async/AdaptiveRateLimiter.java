@@ -22,145 +22,145 @@ import java.util.function.LongSupplier;
  */
 public final class AdaptiveRateLimiter {
 
-    /**
-     * @param decreaseFactor the rate is multiplied by this on throttling, in (0, 1)
-     * @param decreaseCooldown throttles within this time of a decrease count as the same one:
-     *     they answer calls made before the rate was lowered
-     * @param recoveryStep QPS added per recovery interval while calls succeed
-     * @param recoveryInterval the time between two increases, and from a decrease to the first
-     * @param floor the lowest rate in QPS, kept even when throttled
-     */
-    public record Settings(double decreaseFactor, Duration decreaseCooldown, double recoveryStep,
-            Duration recoveryInterval, double floor) {
+  /**
+   * @param decreaseFactor the rate is multiplied by this on throttling, in (0, 1)
+   * @param decreaseCooldown throttles within this time of a decrease count as the same one:
+   *     they answer calls made before the rate was lowered
+   * @param recoveryStep QPS added per recovery interval while calls succeed
+   * @param recoveryInterval the time between two increases, and from a decrease to the first
+   * @param floor the lowest rate in QPS, kept even when throttled
+   */
+  public record Settings(double decreaseFactor, Duration decreaseCooldown, double recoveryStep,
+      Duration recoveryInterval, double floor) {
 
-        public Settings {
-            if (!(decreaseFactor > 0 && decreaseFactor < 1)) {
-                throw new IllegalArgumentException("decreaseFactor must be in (0, 1), was " + decreaseFactor);
-            }
-            if (!(recoveryStep > 0) || !(floor > 0)) {
-                throw new IllegalArgumentException("recoveryStep and floor must be positive");
-            }
-        }
-
-        /** Halve on throttling, at most once a second; add 1 QPS a second back; never below 0.5 QPS. */
-        public static Settings defaults() {
-            return new Settings(0.5, Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 0.5);
-        }
+    public Settings {
+      if (!(decreaseFactor > 0 && decreaseFactor < 1)) {
+        throw new IllegalArgumentException("decreaseFactor must be in (0, 1), was " + decreaseFactor);
+      }
+      if (!(recoveryStep > 0) || !(floor > 0)) {
+        throw new IllegalArgumentException("recoveryStep and floor must be positive");
+      }
     }
 
-    private final double accountLimit;
-    private final Settings settings;
-    private final LongSupplier nanoTime;
-    private final Bucket bucket;
+    /** Halve on throttling, at most once a second; add 1 QPS a second back; never below 0.5 QPS. */
+    public static Settings defaults() {
+      return new Settings(0.5, Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 0.5);
+    }
+  }
 
-    private volatile double share = 1.0;
-    private volatile double rate;
-    private long lastDecreaseNanos;
-    private long lastChangeNanos;
+  private final double accountLimit;
+  private final Settings settings;
+  private final LongSupplier nanoTime;
+  private final Bucket bucket;
 
-    /**
-     * @param accountLimit the account's QPS limit for this API
-     * @param nanoTime the clock, also driving the bucket's refill
-     */
-    public AdaptiveRateLimiter(double accountLimit, Settings settings, LongSupplier nanoTime) {
-        if (!(accountLimit > 0)) {
-            throw new IllegalArgumentException("accountLimit must be positive, was " + accountLimit);
-        }
-        this.accountLimit = accountLimit;
-        this.settings = settings;
-        this.nanoTime = nanoTime;
-        this.rate = accountLimit;
-        long now = nanoTime.getAsLong();
-        this.lastChangeNanos = now;
-        this.lastDecreaseNanos = now - settings.decreaseCooldown().toNanos();
-        this.bucket = Bucket.builder()
-                .withCustomTimePrecision(new InjectedTimeMeter(nanoTime))
-                .addLimit(oneTokenEvery(rate))
-                .build();
+  private volatile double share = 1.0;
+  private volatile double rate;
+  private long lastDecreaseNanos;
+  private long lastChangeNanos;
+
+  /**
+   * @param accountLimit the account's QPS limit for this API
+   * @param nanoTime the clock, also driving the bucket's refill
+   */
+  public AdaptiveRateLimiter(double accountLimit, Settings settings, LongSupplier nanoTime) {
+    if (!(accountLimit > 0)) {
+      throw new IllegalArgumentException("accountLimit must be positive, was " + accountLimit);
+    }
+    this.accountLimit = accountLimit;
+    this.settings = settings;
+    this.nanoTime = nanoTime;
+    this.rate = accountLimit;
+    long now = nanoTime.getAsLong();
+    this.lastChangeNanos = now;
+    this.lastDecreaseNanos = now - settings.decreaseCooldown().toNanos();
+    this.bucket = Bucket.builder()
+        .withCustomTimePrecision(new InjectedTimeMeter(nanoTime))
+        .addLimit(oneTokenEvery(rate))
+        .build();
+  }
+
+  /** @return 0 if a call may go now (the permit is taken), else the nanoseconds to wait before asking again */
+  public long tryAcquireOrDelayNanos() {
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
+  }
+
+  /** The provider throttled a call: cut the rate, unless it was cut within the cooldown. */
+  public synchronized void onThrottled() {
+    long now = nanoTime.getAsLong();
+    if (now - lastDecreaseNanos < settings.decreaseCooldown().toNanos()) {
+      return;
+    }
+    lastDecreaseNanos = now;
+    changeRate(Math.max(floor(), rate * settings.decreaseFactor()), now);
+  }
+
+  /** A call succeeded: raise the rate by a step, if a recovery interval has passed since the last change. */
+  public synchronized void onSuccess() {
+    long now = nanoTime.getAsLong();
+    if (rate >= ceiling() || now - lastChangeNanos < settings.recoveryInterval().toNanos()) {
+      return;
+    }
+    changeRate(Math.min(ceiling(), rate + settings.recoveryStep()), now);
+  }
+
+  /**
+   * Sets this instance's share of the account limit (its fraction of the input partitions), so
+   * that all instances together stay within the limit. The current rate keeps its proportion
+   * to the ceiling: a throttled instance stays as far below its new ceiling as it was below the old.
+   *
+   * @param share in (0, 1]
+   */
+  public synchronized void setShare(double share) {
+    if (!(share > 0 && share <= 1)) {
+      throw new IllegalArgumentException("share must be in (0, 1], was " + share);
+    }
+    double proportion = rate / ceiling();
+    this.share = share;
+    changeRate(Math.max(floor(), proportion * ceiling()), nanoTime.getAsLong());
+  }
+
+  /** The rate permits are currently granted at, in QPS. */
+  public double currentRate() {
+    return rate;
+  }
+
+  /** The highest rate this instance may reach: account limit × share. */
+  public double ceiling() {
+    return accountLimit * share;
+  }
+
+  private double floor() {
+    return Math.min(settings.floor(), ceiling());
+  }
+
+  private void changeRate(double newRate, long now) {
+    lastChangeNanos = now;
+    if (newRate == rate) {
+      return;
+    }
+    rate = newRate;
+    // AS_IS keeps the partial token, so a change never hands out an extra permit.
+    bucket.replaceConfiguration(
+        BucketConfiguration.builder().addLimit(oneTokenEvery(newRate)).build(),
+        TokensInheritanceStrategy.AS_IS);
+  }
+
+  private static Bandwidth oneTokenEvery(double ratePerSecond) {
+    // Rounded up: a period even a nanosecond short would let rate + 1 permits into some second.
+    long periodNanos = (long) Math.ceil(1e9 / ratePerSecond);
+    return Bandwidth.builder().capacity(1).refillGreedy(1, Duration.ofNanos(periodNanos)).build();
+  }
+
+  private record InjectedTimeMeter(LongSupplier nanoTime) implements TimeMeter {
+    @Override
+    public long currentTimeNanos() {
+      return nanoTime.getAsLong();
     }
 
-    /** @return 0 if a call may go now (the permit is taken), else the nanoseconds to wait before asking again */
-    public long tryAcquireOrDelayNanos() {
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-        return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
+    @Override
+    public boolean isWallClockBased() {
+      return false;
     }
-
-    /** The provider throttled a call: cut the rate, unless it was cut within the cooldown. */
-    public synchronized void onThrottled() {
-        long now = nanoTime.getAsLong();
-        if (now - lastDecreaseNanos < settings.decreaseCooldown().toNanos()) {
-            return;
-        }
-        lastDecreaseNanos = now;
-        changeRate(Math.max(floor(), rate * settings.decreaseFactor()), now);
-    }
-
-    /** A call succeeded: raise the rate by a step, if a recovery interval has passed since the last change. */
-    public synchronized void onSuccess() {
-        long now = nanoTime.getAsLong();
-        if (rate >= ceiling() || now - lastChangeNanos < settings.recoveryInterval().toNanos()) {
-            return;
-        }
-        changeRate(Math.min(ceiling(), rate + settings.recoveryStep()), now);
-    }
-
-    /**
-     * Sets this instance's share of the account limit (its fraction of the input partitions), so
-     * that all instances together stay within the limit. The current rate keeps its proportion
-     * to the ceiling: a throttled instance stays as far below its new ceiling as it was below the old.
-     *
-     * @param share in (0, 1]
-     */
-    public synchronized void setShare(double share) {
-        if (!(share > 0 && share <= 1)) {
-            throw new IllegalArgumentException("share must be in (0, 1], was " + share);
-        }
-        double proportion = rate / ceiling();
-        this.share = share;
-        changeRate(Math.max(floor(), proportion * ceiling()), nanoTime.getAsLong());
-    }
-
-    /** The rate permits are currently granted at, in QPS. */
-    public double currentRate() {
-        return rate;
-    }
-
-    /** The highest rate this instance may reach: account limit × share. */
-    public double ceiling() {
-        return accountLimit * share;
-    }
-
-    private double floor() {
-        return Math.min(settings.floor(), ceiling());
-    }
-
-    private void changeRate(double newRate, long now) {
-        lastChangeNanos = now;
-        if (newRate == rate) {
-            return;
-        }
-        rate = newRate;
-        // AS_IS keeps the partial token, so a change never hands out an extra permit.
-        bucket.replaceConfiguration(
-                BucketConfiguration.builder().addLimit(oneTokenEvery(newRate)).build(),
-                TokensInheritanceStrategy.AS_IS);
-    }
-
-    private static Bandwidth oneTokenEvery(double ratePerSecond) {
-        // Rounded up: a period even a nanosecond short would let rate + 1 permits into some second.
-        long periodNanos = (long) Math.ceil(1e9 / ratePerSecond);
-        return Bandwidth.builder().capacity(1).refillGreedy(1, Duration.ofNanos(periodNanos)).build();
-    }
-
-    private record InjectedTimeMeter(LongSupplier nanoTime) implements TimeMeter {
-        @Override
-        public long currentTimeNanos() {
-            return nanoTime.getAsLong();
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-            return false;
-        }
-    }
+  }
 }

@@ -22,159 +22,159 @@ import java.util.function.Supplier;
  */
 public final class AsyncCaller<R> {
 
-    private final Vertx vertx;
-    private final AdaptiveRateLimiter limiter;
-    private final CircuitBreaker breaker;
-    private final RetryPolicy retryPolicy;
-    private final Function<Throwable, FailureKind> classifier;
-    private final long holdRecheckMillis;
-    private final LongSupplier nanoTime;
+  private final Vertx vertx;
+  private final AdaptiveRateLimiter limiter;
+  private final CircuitBreaker breaker;
+  private final RetryPolicy retryPolicy;
+  private final Function<Throwable, FailureKind> classifier;
+  private final long holdRecheckMillis;
+  private final LongSupplier nanoTime;
 
-    /**
-     * @param classifier maps a failed call's error to its kind
-     * @param holdRecheck how often a held request asks the breaker again
-     * @param nanoTime the clock for service times and the retry deadline
-     */
-    public AsyncCaller(Vertx vertx, AdaptiveRateLimiter limiter, CircuitBreaker breaker, RetryPolicy retryPolicy,
-            Function<Throwable, FailureKind> classifier, Duration holdRecheck, LongSupplier nanoTime) {
-        this.vertx = vertx;
-        this.limiter = limiter;
-        this.breaker = breaker;
-        this.retryPolicy = retryPolicy;
-        this.classifier = classifier;
-        this.holdRecheckMillis = Math.max(1, holdRecheck.toMillis());
-        this.nanoTime = nanoTime;
+  /**
+   * @param classifier maps a failed call's error to its kind
+   * @param holdRecheck how often a held request asks the breaker again
+   * @param nanoTime the clock for service times and the retry deadline
+   */
+  public AsyncCaller(Vertx vertx, AdaptiveRateLimiter limiter, CircuitBreaker breaker, RetryPolicy retryPolicy,
+      Function<Throwable, FailureKind> classifier, Duration holdRecheck, LongSupplier nanoTime) {
+    this.vertx = vertx;
+    this.limiter = limiter;
+    this.breaker = breaker;
+    this.retryPolicy = retryPolicy;
+    this.classifier = classifier;
+    this.holdRecheckMillis = Math.max(1, holdRecheck.toMillis());
+    this.nanoTime = nanoTime;
+  }
+
+  /**
+   * Starts the request and returns at once. Safe to call from any thread.
+   *
+   * @param attempt makes one call; asked again for each attempt. Its future must complete: give
+   *     the HTTP request a timeout, which also cancels it, so a retry never overlaps it (a timeout
+   *     here could not cancel the call, and would make two concurrent calls for one request)
+   * @return the outcome; it always succeeds, failures being {@link Outcome.Failure}
+   */
+  public Future<Outcome<R>> call(Supplier<Future<R>> attempt) {
+    Request request = new Request(attempt);
+    Context context = vertx.getOrCreateContext();
+    context.runOnContext(v -> request.passBreaker());
+    return request.outcome.future();
+  }
+
+  private final class Request {
+    private final Supplier<Future<R>> attempt;
+    private final Promise<Outcome<R>> outcome = Promise.promise();
+    private final long startNanos = nanoTime.getAsLong();
+    private int calls;
+    private int budgetedCalls;
+    private long serviceNanos;
+    private long heldNanos;
+    private boolean held;
+    private long holdStartNanos;
+
+    Request(Supplier<Future<R>> attempt) {
+      this.attempt = attempt;
     }
 
-    /**
-     * Starts the request and returns at once. Safe to call from any thread.
-     *
-     * @param attempt makes one call; asked again for each attempt. Its future must complete: give
-     *     the HTTP request a timeout, which also cancels it, so a retry never overlaps it (a timeout
-     *     here could not cancel the call, and would make two concurrent calls for one request)
-     * @return the outcome; it always succeeds, failures being {@link Outcome.Failure}
-     */
-    public Future<Outcome<R>> call(Supplier<Future<R>> attempt) {
-        Request request = new Request(attempt);
-        Context context = vertx.getOrCreateContext();
-        context.runOnContext(v -> request.passBreaker());
-        return request.outcome.future();
+    void passBreaker() {
+      long now = nanoTime.getAsLong();
+      if (!breaker.allowRequest()) {
+        if (!held) {
+          held = true;
+          holdStartNanos = now;
+        }
+        vertx.setTimer(holdRecheckMillis, id -> passBreaker());
+        return;
+      }
+      if (held) {
+        held = false;
+        heldNanos += now - holdStartNanos;
+      }
+      awaitToken();
     }
 
-    private final class Request {
-        private final Supplier<Future<R>> attempt;
-        private final Promise<Outcome<R>> outcome = Promise.promise();
-        private final long startNanos = nanoTime.getAsLong();
-        private int calls;
-        private int budgetedCalls;
-        private long serviceNanos;
-        private long heldNanos;
-        private boolean held;
-        private long holdStartNanos;
-
-        Request(Supplier<Future<R>> attempt) {
-            this.attempt = attempt;
-        }
-
-        void passBreaker() {
-            long now = nanoTime.getAsLong();
-            if (!breaker.allowRequest()) {
-                if (!held) {
-                    held = true;
-                    holdStartNanos = now;
-                }
-                vertx.setTimer(holdRecheckMillis, id -> passBreaker());
-                return;
-            }
-            if (held) {
-                held = false;
-                heldNanos += now - holdStartNanos;
-            }
-            awaitToken();
-        }
-
-        void awaitToken() {
-            // The breaker may have opened while this request waited for a token: hold it then,
-            // or every request that passed before the first account failure would still call.
-            if (breaker.state() == CircuitBreaker.State.OPEN) {
-                passBreaker();
-                return;
-            }
-            long waitNanos = limiter.tryAcquireOrDelayNanos();
-            if (waitNanos > 0) {
-                vertx.setTimer(ceilMillis(waitNanos), id -> awaitToken());
-                return;
-            }
-            callOnce();
-        }
-
-        void callOnce() {
-            calls++;
-            long callStart = nanoTime.getAsLong();
-            Future<R> call;
-            try {
-                call = attempt.get();
-            } catch (RuntimeException e) {
-                call = Future.failedFuture(e);
-            }
-            call.onComplete((value, error) -> {
-                serviceNanos += nanoTime.getAsLong() - callStart;
-                try {
-                    if (error == null) {
-                        succeed(value);
-                    } else {
-                        fail(error);
-                    }
-                } catch (RuntimeException bug) {
-                    // A classifier bug must still free the request's in-flight slot, and must not
-                    // leave a probe's breaker half-open for ever: it was not an account failure.
-                    breaker.onSuccess();
-                    outcome.tryComplete(new Outcome.Failure<>(bug, FailureKind.FATAL, calls, serviceTime()));
-                }
-            });
-        }
-
-        private void succeed(R value) {
-            breaker.onSuccess();
-            limiter.onSuccess();
-            outcome.complete(new Outcome.Success<>(value, calls, serviceTime()));
-        }
-
-        private void fail(Throwable error) {
-            FailureKind kind = classifier.apply(error);
-            if (kind == FailureKind.ACCOUNT) {
-                breaker.onAccountFailure();
-                passBreaker();
-                return;
-            }
-            // Any other answer shows the account can call.
-            breaker.onSuccess();
-            if (kind == FailureKind.THROTTLED) {
-                limiter.onThrottled();
-            }
-            budgetedCalls++;
-            Optional<Duration> backoff = retryPolicy.isRetryable(kind)
-                    ? retryPolicy.nextDelay(budgetedCalls, budgetedElapsed())
-                    : Optional.empty();
-            if (backoff.isEmpty()) {
-                outcome.complete(new Outcome.Failure<>(error, kind, calls, serviceTime()));
-                return;
-            }
-            serviceNanos += backoff.get().toNanos();
-            vertx.setTimer(ceilMillis(backoff.get().toNanos()), id -> passBreaker());
-        }
-
-        private Duration serviceTime() {
-            return Duration.ofNanos(serviceNanos);
-        }
-
-        private Duration budgetedElapsed() {
-            return Duration.ofNanos(nanoTime.getAsLong() - startNanos - heldNanos);
-        }
+    void awaitToken() {
+      // The breaker may have opened while this request waited for a token: hold it then,
+      // or every request that passed before the first account failure would still call.
+      if (breaker.state() == CircuitBreaker.State.OPEN) {
+        passBreaker();
+        return;
+      }
+      long waitNanos = limiter.tryAcquireOrDelayNanos();
+      if (waitNanos > 0) {
+        vertx.setTimer(ceilMillis(waitNanos), id -> awaitToken());
+        return;
+      }
+      callOnce();
     }
 
-    /** Vert.x timers take whole milliseconds, at least one; rounding down would wake too early. */
-    private static long ceilMillis(long nanos) {
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+    void callOnce() {
+      calls++;
+      long callStart = nanoTime.getAsLong();
+      Future<R> call;
+      try {
+        call = attempt.get();
+      } catch (RuntimeException e) {
+        call = Future.failedFuture(e);
+      }
+      call.onComplete((value, error) -> {
+        serviceNanos += nanoTime.getAsLong() - callStart;
+        try {
+          if (error == null) {
+            succeed(value);
+          } else {
+            fail(error);
+          }
+        } catch (RuntimeException bug) {
+          // A classifier bug must still free the request's in-flight slot, and must not
+          // leave a probe's breaker half-open for ever: it was not an account failure.
+          breaker.onSuccess();
+          outcome.tryComplete(new Outcome.Failure<>(bug, FailureKind.FATAL, calls, serviceTime()));
+        }
+      });
     }
+
+    private void succeed(R value) {
+      breaker.onSuccess();
+      limiter.onSuccess();
+      outcome.complete(new Outcome.Success<>(value, calls, serviceTime()));
+    }
+
+    private void fail(Throwable error) {
+      FailureKind kind = classifier.apply(error);
+      if (kind == FailureKind.ACCOUNT) {
+        breaker.onAccountFailure();
+        passBreaker();
+        return;
+      }
+      // Any other answer shows the account can call.
+      breaker.onSuccess();
+      if (kind == FailureKind.THROTTLED) {
+        limiter.onThrottled();
+      }
+      budgetedCalls++;
+      Optional<Duration> backoff = retryPolicy.isRetryable(kind)
+          ? retryPolicy.nextDelay(budgetedCalls, budgetedElapsed())
+          : Optional.empty();
+      if (backoff.isEmpty()) {
+        outcome.complete(new Outcome.Failure<>(error, kind, calls, serviceTime()));
+        return;
+      }
+      serviceNanos += backoff.get().toNanos();
+      vertx.setTimer(ceilMillis(backoff.get().toNanos()), id -> passBreaker());
+    }
+
+    private Duration serviceTime() {
+      return Duration.ofNanos(serviceNanos);
+    }
+
+    private Duration budgetedElapsed() {
+      return Duration.ofNanos(nanoTime.getAsLong() - startNanos - heldNanos);
+    }
+  }
+
+  /** Vert.x timers take whole milliseconds, at least one; rounding down would wake too early. */
+  private static long ceilMillis(long nanos) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999));
+  }
 }

@@ -10,19 +10,19 @@ import java.util.function.Consumer;
  */
 public final class CompletionHandle<T> {
 
-    private final AtomicBoolean done = new AtomicBoolean();
-    private final Consumer<T> onFirstCompletion;
+  private final AtomicBoolean done = new AtomicBoolean();
+  private final Consumer<T> onFirstCompletion;
 
-    CompletionHandle(Consumer<T> onFirstCompletion) {
-        this.onFirstCompletion = onFirstCompletion;
-    }
+  CompletionHandle(Consumer<T> onFirstCompletion) {
+    this.onFirstCompletion = onFirstCompletion;
+  }
 
-    /** @return true if this completed the handle, false if it had already been completed */
-    public boolean complete(T value) {
-        if (!done.compareAndSet(false, true)) {
-            return false;
-        }
-        onFirstCompletion.accept(value);
-        return true;
+  /** @return true if this completed the handle, false if it had already been completed */
+  public boolean complete(T value) {
+    if (!done.compareAndSet(false, true)) {
+      return false;
     }
+    onFirstCompletion.accept(value);
+    return true;
+  }
 }

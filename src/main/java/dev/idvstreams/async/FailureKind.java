@@ -5,16 +5,16 @@ package dev.idvstreams.async;
  * client's error classes onto these, so nothing here depends on the client.
  */
 public enum FailureKind {
-    /** The provider refused for rate: retry later, and slow down. */
-    THROTTLED,
-    /** A fault that may pass: server errors, network errors, timeouts. */
-    TRANSIENT,
-    /** The provider saw this request as a repeat of one still being processed. */
-    REPEATED,
-    /** The request itself was refused; calling again cannot change the answer. */
-    INPUT_REJECTED,
-    /** The account cannot call at all (access, debt, subscription, credentials). */
-    ACCOUNT,
-    /** Anything else that retrying cannot fix. */
-    FATAL
+  /** The provider refused for rate: retry later, and slow down. */
+  THROTTLED,
+  /** A fault that may pass: server errors, network errors, timeouts. */
+  TRANSIENT,
+  /** The provider saw this request as a repeat of one still being processed. */
+  REPEATED,
+  /** The request itself was refused; calling again cannot change the answer. */
+  INPUT_REJECTED,
+  /** The account cannot call at all (access, debt, subscription, credentials). */
+  ACCOUNT,
+  /** Anything else that retrying cannot fix. */
+  FATAL
 }

@@ -8,20 +8,20 @@ import java.time.Duration;
  */
 public sealed interface Outcome<R> {
 
-    /** Calls made to the API for this request, every one counted. */
-    int attempts();
+  /** Calls made to the API for this request, every one counted. */
+  int attempts();
 
-    /**
-     * Time spent in calls and in retry backoff, but not waiting for a token or held by the
-     * breaker: the time the request needed its in-flight slot, which {@link ConcurrencyBound}
-     * learns from.
-     */
-    Duration serviceTime();
+  /**
+   * Time spent in calls and in retry backoff, but not waiting for a token or held by the
+   * breaker: the time the request needed its in-flight slot, which {@link ConcurrencyBound}
+   * learns from.
+   */
+  Duration serviceTime();
 
-    record Success<R>(R value, int attempts, Duration serviceTime) implements Outcome<R> {
-    }
+  record Success<R>(R value, int attempts, Duration serviceTime) implements Outcome<R> {
+  }
 
-    record Failure<R>(Throwable error, FailureKind kind, int attempts, Duration serviceTime)
-            implements Outcome<R> {
-    }
+  record Failure<R>(Throwable error, FailureKind kind, int attempts, Duration serviceTime)
+      implements Outcome<R> {
+  }
 }

@@ -10,43 +10,43 @@ import dev.idvstreams.config.ApiName;
  */
 final class Apis {
 
-    private Apis() {}
+  private Apis() {}
 
-    static ApiName name(CheckType type) {
-        return name(api(type));
-    }
+  static ApiName name(CheckType type) {
+    return name(api(type));
+  }
 
-    static ApiName name(Api api) {
-        return switch (api) {
-            case CREDENTIAL_VERIFY_INTL -> ApiName.CREDENTIAL_VERIFY_INTL;
-            case VERIFY_MATERIAL -> ApiName.VERIFY_MATERIAL;
-            case FACE_VERIFY -> ApiName.FACE_VERIFY;
-        };
-    }
+  static ApiName name(Api api) {
+    return switch (api) {
+      case CREDENTIAL_VERIFY_INTL -> ApiName.CREDENTIAL_VERIFY_INTL;
+      case VERIFY_MATERIAL -> ApiName.VERIFY_MATERIAL;
+      case FACE_VERIFY -> ApiName.FACE_VERIFY;
+    };
+  }
 
-    static Api api(CheckType type) {
-        return switch (type) {
-            case CREDENTIAL -> Api.CREDENTIAL_VERIFY_INTL;
-            case MATERIAL -> Api.VERIFY_MATERIAL;
-            case FACE -> Api.FACE_VERIFY;
-        };
-    }
+  static Api api(CheckType type) {
+    return switch (type) {
+      case CREDENTIAL -> Api.CREDENTIAL_VERIFY_INTL;
+      case MATERIAL -> Api.VERIFY_MATERIAL;
+      case FACE -> Api.FACE_VERIFY;
+    };
+  }
 
-    static Api api(ApiName name) {
-        for (Api api : Api.values()) {
-            if (name(api) == name) {
-                return api;
-            }
-        }
-        throw new IllegalArgumentException("no API for " + name);
+  static Api api(ApiName name) {
+    for (Api api : Api.values()) {
+      if (name(api) == name) {
+        return api;
+      }
     }
+    throw new IllegalArgumentException("no API for " + name);
+  }
 
-    static CheckType checkType(Api api) {
-        for (CheckType type : CheckType.values()) {
-            if (api(type) == api) {
-                return type;
-            }
-        }
-        throw new IllegalArgumentException("no check type for " + api);
+  static CheckType checkType(Api api) {
+    for (CheckType type : CheckType.values()) {
+      if (api(type) == api) {
+        return type;
+      }
     }
+    throw new IllegalArgumentException("no check type for " + api);
+  }
 }

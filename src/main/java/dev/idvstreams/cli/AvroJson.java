@@ -21,58 +21,58 @@ import org.apache.avro.generic.IndexedRecord;
  */
 final class AvroJson {
 
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private AvroJson() {}
+  private AvroJson() {}
 
-    static JsonNode toJson(Object value) {
-        if (value == null) {
-            return NODES.nullNode();
-        }
-        if (value instanceof IndexedRecord record) {
-            ObjectNode node = NODES.objectNode();
-            for (Schema.Field field : record.getSchema().getFields()) {
-                node.set(field.name(), toJson(record.get(field.pos())));
-            }
-            return node;
-        }
-        if (value instanceof CharSequence || value instanceof Enum<?> || value instanceof GenericEnumSymbol<?>) {
-            return NODES.textNode(value.toString());
-        }
-        if (value instanceof Instant instant) {
-            return NODES.textNode(instant.toString());
-        }
-        if (value instanceof ByteBuffer buffer) {
-            ByteBuffer bytes = buffer.duplicate();
-            byte[] copy = new byte[bytes.remaining()];
-            bytes.get(copy);
-            return NODES.textNode(Base64.getEncoder().encodeToString(copy));
-        }
-        if (value instanceof Boolean b) {
-            return NODES.booleanNode(b);
-        }
-        if (value instanceof Integer i) {
-            return NODES.numberNode(i);
-        }
-        if (value instanceof Long l) {
-            return NODES.numberNode(l);
-        }
-        if (value instanceof Float f) {
-            return NODES.numberNode(f);
-        }
-        if (value instanceof Double d) {
-            return NODES.numberNode(d);
-        }
-        if (value instanceof List<?> list) {
-            ArrayNode array = NODES.arrayNode();
-            list.forEach(item -> array.add(toJson(item)));
-            return array;
-        }
-        if (value instanceof Map<?, ?> map) {
-            ObjectNode node = NODES.objectNode();
-            map.forEach((key, item) -> node.set(key.toString(), toJson(item)));
-            return node;
-        }
-        throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
+  static JsonNode toJson(Object value) {
+    if (value == null) {
+      return NODES.nullNode();
     }
+    if (value instanceof IndexedRecord record) {
+      ObjectNode node = NODES.objectNode();
+      for (Schema.Field field : record.getSchema().getFields()) {
+        node.set(field.name(), toJson(record.get(field.pos())));
+      }
+      return node;
+    }
+    if (value instanceof CharSequence || value instanceof Enum<?> || value instanceof GenericEnumSymbol<?>) {
+      return NODES.textNode(value.toString());
+    }
+    if (value instanceof Instant instant) {
+      return NODES.textNode(instant.toString());
+    }
+    if (value instanceof ByteBuffer buffer) {
+      ByteBuffer bytes = buffer.duplicate();
+      byte[] copy = new byte[bytes.remaining()];
+      bytes.get(copy);
+      return NODES.textNode(Base64.getEncoder().encodeToString(copy));
+    }
+    if (value instanceof Boolean b) {
+      return NODES.booleanNode(b);
+    }
+    if (value instanceof Integer i) {
+      return NODES.numberNode(i);
+    }
+    if (value instanceof Long l) {
+      return NODES.numberNode(l);
+    }
+    if (value instanceof Float f) {
+      return NODES.numberNode(f);
+    }
+    if (value instanceof Double d) {
+      return NODES.numberNode(d);
+    }
+    if (value instanceof List<?> list) {
+      ArrayNode array = NODES.arrayNode();
+      list.forEach(item -> array.add(toJson(item)));
+      return array;
+    }
+    if (value instanceof Map<?, ?> map) {
+      ObjectNode node = NODES.objectNode();
+      map.forEach((key, item) -> node.set(key.toString(), toJson(item)));
+      return node;
+    }
+    throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
+  }
 }

@@ -14,53 +14,53 @@ import org.apache.kafka.common.config.types.Password;
 /** The Kafka clients and the registry of the operator commands, configured as {@code run} configures its own. */
 final class OperatorClients {
 
-    private OperatorClients() {}
+  private OperatorClients() {}
 
-    static SchemaRegistryClient registry(IdvConfig config) {
-        return SchemaRegistries.forUrl(config.schemaRegistryUrl(),
-            config.schemaRegistryBasicAuthUserInfo().map(Password::value).orElse(null), config.schemaRegistryRequestTimeout());
+  static SchemaRegistryClient registry(IdvConfig config) {
+    return SchemaRegistries.forUrl(config.schemaRegistryUrl(),
+      config.schemaRegistryBasicAuthUserInfo().map(Password::value).orElse(null), config.schemaRegistryRequestTimeout());
+  }
+
+  /** acks=all and idempotent: a request is on the topic once, in file order per bizId, when the send succeeds. */
+  static Map<String, Object> producerProperties(IdvConfig config, String clientId) {
+    Map<String, Object> properties = config.kafkaClientProperties();
+    properties.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return properties;
+  }
+
+  /**
+   * read_committed, because the processor writes transactionally (exactly_once_v2): aborted
+   * writes are never shown. No auto commit and no topic creation by reading a missing topic.
+   */
+  static Map<String, Object> consumerProperties(IdvConfig config, String clientId) {
+    Map<String, Object> properties = config.kafkaClientProperties();
+    properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+    return properties;
+  }
+
+  /** Thrown when a topic an operator command reads does not exist. */
+  static final class MissingTopicException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    MissingTopicException(String topic) {
+      super("topic " + topic + " does not exist (topics create makes the configured ones)");
     }
+  }
 
-    /** acks=all and idempotent: a request is on the topic once, in file order per bizId, when the send succeeds. */
-    static Map<String, Object> producerProperties(IdvConfig config, String clientId) {
-        Map<String, Object> properties = config.kafkaClientProperties();
-        properties.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        return properties;
+  /** Every partition of {@code topic}, assigned to {@code consumer}. */
+  static List<TopicPartition> assignAll(Consumer<?, ?> consumer, String topic) {
+    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+      .map(info -> new TopicPartition(topic, info.partition()))
+      .toList();
+    if (partitions.isEmpty()) {
+      throw new MissingTopicException(topic);
     }
-
-    /**
-     * read_committed, because the processor writes transactionally (exactly_once_v2): aborted
-     * writes are never shown. No auto commit and no topic creation by reading a missing topic.
-     */
-    static Map<String, Object> consumerProperties(IdvConfig config, String clientId) {
-        Map<String, Object> properties = config.kafkaClientProperties();
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        properties.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        return properties;
-    }
-
-    /** Thrown when a topic an operator command reads does not exist. */
-    static final class MissingTopicException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        MissingTopicException(String topic) {
-            super("topic " + topic + " does not exist (topics create makes the configured ones)");
-        }
-    }
-
-    /** Every partition of {@code topic}, assigned to {@code consumer}. */
-    static List<TopicPartition> assignAll(Consumer<?, ?> consumer, String topic) {
-        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-            .map(info -> new TopicPartition(topic, info.partition()))
-            .toList();
-        if (partitions.isEmpty()) {
-            throw new MissingTopicException(topic);
-        }
-        consumer.assign(partitions);
-        return partitions;
-    }
+    consumer.assign(partitions);
+    return partitions;
+  }
 }

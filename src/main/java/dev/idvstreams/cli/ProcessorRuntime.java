@@ -43,215 +43,215 @@ import org.slf4j.LoggerFactory;
  */
 final class ProcessorRuntime implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProcessorRuntime.class);
-    private static final long SHARE_REFRESH_MS = 5_000;
-    /** How often completions are forwarded when no record arrives: a bound on the added latency. */
-    private static final Duration COMPLETION_INTERVAL = Duration.ofMillis(20);
-    /** Backpressure at an API's bound, kept well under Kafka Streams' 10 s EOS transaction timeout. */
-    private static final Duration MAX_SLOT_WAIT = Duration.ofSeconds(1);
+  private static final Logger LOG = LoggerFactory.getLogger(ProcessorRuntime.class);
+  private static final long SHARE_REFRESH_MS = 5_000;
+  /** How often completions are forwarded when no record arrives: a bound on the added latency. */
+  private static final Duration COMPLETION_INTERVAL = Duration.ofMillis(20);
+  /** Backpressure at an API's bound, kept well under Kafka Streams' 10 s EOS transaction timeout. */
+  private static final Duration MAX_SLOT_WAIT = Duration.ofSeconds(1);
 
-    private final Vertx vertx;
-    private final IdVerificationClient client;
-    private final AliyunCheckInvoker invoker;
-    private final KafkaStreams streams;
-    private final PrometheusMeterRegistry meters;
-    private final KafkaStreamsMetrics streamsMetrics;
-    private final OpsHttpServer ops;
-    private final String requestsTopic;
-    private final int opsPort;
-    private final java.util.concurrent.CompletableFuture<KafkaStreams.State> stopped = new java.util.concurrent.CompletableFuture<>();
+  private final Vertx vertx;
+  private final IdVerificationClient client;
+  private final AliyunCheckInvoker invoker;
+  private final KafkaStreams streams;
+  private final PrometheusMeterRegistry meters;
+  private final KafkaStreamsMetrics streamsMetrics;
+  private final OpsHttpServer ops;
+  private final String requestsTopic;
+  private final int opsPort;
+  private final java.util.concurrent.CompletableFuture<KafkaStreams.State> stopped = new java.util.concurrent.CompletableFuture<>();
 
-    private ProcessorRuntime(IdvConfig config) {
-        this.vertx = Vertx.vertx();
-        this.client = new IdVerificationClient(vertx, clientOptions(config));
-        this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        IdvMetrics metrics = new IdvMetrics(meters);
-        this.invoker = new AliyunCheckInvoker(vertx, client, type -> laneSettings(config, Apis.name(type)), Clock.systemUTC(),
-            (api, failure, latency) -> {
-                if (failure == null) {
-                    metrics.apiCallSucceeded(Apis.name(api), latency);
-                } else {
-                    metrics.apiCallFailed(Apis.name(api), failure, latency);
-                }
-            });
-        this.requestsTopic = config.requestsTopic();
-        SchemaRegistryClient registry = SchemaRegistries.forUrl(config.schemaRegistryUrl(),
-            config.schemaRegistryBasicAuthUserInfo().map(Password::value).orElse(null), config.schemaRegistryRequestTimeout());
-        VerificationTopology.Settings settings = new VerificationTopology.Settings(config.requestsTopic(), config.resultsTopic(),
-            config.deadLetterTopic(), config.dedupTtl(), config.dedupPurgeInterval(), COMPLETION_INTERVAL, MAX_SLOT_WAIT,
-            config.imageInlineMaxBytes());
-        this.streams = new KafkaStreams(VerificationTopology.build(settings, registry, invoker, value -> {
-            if (value instanceof VerificationResult result) {
-                metrics.resultPublished(result.getCheckType(), result.getOutcome());
-                if (result.getReplayed()) {
-                    metrics.dedupReplayed();
-                } else {
-                    for (int retry = 1; retry < result.getAttempts(); retry++) {
-                        metrics.retryScheduled(Apis.name(result.getCheckType()));
-                    }
-                }
-            } else if (value instanceof DeadLetter letter) {
-                metrics.deadLettered(letter.getStage());
-                if (letter.getStage() == DeadLetterStage.DEDUP_CONFLICT) {
-                    metrics.dedupConflict();
-                }
-            }
-        }), streamsProperties(config));
-        streams.setUncaughtExceptionHandler(error -> {
-            if (RegistryUnavailableException.isCauseOf(error)) {
-                LOG.warn("Schema registry unavailable ({}): replacing the stream thread, which reads again from the last commit",
-                    error.getMessage());
-                return StreamThreadExceptionResponse.REPLACE_THREAD;
-            }
-            // classes only: an Avro or Kafka message can quote the record, personal data included
-            LOG.error("Stream thread failed with {}: shutting the processor down", causeChain(error));
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        });
-        streams.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.RUNNING) {
-                // on the stream thread, before it processes: a new instance never runs at the whole limit
-                refreshShare();
-            }
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                stopped.complete(now);
-            }
-        });
-        this.streamsMetrics = metrics.bindKafkaStreams(streams);
-        vertx.setPeriodic(1_000, id -> updateGauges(metrics));
-        vertx.setPeriodic(SHARE_REFRESH_MS, id -> vertx.executeBlocking(() -> {
-            if (streams.state() == KafkaStreams.State.RUNNING) {
-                refreshShare();
-            }
-            return null;
-        }));
-        if (config.opsHttpEnabled()) {
-            this.ops = new OpsHttpServer(vertx, new HealthCheck(streams::state), meters);
-            this.opsPort = await(ops.start(config.opsHttpHost(), config.opsHttpPort()).toCompletionStage().toCompletableFuture());
+  private ProcessorRuntime(IdvConfig config) {
+    this.vertx = Vertx.vertx();
+    this.client = new IdVerificationClient(vertx, clientOptions(config));
+    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    IdvMetrics metrics = new IdvMetrics(meters);
+    this.invoker = new AliyunCheckInvoker(vertx, client, type -> laneSettings(config, Apis.name(type)), Clock.systemUTC(),
+      (api, failure, latency) -> {
+        if (failure == null) {
+          metrics.apiCallSucceeded(Apis.name(api), latency);
         } else {
-            this.ops = null;
-            this.opsPort = -1;
+          metrics.apiCallFailed(Apis.name(api), failure, latency);
         }
-    }
-
-    /** Builds everything and starts Kafka Streams. */
-    static ProcessorRuntime start(IdvConfig config) {
-        ProcessorRuntime runtime = new ProcessorRuntime(config);
-        runtime.streams.start();
-        LOG.info("idv-streams started: application.id={}, requests from {}, ops endpoints {}", config.applicationId(),
-            config.requestsTopic(), runtime.opsPort < 0 ? "off" : "on port " + runtime.opsPort);
-        return runtime;
-    }
-
-    KafkaStreams streams() {
-        return streams;
-    }
-
-    /** Completes with ERROR or NOT_RUNNING when Kafka Streams stops, for whatever reason. */
-    java.util.concurrent.CompletableFuture<KafkaStreams.State> stopped() {
-        return stopped;
-    }
-
-    AliyunCheckInvoker invoker() {
-        return invoker;
-    }
-
-    int opsPort() {
-        return opsPort;
-    }
-
-    /**
-     * Stops taking records and closes. Calls still in flight are not waited for: their IN_FLIGHT
-     * entries are in the changelogged store and are called again when the tasks start anywhere.
-     */
-    @Override
-    public void close() {
-        streams.close(Duration.ofSeconds(30));
-        streamsMetrics.close();
-        if (ops != null) {
-            ops.stop();
+      });
+    this.requestsTopic = config.requestsTopic();
+    SchemaRegistryClient registry = SchemaRegistries.forUrl(config.schemaRegistryUrl(),
+      config.schemaRegistryBasicAuthUserInfo().map(Password::value).orElse(null), config.schemaRegistryRequestTimeout());
+    VerificationTopology.Settings settings = new VerificationTopology.Settings(config.requestsTopic(), config.resultsTopic(),
+      config.deadLetterTopic(), config.dedupTtl(), config.dedupPurgeInterval(), COMPLETION_INTERVAL, MAX_SLOT_WAIT,
+      config.imageInlineMaxBytes());
+    this.streams = new KafkaStreams(VerificationTopology.build(settings, registry, invoker, value -> {
+      if (value instanceof VerificationResult result) {
+        metrics.resultPublished(result.getCheckType(), result.getOutcome());
+        if (result.getReplayed()) {
+          metrics.dedupReplayed();
+        } else {
+          for (int retry = 1; retry < result.getAttempts(); retry++) {
+            metrics.retryScheduled(Apis.name(result.getCheckType()));
+          }
         }
-        client.close();
-        vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
-    }
-
-    private static ClientOptions clientOptions(IdvConfig config) {
-        ClientOptions.Builder options = ClientOptions.builder()
-            .connectTimeout(config.apiConnectTimeout())
-            .requestTimeout(config.apiRequestTimeout())
-            .poolSize(config.inFlightMax())
-            .imageFetch(new ImageFetchOptions(config.imageFetchMaxBytes(), config.imageFetchTimeout(),
-                config.imageFetchMaxRedirects(), config.imageFetchAllowPrivateAddresses()));
-        for (ApiName name : ApiName.values()) {
-            Api api = Apis.api(name);
-            options.endpoint(api, config.apiBaseUri(name).toString());
-            options.signatureVersion(api, SignatureVersion.valueOf(config.signatureVersion(name)));
+      } else if (value instanceof DeadLetter letter) {
+        metrics.deadLettered(letter.getStage());
+        if (letter.getStage() == DeadLetterStage.DEDUP_CONFLICT) {
+          metrics.dedupConflict();
         }
-        config.staticAccessKey().ifPresentOrElse(
-            key -> options.credentials(CredentialsSource.staticKeys(key.id().value(), key.secret().value())),
-            () -> options.credentials(CredentialsSource.defaultChain()));
-        return options.build();
+      }
+    }), streamsProperties(config));
+    streams.setUncaughtExceptionHandler(error -> {
+      if (RegistryUnavailableException.isCauseOf(error)) {
+        LOG.warn("Schema registry unavailable ({}): replacing the stream thread, which reads again from the last commit",
+          error.getMessage());
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      }
+      // classes only: an Avro or Kafka message can quote the record, personal data included
+      LOG.error("Stream thread failed with {}: shutting the processor down", causeChain(error));
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.RUNNING) {
+        // on the stream thread, before it processes: a new instance never runs at the whole limit
+        refreshShare();
+      }
+      if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+        stopped.complete(now);
+      }
+    });
+    this.streamsMetrics = metrics.bindKafkaStreams(streams);
+    vertx.setPeriodic(1_000, id -> updateGauges(metrics));
+    vertx.setPeriodic(SHARE_REFRESH_MS, id -> vertx.executeBlocking(() -> {
+      if (streams.state() == KafkaStreams.State.RUNNING) {
+        refreshShare();
+      }
+      return null;
+    }));
+    if (config.opsHttpEnabled()) {
+      this.ops = new OpsHttpServer(vertx, new HealthCheck(streams::state), meters);
+      this.opsPort = await(ops.start(config.opsHttpHost(), config.opsHttpPort()).toCompletionStage().toCompletableFuture());
+    } else {
+      this.ops = null;
+      this.opsPort = -1;
     }
+  }
 
-    private static AliyunCheckInvoker.LaneSettings laneSettings(IdvConfig config, ApiName api) {
-        return new AliyunCheckInvoker.LaneSettings(config.qps(api), config.inFlightMax(), config.inFlightHeadroom(),
-            config.retryMaxAttempts(), config.retryBackoffInitial(), config.retryBackoffMax(), config.retryDeadline(),
-            config.breakerProbeInterval(), config.breakerProbeIntervalMax());
-    }
+  /** Builds everything and starts Kafka Streams. */
+  static ProcessorRuntime start(IdvConfig config) {
+    ProcessorRuntime runtime = new ProcessorRuntime(config);
+    runtime.streams.start();
+    LOG.info("idv-streams started: application.id={}, requests from {}, ops endpoints {}", config.applicationId(),
+      config.requestsTopic(), runtime.opsPort < 0 ? "off" : "on port " + runtime.opsPort);
+    return runtime;
+  }
 
-    private static Properties streamsProperties(IdvConfig config) {
-        Properties props = new Properties();
-        props.putAll(config.kafkaStreamsProperties());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
-        props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, config.deadLetterTopic());
-        props.put(DecodeDeadLetterHandler.REGISTRY_URL_CONFIG, config.schemaRegistryUrl());
-        config.schemaRegistryBasicAuthUserInfo().ifPresent(p -> props.put(DecodeDeadLetterHandler.REGISTRY_AUTH_CONFIG, p.value()));
-        return props;
-    }
+  KafkaStreams streams() {
+    return streams;
+  }
 
-    private void updateGauges(IdvMetrics metrics) {
-        for (CheckType type : CheckType.values()) {
-            AliyunCheckInvoker.Lane lane = invoker.lane(type);
-            metrics.setPermittedRate(Apis.name(type), lane.limiter().currentRate());
-            metrics.setInFlight(Apis.name(type), invoker.pending(type));
-            metrics.setBreakerOpen(Apis.name(type), lane.breaker().state() != CircuitBreaker.State.CLOSED);
-        }
-    }
+  /** Completes with ERROR or NOT_RUNNING when Kafka Streams stops, for whatever reason. */
+  java.util.concurrent.CompletableFuture<KafkaStreams.State> stopped() {
+    return stopped;
+  }
 
-    /**
-     * Each instance takes the share of the account's QPS limit that its share of the request
-     * partitions gives, so a group of instances never exceeds the account limit.
-     */
-    private void refreshShare() {
-        long local = streams.metadataForLocalThreads().stream()
-            .flatMap(thread -> thread.activeTasks().stream())
-            .flatMap(task -> task.topicPartitions().stream())
-            .filter(tp -> tp.topic().equals(requestsTopic))
-            .count();
-        long total = streams.metadataForAllStreamsClients().stream()
-            .flatMap(client -> client.topicPartitions().stream())
-            .filter(tp -> tp.topic().equals(requestsTopic))
-            .count();
-        if (local > 0 && total > 0) {
-            double share = Math.min(1.0, (double) local / total);
-            for (CheckType type : CheckType.values()) {
-                invoker.lane(type).limiter().setShare(share);
-            }
-        }
-    }
+  AliyunCheckInvoker invoker() {
+    return invoker;
+  }
 
-    private static String causeChain(Throwable error) {
-        StringBuilder chain = new StringBuilder();
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            chain.append(chain.length() == 0 ? "" : " <- ").append(t.getClass().getName());
-            StackTraceElement[] at = t.getStackTrace();
-            if (at.length > 0) {
-                chain.append(" at ").append(at[0]);
-            }
-        }
-        return chain.toString();
-    }
+  int opsPort() {
+    return opsPort;
+  }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
-        return future.orTimeout(30, TimeUnit.SECONDS).join();
+  /**
+   * Stops taking records and closes. Calls still in flight are not waited for: their IN_FLIGHT
+   * entries are in the changelogged store and are called again when the tasks start anywhere.
+   */
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+    streamsMetrics.close();
+    if (ops != null) {
+      ops.stop();
     }
+    client.close();
+    vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+  }
+
+  private static ClientOptions clientOptions(IdvConfig config) {
+    ClientOptions.Builder options = ClientOptions.builder()
+      .connectTimeout(config.apiConnectTimeout())
+      .requestTimeout(config.apiRequestTimeout())
+      .poolSize(config.inFlightMax())
+      .imageFetch(new ImageFetchOptions(config.imageFetchMaxBytes(), config.imageFetchTimeout(),
+        config.imageFetchMaxRedirects(), config.imageFetchAllowPrivateAddresses()));
+    for (ApiName name : ApiName.values()) {
+      Api api = Apis.api(name);
+      options.endpoint(api, config.apiBaseUri(name).toString());
+      options.signatureVersion(api, SignatureVersion.valueOf(config.signatureVersion(name)));
+    }
+    config.staticAccessKey().ifPresentOrElse(
+      key -> options.credentials(CredentialsSource.staticKeys(key.id().value(), key.secret().value())),
+      () -> options.credentials(CredentialsSource.defaultChain()));
+    return options.build();
+  }
+
+  private static AliyunCheckInvoker.LaneSettings laneSettings(IdvConfig config, ApiName api) {
+    return new AliyunCheckInvoker.LaneSettings(config.qps(api), config.inFlightMax(), config.inFlightHeadroom(),
+      config.retryMaxAttempts(), config.retryBackoffInitial(), config.retryBackoffMax(), config.retryDeadline(),
+      config.breakerProbeInterval(), config.breakerProbeIntervalMax());
+  }
+
+  private static Properties streamsProperties(IdvConfig config) {
+    Properties props = new Properties();
+    props.putAll(config.kafkaStreamsProperties());
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
+    props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, config.deadLetterTopic());
+    props.put(DecodeDeadLetterHandler.REGISTRY_URL_CONFIG, config.schemaRegistryUrl());
+    config.schemaRegistryBasicAuthUserInfo().ifPresent(p -> props.put(DecodeDeadLetterHandler.REGISTRY_AUTH_CONFIG, p.value()));
+    return props;
+  }
+
+  private void updateGauges(IdvMetrics metrics) {
+    for (CheckType type : CheckType.values()) {
+      AliyunCheckInvoker.Lane lane = invoker.lane(type);
+      metrics.setPermittedRate(Apis.name(type), lane.limiter().currentRate());
+      metrics.setInFlight(Apis.name(type), invoker.pending(type));
+      metrics.setBreakerOpen(Apis.name(type), lane.breaker().state() != CircuitBreaker.State.CLOSED);
+    }
+  }
+
+  /**
+   * Each instance takes the share of the account's QPS limit that its share of the request
+   * partitions gives, so a group of instances never exceeds the account limit.
+   */
+  private void refreshShare() {
+    long local = streams.metadataForLocalThreads().stream()
+      .flatMap(thread -> thread.activeTasks().stream())
+      .flatMap(task -> task.topicPartitions().stream())
+      .filter(tp -> tp.topic().equals(requestsTopic))
+      .count();
+    long total = streams.metadataForAllStreamsClients().stream()
+      .flatMap(client -> client.topicPartitions().stream())
+      .filter(tp -> tp.topic().equals(requestsTopic))
+      .count();
+    if (local > 0 && total > 0) {
+      double share = Math.min(1.0, (double) local / total);
+      for (CheckType type : CheckType.values()) {
+        invoker.lane(type).limiter().setShare(share);
+      }
+    }
+  }
+
+  private static String causeChain(Throwable error) {
+    StringBuilder chain = new StringBuilder();
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      chain.append(chain.length() == 0 ? "" : " <- ").append(t.getClass().getName());
+      StackTraceElement[] at = t.getStackTrace();
+      if (at.length > 0) {
+        chain.append(" at ").append(at[0]);
+      }
+    }
+    return chain.toString();
+  }
+
+  private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+    return future.orTimeout(30, TimeUnit.SECONDS).join();
+  }
 }

@@ -25,68 +25,68 @@ import org.apache.kafka.common.header.Header;
  */
 final class RecordJson {
 
-    private final Function<byte[], JsonNode> decoder;
+  private final Function<byte[], JsonNode> decoder;
 
-    private RecordJson(Function<byte[], JsonNode> decoder) {
-        this.decoder = decoder;
-    }
+  private RecordJson(Function<byte[], JsonNode> decoder) {
+    this.decoder = decoder;
+  }
 
-    /**
-     * The printer of {@code topic}, which must be one of the three configured topics: the topic
-     * says which event type its values are.
-     *
-     * @throws IllegalArgumentException for any other topic
-     */
-    static RecordJson forTopic(IdvConfig config, SchemaRegistryClient registry, String topic) {
-        if (topic.equals(config.resultsTopic())) {
-            AvroSerde<VerificationResult> serde = AvroSerde.forValues(VerificationResult.class, registry);
-            return new RecordJson(bytes -> AvroJson.toJson(serde.deserialize(topic, bytes)));
-        }
-        if (topic.equals(config.deadLetterTopic())) {
-            AvroSerde<DeadLetter> serde = AvroSerde.forValues(DeadLetter.class, registry);
-            return new RecordJson(bytes -> deadLetter(serde.deserialize(topic, bytes)));
-        }
-        if (topic.equals(config.requestsTopic())) {
-            AvroSerde<VerificationRequest> serde = AvroSerde.forValues(VerificationRequest.class, registry);
-            return new RecordJson(bytes -> RequestJson.toJson(serde.deserialize(topic, bytes)));
-        }
-        throw new IllegalArgumentException("topic " + topic + " is none of the configured topic.requests ("
-            + config.requestsTopic() + "), topic.results (" + config.resultsTopic() + ") and topic.dlq (" + config.deadLetterTopic() + ")");
+  /**
+   * The printer of {@code topic}, which must be one of the three configured topics: the topic
+   * says which event type its values are.
+   *
+   * @throws IllegalArgumentException for any other topic
+   */
+  static RecordJson forTopic(IdvConfig config, SchemaRegistryClient registry, String topic) {
+    if (topic.equals(config.resultsTopic())) {
+      AvroSerde<VerificationResult> serde = AvroSerde.forValues(VerificationResult.class, registry);
+      return new RecordJson(bytes -> AvroJson.toJson(serde.deserialize(topic, bytes)));
     }
+    if (topic.equals(config.deadLetterTopic())) {
+      AvroSerde<DeadLetter> serde = AvroSerde.forValues(DeadLetter.class, registry);
+      return new RecordJson(bytes -> deadLetter(serde.deserialize(topic, bytes)));
+    }
+    if (topic.equals(config.requestsTopic())) {
+      AvroSerde<VerificationRequest> serde = AvroSerde.forValues(VerificationRequest.class, registry);
+      return new RecordJson(bytes -> RequestJson.toJson(serde.deserialize(topic, bytes)));
+    }
+    throw new IllegalArgumentException("topic " + topic + " is none of the configured topic.requests ("
+      + config.requestsTopic() + "), topic.results (" + config.resultsTopic() + ") and topic.dlq (" + config.deadLetterTopic() + ")");
+  }
 
-    /**
-     * @throws dev.idvstreams.serde.RegistryUnavailableException when the registry cannot be asked for the writer schema
-     */
-    String toJsonLine(ConsumerRecord<String, byte[]> record) {
-        ObjectNode node = RequestJson.JSON.createObjectNode();
-        node.put("topic", record.topic());
-        node.put("partition", record.partition());
-        node.put("offset", record.offset());
-        node.put("timestamp", Instant.ofEpochMilli(record.timestamp()).toString());
-        node.put("key", record.key());
-        ObjectNode headers = node.putObject("headers");
-        for (Header header : record.headers()) {
-            headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
-        }
-        if (record.value() == null) {
-            node.putNull("value");
-            return node.toString();
-        }
-        try {
-            node.set("value", decoder.apply(record.value()));
-        } catch (BadRecordException e) {
-            node.putNull("value");
-            node.put("decodeError", e.reason() + ": " + e.getMessage());
-            node.set("rawValue", AvroJson.toJson(ByteBuffer.wrap(record.value())));
-        }
-        return node.toString();
+  /**
+   * @throws dev.idvstreams.serde.RegistryUnavailableException when the registry cannot be asked for the writer schema
+   */
+  String toJsonLine(ConsumerRecord<String, byte[]> record) {
+    ObjectNode node = RequestJson.JSON.createObjectNode();
+    node.put("topic", record.topic());
+    node.put("partition", record.partition());
+    node.put("offset", record.offset());
+    node.put("timestamp", Instant.ofEpochMilli(record.timestamp()).toString());
+    node.put("key", record.key());
+    ObjectNode headers = node.putObject("headers");
+    for (Header header : record.headers()) {
+      headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
     }
+    if (record.value() == null) {
+      node.putNull("value");
+      return node.toString();
+    }
+    try {
+      node.set("value", decoder.apply(record.value()));
+    } catch (BadRecordException e) {
+      node.putNull("value");
+      node.put("decodeError", e.reason() + ": " + e.getMessage());
+      node.set("rawValue", AvroJson.toJson(ByteBuffer.wrap(record.value())));
+    }
+    return node.toString();
+  }
 
-    private static JsonNode deadLetter(DeadLetter letter) {
-        ObjectNode node = (ObjectNode) AvroJson.toJson(letter);
-        if (letter.getRequest() != null) {
-            node.set("request", RequestJson.toJson(letter.getRequest()));
-        }
-        return node;
+  private static JsonNode deadLetter(DeadLetter letter) {
+    ObjectNode node = (ObjectNode) AvroJson.toJson(letter);
+    if (letter.getRequest() != null) {
+      node.set("request", RequestJson.toJson(letter.getRequest()));
     }
+    return node;
+  }
 }

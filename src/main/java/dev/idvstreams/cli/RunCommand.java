@@ -10,18 +10,18 @@ import picocli.CommandLine.Option;
 
 /** {@code run --config FILE}: the processor against the configured Kafka, registry and APIs, until SIGTERM. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Run the processor. Every key of the file can also be set as IDV_<KEY> in the environment (see docs/configuration.md).")
+  description = "Run the processor. Every key of the file can also be set as IDV_<KEY> in the environment (see docs/configuration.md).")
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--config", required = true, description = "Properties file.")
-    Path config;
+  @Option(names = "--config", required = true, description = "Properties file.")
+  Path config;
 
-    @Override
-    public Integer call() {
-        IdvConfig settings = ConfigLoader.fromSystemEnvironment().load(config);
-        ProcessorRuntime runtime = ProcessorRuntime.start(settings);
-        Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "idv-shutdown"));
-        KafkaStreams.State end = runtime.stopped().join();
-        return end == KafkaStreams.State.ERROR ? 1 : 0;
-    }
+  @Override
+  public Integer call() {
+    IdvConfig settings = ConfigLoader.fromSystemEnvironment().load(config);
+    ProcessorRuntime runtime = ProcessorRuntime.start(settings);
+    Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "idv-shutdown"));
+    KafkaStreams.State end = runtime.stopped().join();
+    return end == KafkaStreams.State.ERROR ? 1 : 0;
+  }
 }

@@ -43,200 +43,200 @@ import java.util.function.Function;
  */
 public final class AliyunCheckInvoker implements CheckInvoker {
 
-    /** One API's limits, from the configuration. */
-    public record LaneSettings(double qps, int inFlightMax, double inFlightHeadroom, int maxAttempts,
-            Duration backoffInitial, Duration backoffMax, Duration deadline, Duration probeInterval, Duration probeIntervalMax) {
+  /** One API's limits, from the configuration. */
+  public record LaneSettings(double qps, int inFlightMax, double inFlightHeadroom, int maxAttempts,
+      Duration backoffInitial, Duration backoffMax, Duration deadline, Duration probeInterval, Duration probeIntervalMax) {
+  }
+
+  /** One API's async parts. */
+  public record Lane(AdaptiveRateLimiter limiter, CircuitBreaker breaker, ConcurrencyBound bound, AsyncCaller<Object> caller) {
+  }
+
+  /**
+   * The limiter spaces permits at 1/(0.95 × limit): calls are granted on time here but reach the
+   * API a few milliseconds apart from that (event-loop and network jitter), and the API counts
+   * arrivals in any 1-second window. 5% leaves 50 ms of jitter at any rate, for 95% utilisation.
+   */
+  static final double ARRIVAL_JITTER_MARGIN = 0.95;
+  /** Unknown: one call per API until the first answer shows how long calls take (a slow start). */
+  private static final Duration INITIAL_SERVICE_TIME = Duration.ZERO;
+  private static final double SERVICE_TIME_SMOOTHING = 0.2;
+  private static final Duration HOLD_RECHECK = Duration.ofMillis(200);
+  private static final Duration MIN_BACKLOG = Duration.ofMillis(500);
+
+  private final IdVerificationClient client;
+  private final Map<CheckType, Lane> lanes = new EnumMap<>(CheckType.class);
+  private final Map<CheckType, AtomicInteger> pending = new EnumMap<>(CheckType.class);
+  private final Map<CheckType, Integer> inFlightMax = new EnumMap<>(CheckType.class);
+  private final Clock clock;
+  private final CallListener listener;
+
+  public AliyunCheckInvoker(Vertx vertx, IdVerificationClient client, Function<CheckType, LaneSettings> settings, Clock clock,
+      CallListener listener) {
+    this.client = client;
+    this.clock = clock;
+    this.listener = listener;
+    for (CheckType api : CheckType.values()) {
+      LaneSettings s = settings.apply(api);
+      AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(s.qps() * ARRIVAL_JITTER_MARGIN, AdaptiveRateLimiter.Settings.defaults(), System::nanoTime);
+      CircuitBreaker breaker = new CircuitBreaker(s.probeInterval(), s.probeIntervalMax(), 2.0, System::nanoTime);
+      RetryPolicy retry = new RetryPolicy(s.backoffInitial(), s.backoffMax(), s.maxAttempts(), s.deadline(),
+        RetryPolicy.RETRYABLE_BY_DEFAULT, () -> ThreadLocalRandom.current().nextDouble());
+      ConcurrencyBound bound = new ConcurrencyBound(s.inFlightHeadroom(), s.inFlightMax(), SERVICE_TIME_SMOOTHING, INITIAL_SERVICE_TIME);
+      AsyncCaller<Object> caller = new AsyncCaller<>(vertx, limiter, breaker, retry, AliyunCheckInvoker::classify,
+        HOLD_RECHECK, System::nanoTime);
+      lanes.put(api, new Lane(limiter, breaker, bound, caller));
+      pending.put(api, new AtomicInteger());
+      inFlightMax.put(api, s.inFlightMax());
     }
+  }
 
-    /** One API's async parts. */
-    public record Lane(AdaptiveRateLimiter limiter, CircuitBreaker breaker, ConcurrencyBound bound, AsyncCaller<Object> caller) {
+  /** The lane of one API, for metrics and the share of the account limit. */
+  public Lane lane(CheckType api) {
+    return lanes.get(api);
+  }
+
+  /** Requests of one API started and not finished: in a call, waiting for a token, in backoff or held. */
+  public int pending(CheckType api) {
+    return pending.get(api).get();
+  }
+
+  @Override
+  public Future<CheckOutcome> invoke(VerificationRequest request) {
+    CheckType api = CheckTypes.of(request);
+    pending.get(api).incrementAndGet();
+    return lanes.get(api).caller().call(() -> timed(api, attempt(api, request)))
+      .map(outcome -> toCheckOutcome(request, outcome))
+      .onComplete(done -> pending.get(api).decrementAndGet());
+  }
+
+  private Future<Object> timed(CheckType api, Future<Object> call) {
+    long start = System.nanoTime();
+    return call.onComplete(done -> listener.callEnded(api, done.succeeded() ? null : errorClassOf(done.cause()),
+      Duration.ofNanos(System.nanoTime() - start)));
+  }
+
+  /**
+   * Little's law on the service time, but never less than half a second of calls at the current
+   * rate: admitted requests also wait for tokens, and one stream thread serves all three APIs, so
+   * while it waits at one API's bound the others need a backlog of their own to stay at their rate.
+   * Until the API's first answer the bound stays 1 (the slow start of {@link ConcurrencyBound}).
+   */
+  @Override
+  public int inFlightBound(CheckType api) {
+    Lane lane = lanes.get(api);
+    if (lane.bound().averageServiceTime().isZero()) {
+      return 1;
     }
+    double rate = lane.limiter().currentRate();
+    int backlog = (int) Math.ceil(rate * MIN_BACKLOG.toMillis() / 1000.0);
+    return Math.min(inFlightMax.get(api), Math.max(backlog, lane.bound().boundFor(rate)));
+  }
 
-    /**
-     * The limiter spaces permits at 1/(0.95 × limit): calls are granted on time here but reach the
-     * API a few milliseconds apart from that (event-loop and network jitter), and the API counts
-     * arrivals in any 1-second window. 5% leaves 50 ms of jitter at any rate, for 95% utilisation.
-     */
-    static final double ARRIVAL_JITTER_MARGIN = 0.95;
-    /** Unknown: one call per API until the first answer shows how long calls take (a slow start). */
-    private static final Duration INITIAL_SERVICE_TIME = Duration.ZERO;
-    private static final double SERVICE_TIME_SMOOTHING = 0.2;
-    private static final Duration HOLD_RECHECK = Duration.ofMillis(200);
-    private static final Duration MIN_BACKLOG = Duration.ofMillis(500);
+  @Override
+  public boolean isHeld(CheckType api) {
+    return lanes.get(api).breaker().state() != CircuitBreaker.State.CLOSED;
+  }
 
-    private final IdVerificationClient client;
-    private final Map<CheckType, Lane> lanes = new EnumMap<>(CheckType.class);
-    private final Map<CheckType, AtomicInteger> pending = new EnumMap<>(CheckType.class);
-    private final Map<CheckType, Integer> inFlightMax = new EnumMap<>(CheckType.class);
-    private final Clock clock;
-    private final CallListener listener;
+  @Override
+  public void recordServiceTime(CheckType api, Duration serviceTime) {
+    lanes.get(api).bound().recordServiceTime(serviceTime);
+  }
 
-    public AliyunCheckInvoker(Vertx vertx, IdVerificationClient client, Function<CheckType, LaneSettings> settings, Clock clock,
-            CallListener listener) {
-        this.client = client;
-        this.clock = clock;
-        this.listener = listener;
-        for (CheckType api : CheckType.values()) {
-            LaneSettings s = settings.apply(api);
-            AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(s.qps() * ARRIVAL_JITTER_MARGIN, AdaptiveRateLimiter.Settings.defaults(), System::nanoTime);
-            CircuitBreaker breaker = new CircuitBreaker(s.probeInterval(), s.probeIntervalMax(), 2.0, System::nanoTime);
-            RetryPolicy retry = new RetryPolicy(s.backoffInitial(), s.backoffMax(), s.maxAttempts(), s.deadline(),
-                RetryPolicy.RETRYABLE_BY_DEFAULT, () -> ThreadLocalRandom.current().nextDouble());
-            ConcurrencyBound bound = new ConcurrencyBound(s.inFlightHeadroom(), s.inFlightMax(), SERVICE_TIME_SMOOTHING, INITIAL_SERVICE_TIME);
-            AsyncCaller<Object> caller = new AsyncCaller<>(vertx, limiter, breaker, retry, AliyunCheckInvoker::classify,
-                HOLD_RECHECK, System::nanoTime);
-            lanes.put(api, new Lane(limiter, breaker, bound, caller));
-            pending.put(api, new AtomicInteger());
-            inFlightMax.put(api, s.inFlightMax());
-        }
+  private Future<Object> attempt(CheckType api, VerificationRequest request) {
+    return switch (api) {
+      case CREDENTIAL -> client.credentialVerify(credentialRequest((CredentialCheck) request.getCheck())).map(r -> r);
+      case MATERIAL -> client.verifyMaterial(materialRequest(request)).map(r -> r);
+      case FACE -> client.faceVerify(faceRequest((FaceCheck) request.getCheck())).map(r -> r);
+    };
+  }
+
+  private CheckOutcome toCheckOutcome(VerificationRequest request, Outcome<Object> outcome) {
+    if (outcome instanceof Outcome.Success<Object> success) {
+      Object answer = success.value();
+      VerificationResult result;
+      if (answer instanceof CredentialVerifyResponse r) {
+        result = ResultMapping.credential(request, r, success.attempts(), clock.instant());
+      } else if (answer instanceof VerifyMaterialResponse r) {
+        result = ResultMapping.material(request, r, success.attempts(), clock.instant());
+      } else {
+        result = ResultMapping.face(request, (FaceVerifyResponse) answer, success.attempts(), clock.instant());
+      }
+      return new CheckOutcome.Answered(result, success.serviceTime());
     }
-
-    /** The lane of one API, for metrics and the share of the account limit. */
-    public Lane lane(CheckType api) {
-        return lanes.get(api);
+    Outcome.Failure<Object> failure = (Outcome.Failure<Object>) outcome;
+    Throwable error = failure.error();
+    String code = codeOf(error);
+    if (failure.kind() == FailureKind.INPUT_REJECTED) {
+      return new CheckOutcome.Answered(ResultMapping.inputRejected(request, code, ResultMapping.requestIdOf(error),
+        failure.attempts(), clock.instant()), failure.serviceTime());
     }
+    Integer httpStatus = error instanceof ApiException api ? api.httpStatus() : null;
+    return new CheckOutcome.Failed(code, failure.kind() + " after " + failure.attempts() + " attempt(s): " + describe(error),
+      httpStatus, failure.attempts(), failure.serviceTime());
+  }
 
-    /** Requests of one API started and not finished: in a call, waiting for a token, in backoff or held. */
-    public int pending(CheckType api) {
-        return pending.get(api).get();
-    }
+  private static ErrorClass errorClassOf(Throwable error) {
+    return error instanceof ApiException api ? api.errorClass()
+      : error instanceof ImageFetchException image ? image.errorClass() : null;
+  }
 
-    @Override
-    public Future<CheckOutcome> invoke(VerificationRequest request) {
-        CheckType api = CheckTypes.of(request);
-        pending.get(api).incrementAndGet();
-        return lanes.get(api).caller().call(() -> timed(api, attempt(api, request)))
-            .map(outcome -> toCheckOutcome(request, outcome))
-            .onComplete(done -> pending.get(api).decrementAndGet());
+  static FailureKind classify(Throwable error) {
+    ErrorClass errorClass = errorClassOf(error);
+    if (errorClass == null) {
+      return FailureKind.FATAL;
     }
+    return switch (errorClass) {
+      case THROTTLED -> FailureKind.THROTTLED;
+      case TRANSIENT -> FailureKind.TRANSIENT;
+      case REPEATED -> FailureKind.REPEATED;
+      case INPUT_REJECTED -> FailureKind.INPUT_REJECTED;
+      case ACCOUNT -> FailureKind.ACCOUNT;
+    };
+  }
 
-    private Future<Object> timed(CheckType api, Future<Object> call) {
-        long start = System.nanoTime();
-        return call.onComplete(done -> listener.callEnded(api, done.succeeded() ? null : errorClassOf(done.cause()),
-            Duration.ofNanos(System.nanoTime() - start)));
-    }
+  /** The client's exceptions carry no personal data; any other's message might quote the request. */
+  private static String describe(Throwable error) {
+    return error instanceof ApiException || error instanceof ImageFetchException ? error.getMessage() : error.getClass().getName();
+  }
 
-    /**
-     * Little's law on the service time, but never less than half a second of calls at the current
-     * rate: admitted requests also wait for tokens, and one stream thread serves all three APIs, so
-     * while it waits at one API's bound the others need a backlog of their own to stay at their rate.
-     * Until the API's first answer the bound stays 1 (the slow start of {@link ConcurrencyBound}).
-     */
-    @Override
-    public int inFlightBound(CheckType api) {
-        Lane lane = lanes.get(api);
-        if (lane.bound().averageServiceTime().isZero()) {
-            return 1;
-        }
-        double rate = lane.limiter().currentRate();
-        int backlog = (int) Math.ceil(rate * MIN_BACKLOG.toMillis() / 1000.0);
-        return Math.min(inFlightMax.get(api), Math.max(backlog, lane.bound().boundFor(rate)));
+  private static String codeOf(Throwable error) {
+    if (error instanceof ApiException api) {
+      return api.code();
     }
+    if (error instanceof ImageFetchException image) {
+      return image.code();
+    }
+    return error.getClass().getSimpleName();
+  }
 
-    @Override
-    public boolean isHeld(CheckType api) {
-        return lanes.get(api).breaker().state() != CircuitBreaker.State.CLOSED;
-    }
+  private static CredentialVerifyRequest credentialRequest(CredentialCheck check) {
+    return new CredentialVerifyRequest(check.getCredType(), check.getCredName(), check.getProductCode(), source(check.getImage()));
+  }
 
-    @Override
-    public void recordServiceTime(CheckType api, Duration serviceTime) {
-        lanes.get(api).bound().recordServiceTime(serviceTime);
-    }
+  private static VerifyMaterialRequest materialRequest(VerificationRequest request) {
+    MaterialCheck check = (MaterialCheck) request.getCheck();
+    return new VerifyMaterialRequest(request.getBizId(), check.getBizType(), check.getName(), check.getIdCardNumber(),
+      check.getFaceImage().getUrl(), urlOrNull(check.getIdCardFrontImage()), urlOrNull(check.getIdCardBackImage()),
+      request.getUserId(), null);
+  }
 
-    private Future<Object> attempt(CheckType api, VerificationRequest request) {
-        return switch (api) {
-            case CREDENTIAL -> client.credentialVerify(credentialRequest((CredentialCheck) request.getCheck())).map(r -> r);
-            case MATERIAL -> client.verifyMaterial(materialRequest(request)).map(r -> r);
-            case FACE -> client.faceVerify(faceRequest((FaceCheck) request.getCheck())).map(r -> r);
-        };
-    }
+  private static FaceVerifyRequest faceRequest(FaceCheck check) {
+    return new FaceVerifyRequest(check.getResourceCode(), source(check.getRefFace()), source(check.getAuthFace()));
+  }
 
-    private CheckOutcome toCheckOutcome(VerificationRequest request, Outcome<Object> outcome) {
-        if (outcome instanceof Outcome.Success<Object> success) {
-            Object answer = success.value();
-            VerificationResult result;
-            if (answer instanceof CredentialVerifyResponse r) {
-                result = ResultMapping.credential(request, r, success.attempts(), clock.instant());
-            } else if (answer instanceof VerifyMaterialResponse r) {
-                result = ResultMapping.material(request, r, success.attempts(), clock.instant());
-            } else {
-                result = ResultMapping.face(request, (FaceVerifyResponse) answer, success.attempts(), clock.instant());
-            }
-            return new CheckOutcome.Answered(result, success.serviceTime());
-        }
-        Outcome.Failure<Object> failure = (Outcome.Failure<Object>) outcome;
-        Throwable error = failure.error();
-        String code = codeOf(error);
-        if (failure.kind() == FailureKind.INPUT_REJECTED) {
-            return new CheckOutcome.Answered(ResultMapping.inputRejected(request, code, ResultMapping.requestIdOf(error),
-                failure.attempts(), clock.instant()), failure.serviceTime());
-        }
-        Integer httpStatus = error instanceof ApiException api ? api.httpStatus() : null;
-        return new CheckOutcome.Failed(code, failure.kind() + " after " + failure.attempts() + " attempt(s): " + describe(error),
-            httpStatus, failure.attempts(), failure.serviceTime());
-    }
+  private static String urlOrNull(Image image) {
+    return image == null ? null : image.getUrl();
+  }
 
-    private static ErrorClass errorClassOf(Throwable error) {
-        return error instanceof ApiException api ? api.errorClass()
-            : error instanceof ImageFetchException image ? image.errorClass() : null;
+  /** Validation has made sure exactly one of url or content is set. */
+  private static ImageSource source(Image image) {
+    if (image.getUrl() != null) {
+      return ImageSource.ofUrl(image.getUrl());
     }
-
-    static FailureKind classify(Throwable error) {
-        ErrorClass errorClass = errorClassOf(error);
-        if (errorClass == null) {
-            return FailureKind.FATAL;
-        }
-        return switch (errorClass) {
-            case THROTTLED -> FailureKind.THROTTLED;
-            case TRANSIENT -> FailureKind.TRANSIENT;
-            case REPEATED -> FailureKind.REPEATED;
-            case INPUT_REJECTED -> FailureKind.INPUT_REJECTED;
-            case ACCOUNT -> FailureKind.ACCOUNT;
-        };
-    }
-
-    /** The client's exceptions carry no personal data; any other's message might quote the request. */
-    private static String describe(Throwable error) {
-        return error instanceof ApiException || error instanceof ImageFetchException ? error.getMessage() : error.getClass().getName();
-    }
-
-    private static String codeOf(Throwable error) {
-        if (error instanceof ApiException api) {
-            return api.code();
-        }
-        if (error instanceof ImageFetchException image) {
-            return image.code();
-        }
-        return error.getClass().getSimpleName();
-    }
-
-    private static CredentialVerifyRequest credentialRequest(CredentialCheck check) {
-        return new CredentialVerifyRequest(check.getCredType(), check.getCredName(), check.getProductCode(), source(check.getImage()));
-    }
-
-    private static VerifyMaterialRequest materialRequest(VerificationRequest request) {
-        MaterialCheck check = (MaterialCheck) request.getCheck();
-        return new VerifyMaterialRequest(request.getBizId(), check.getBizType(), check.getName(), check.getIdCardNumber(),
-            check.getFaceImage().getUrl(), urlOrNull(check.getIdCardFrontImage()), urlOrNull(check.getIdCardBackImage()),
-            request.getUserId(), null);
-    }
-
-    private static FaceVerifyRequest faceRequest(FaceCheck check) {
-        return new FaceVerifyRequest(check.getResourceCode(), source(check.getRefFace()), source(check.getAuthFace()));
-    }
-
-    private static String urlOrNull(Image image) {
-        return image == null ? null : image.getUrl();
-    }
-
-    /** Validation has made sure exactly one of url or content is set. */
-    private static ImageSource source(Image image) {
-        if (image.getUrl() != null) {
-            return ImageSource.ofUrl(image.getUrl());
-        }
-        ByteBuffer content = image.getContent().duplicate();
-        byte[] bytes = new byte[content.remaining()];
-        content.get(bytes);
-        return ImageSource.ofBytes(bytes);
-    }
+    ByteBuffer content = image.getContent().duplicate();
+    byte[] bytes = new byte[content.remaining()];
+    content.get(bytes);
+    return ImageSource.ofBytes(bytes);
+  }
 }

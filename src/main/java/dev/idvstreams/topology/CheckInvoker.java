@@ -11,15 +11,15 @@ import io.vertx.core.Future;
  */
 public interface CheckInvoker {
 
-    /** Starts the call and returns at once; the future never fails, failures being {@link CheckOutcome.Failed}. */
-    Future<CheckOutcome> invoke(VerificationRequest request);
+  /** Starts the call and returns at once; the future never fails, failures being {@link CheckOutcome.Failed}. */
+  Future<CheckOutcome> invoke(VerificationRequest request);
 
-    /** Whether the API's circuit breaker holds its requests (an account-level error): no slot frees until it recovers. */
-    boolean isHeld(CheckType api);
+  /** Whether the API's circuit breaker holds its requests (an account-level error): no slot frees until it recovers. */
+  boolean isHeld(CheckType api);
 
-    /** The in-flight bound for one API right now (Little's law on its rate and latency). */
-    int inFlightBound(CheckType api);
+  /** The in-flight bound for one API right now (Little's law on its rate and latency). */
+  int inFlightBound(CheckType api);
 
-    /** Feeds a completed request's service time to that API's in-flight bound. */
-    void recordServiceTime(CheckType api, java.time.Duration serviceTime);
+  /** Feeds a completed request's service time to that API's in-flight bound. */
+  void recordServiceTime(CheckType api, java.time.Duration serviceTime);
 }

@@ -26,55 +26,55 @@ import org.slf4j.LoggerFactory;
  */
 public final class DecodeDeadLetterHandler implements DeserializationExceptionHandler {
 
-    /** Configuration keys, passed through the Kafka Streams properties. */
-    public static final String DLQ_TOPIC_CONFIG = "idv.dlq.topic";
-    public static final String REGISTRY_URL_CONFIG = "idv.schema.registry.url";
-    public static final String REGISTRY_AUTH_CONFIG = "idv.schema.registry.basic.auth.user.info";
+  /** Configuration keys, passed through the Kafka Streams properties. */
+  public static final String DLQ_TOPIC_CONFIG = "idv.dlq.topic";
+  public static final String REGISTRY_URL_CONFIG = "idv.schema.registry.url";
+  public static final String REGISTRY_AUTH_CONFIG = "idv.schema.registry.basic.auth.user.info";
 
-    private static final Logger LOG = LoggerFactory.getLogger(DecodeDeadLetterHandler.class);
-    private static final Duration REGISTRY_RETRY_PAUSE = Duration.ofSeconds(2);
+  private static final Logger LOG = LoggerFactory.getLogger(DecodeDeadLetterHandler.class);
+  private static final Duration REGISTRY_RETRY_PAUSE = Duration.ofSeconds(2);
 
-    private String dlqTopic;
-    private AvroSerde<DeadLetter> deadLetters;
+  private String dlqTopic;
+  private AvroSerde<DeadLetter> deadLetters;
 
-    @Override
-    public void configure(Map<String, ?> configs) {
-        dlqTopic = Objects.requireNonNull((String) configs.get(DLQ_TOPIC_CONFIG), DLQ_TOPIC_CONFIG + " is not set");
-        String url = Objects.requireNonNull((String) configs.get(REGISTRY_URL_CONFIG), REGISTRY_URL_CONFIG + " is not set");
-        Object auth = configs.get(REGISTRY_AUTH_CONFIG);
-        deadLetters = AvroSerde.forValues(DeadLetter.class,
-            SchemaRegistries.forUrl(url, auth == null ? null : auth.toString(), Duration.ofSeconds(30)));
+  @Override
+  public void configure(Map<String, ?> configs) {
+    dlqTopic = Objects.requireNonNull((String) configs.get(DLQ_TOPIC_CONFIG), DLQ_TOPIC_CONFIG + " is not set");
+    String url = Objects.requireNonNull((String) configs.get(REGISTRY_URL_CONFIG), REGISTRY_URL_CONFIG + " is not set");
+    Object auth = configs.get(REGISTRY_AUTH_CONFIG);
+    deadLetters = AvroSerde.forValues(DeadLetter.class,
+      SchemaRegistries.forUrl(url, auth == null ? null : auth.toString(), Duration.ofSeconds(30)));
+  }
+
+  @Override
+  public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    if (RegistryUnavailableException.isCauseOf(exception)) {
+      LOG.warn("Schema registry unavailable while decoding {}-{}@{}: {}; the record will be read again in {}",
+        context.topic(), context.partition(), context.offset(), exception.getMessage(), REGISTRY_RETRY_PAUSE);
+      pause();
+      return Response.fail();
     }
+    String code = exception instanceof BadRecordException bad ? bad.reason().name() : "UNREADABLE_RECORD";
+    String message = String.valueOf(exception.getMessage());
+    LOG.warn("Dead-lettering unreadable record {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), message);
+    DeadLetter letter = DeadLetters.builder(DeadLetterStage.DECODE, code, message, context.topic(),
+        context.partition(), context.offset(), System.currentTimeMillis())
+      .setRawValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+      .build();
+    ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(dlqTopic, null, null, null,
+      deadLetters.serialize(dlqTopic, letter), DeadLetterHeaders.of(exception.getClass().getName(), letter));
+    return Response.resume(List.of(out));
+  }
 
-    @Override
-    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        if (RegistryUnavailableException.isCauseOf(exception)) {
-            LOG.warn("Schema registry unavailable while decoding {}-{}@{}: {}; the record will be read again in {}",
-                context.topic(), context.partition(), context.offset(), exception.getMessage(), REGISTRY_RETRY_PAUSE);
-            pause();
-            return Response.fail();
-        }
-        String code = exception instanceof BadRecordException bad ? bad.reason().name() : "UNREADABLE_RECORD";
-        String message = String.valueOf(exception.getMessage());
-        LOG.warn("Dead-lettering unreadable record {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), message);
-        DeadLetter letter = DeadLetters.builder(DeadLetterStage.DECODE, code, message, context.topic(),
-                context.partition(), context.offset(), System.currentTimeMillis())
-            .setRawValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-            .build();
-        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(dlqTopic, null, null, null,
-            deadLetters.serialize(dlqTopic, letter), DeadLetterHeaders.of(exception.getClass().getName(), letter));
-        return Response.resume(List.of(out));
+  /**
+   * Failing replaces the stream thread, which rejoins the group and reads the record again at
+   * once: without a pause an outage would turn into a loop of rebalances.
+   */
+  private static void pause() {
+    try {
+      Thread.sleep(REGISTRY_RETRY_PAUSE.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-
-    /**
-     * Failing replaces the stream thread, which rejoins the group and reads the record again at
-     * once: without a pause an outage would turn into a loop of rebalances.
-     */
-    private static void pause() {
-        try {
-            Thread.sleep(REGISTRY_RETRY_PAUSE.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
+  }
 }

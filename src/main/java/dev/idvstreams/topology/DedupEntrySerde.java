@@ -15,34 +15,34 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 final class DedupEntrySerde implements Serde<DedupEntry> {
 
-    @Override
-    public Serializer<DedupEntry> serializer() {
-        return (topic, entry) -> {
-            if (entry == null) {
-                return null;
-            }
-            try {
-                ByteBuffer buffer = DedupEntry.getEncoder().encode(entry);
-                byte[] bytes = new byte[buffer.remaining()];
-                buffer.get(bytes);
-                return bytes;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
-    }
+  @Override
+  public Serializer<DedupEntry> serializer() {
+    return (topic, entry) -> {
+      if (entry == null) {
+        return null;
+      }
+      try {
+        ByteBuffer buffer = DedupEntry.getEncoder().encode(entry);
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    };
+  }
 
-    @Override
-    public Deserializer<DedupEntry> deserializer() {
-        return (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            try {
-                return DedupEntry.getDecoder().decode(bytes);
-            } catch (IOException e) {
-                throw new UncheckedIOException("unreadable dedup store entry in " + topic, e);
-            }
-        };
-    }
+  @Override
+  public Deserializer<DedupEntry> deserializer() {
+    return (topic, bytes) -> {
+      if (bytes == null) {
+        return null;
+      }
+      try {
+        return DedupEntry.getDecoder().decode(bytes);
+      } catch (IOException e) {
+        throw new UncheckedIOException("unreadable dedup store entry in " + topic, e);
+      }
+    };
+  }
 }

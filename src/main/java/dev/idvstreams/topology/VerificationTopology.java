@@ -26,61 +26,61 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class VerificationTopology {
 
-    public static final String DEDUP_STORE = "idv-dedup";
+  public static final String DEDUP_STORE = "idv-dedup";
 
-    /** What the topology needs to know; built from the configuration. */
-    public record Settings(String requestsTopic, String resultsTopic, String dlqTopic, Duration dedupTtl,
-            Duration purgeInterval, Duration completionInterval, Duration maxSlotWait, int maxInlineImageBytes) {
-    }
+  /** What the topology needs to know; built from the configuration. */
+  public record Settings(String requestsTopic, String resultsTopic, String dlqTopic, Duration dedupTtl,
+      Duration purgeInterval, Duration completionInterval, Duration maxSlotWait, int maxInlineImageBytes) {
+  }
 
-    private VerificationTopology() {}
+  private VerificationTopology() {}
 
-    /**
-     * @param published told of every result and dead letter the topology publishes (not of DECODE
-     *     dead letters, which {@link DecodeDeadLetterHandler} writes), for metrics
-     */
-    public static Topology build(Settings settings, SchemaRegistryClient registry, CheckInvoker invoker,
-            Consumer<SpecificRecord> published) {
-        AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
-        AvroSerde<VerificationResult> resultSerde = AvroSerde.forValues(VerificationResult.class, registry);
-        AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.forValues(DeadLetter.class, registry);
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
-            Serdes.String(), new DedupEntrySerde()).withLoggingEnabled(Map.of()));
+  /**
+   * @param published told of every result and dead letter the topology publishes (not of DECODE
+   *     dead letters, which {@link DecodeDeadLetterHandler} writes), for metrics
+   */
+  public static Topology build(Settings settings, SchemaRegistryClient registry, CheckInvoker invoker,
+      Consumer<SpecificRecord> published) {
+    AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
+    AvroSerde<VerificationResult> resultSerde = AvroSerde.forValues(VerificationResult.class, registry);
+    AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.forValues(DeadLetter.class, registry);
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
+      Serdes.String(), new DedupEntrySerde()).withLoggingEnabled(Map.of()));
 
-        KStream<String, VerificationRequest> requests = builder.stream(settings.requestsTopic(),
-            Consumed.with(Serdes.String(), requestSerde).withName("requests"));
+    KStream<String, VerificationRequest> requests = builder.stream(settings.requestsTopic(),
+      Consumed.with(Serdes.String(), requestSerde).withName("requests"));
 
-        // deduplication needs every record of one bizId in one task: re-key the others through a repartition topic
-        Map<String, KStream<String, VerificationRequest>> byKey = requests.split(Named.as("key-"))
-            .branch((key, request) -> request.getBizId().equals(key), Branched.as("bizid"))
-            .defaultBranch(Branched.as("other"));
-        KStream<String, VerificationRequest> rekeyed = byKey.get("key-other")
-            .selectKey((key, request) -> request.getBizId(), Named.as("rekey-by-bizid"))
-            .repartition(Repartitioned.<String, VerificationRequest>as("by-bizid")
-                .withKeySerde(Serdes.String()).withValueSerde(requestSerde));
-        KStream<String, VerificationRequest> keyed = byKey.get("key-bizid").merge(rekeyed, Named.as("keyed-by-bizid"));
+    // deduplication needs every record of one bizId in one task: re-key the others through a repartition topic
+    Map<String, KStream<String, VerificationRequest>> byKey = requests.split(Named.as("key-"))
+      .branch((key, request) -> request.getBizId().equals(key), Branched.as("bizid"))
+      .defaultBranch(Branched.as("other"));
+    KStream<String, VerificationRequest> rekeyed = byKey.get("key-other")
+      .selectKey((key, request) -> request.getBizId(), Named.as("rekey-by-bizid"))
+      .repartition(Repartitioned.<String, VerificationRequest>as("by-bizid")
+        .withKeySerde(Serdes.String()).withValueSerde(requestSerde));
+    KStream<String, VerificationRequest> keyed = byKey.get("key-bizid").merge(rekeyed, Named.as("keyed-by-bizid"));
 
-        RequestValidator validator = new RequestValidator(settings.maxInlineImageBytes());
-        KStream<String, SpecificRecord> outcomes = keyed
-            .process(() -> new ValidateProcessor(validator), Named.as("validate"))
-            .split(Named.as("validated-"))
-            .branch((key, value) -> value instanceof VerificationRequest, Branched.withFunction(valid -> valid
-                .mapValues(value -> (VerificationRequest) value, Named.as("as-request"))
-                .process(() -> new VerifyProcessor(DEDUP_STORE, invoker, settings.dedupTtl(), settings.purgeInterval(),
-                    settings.completionInterval(), settings.maxSlotWait()), Named.as("verify"), DEDUP_STORE), "verify"))
-            .defaultBranch(Branched.as("invalid"))
-            .values().stream().reduce((a, b) -> a.merge(b, Named.as("outcomes"))).orElseThrow();
+    RequestValidator validator = new RequestValidator(settings.maxInlineImageBytes());
+    KStream<String, SpecificRecord> outcomes = keyed
+      .process(() -> new ValidateProcessor(validator), Named.as("validate"))
+      .split(Named.as("validated-"))
+      .branch((key, value) -> value instanceof VerificationRequest, Branched.withFunction(valid -> valid
+        .mapValues(value -> (VerificationRequest) value, Named.as("as-request"))
+        .process(() -> new VerifyProcessor(DEDUP_STORE, invoker, settings.dedupTtl(), settings.purgeInterval(),
+          settings.completionInterval(), settings.maxSlotWait()), Named.as("verify"), DEDUP_STORE), "verify"))
+      .defaultBranch(Branched.as("invalid"))
+      .values().stream().reduce((a, b) -> a.merge(b, Named.as("outcomes"))).orElseThrow();
 
-        Map<String, KStream<String, SpecificRecord>> byType = outcomes
-            .peek((key, value) -> published.accept(value), Named.as("count"))
-            .split(Named.as("out-"))
-            .branch((key, value) -> value instanceof VerificationResult, Branched.as("results"))
-            .defaultBranch(Branched.as("dead-letters"));
-        byType.get("out-results").mapValues(v -> (VerificationResult) v, Named.as("as-result"))
-            .to(settings.resultsTopic(), Produced.with(Serdes.String(), resultSerde).withName("results"));
-        byType.get("out-dead-letters").mapValues(v -> (DeadLetter) v, Named.as("as-dead-letter"))
-            .to(settings.dlqTopic(), Produced.with(Serdes.String(), deadLetterSerde).withName("dead-letters"));
-        return builder.build();
-    }
+    Map<String, KStream<String, SpecificRecord>> byType = outcomes
+      .peek((key, value) -> published.accept(value), Named.as("count"))
+      .split(Named.as("out-"))
+      .branch((key, value) -> value instanceof VerificationResult, Branched.as("results"))
+      .defaultBranch(Branched.as("dead-letters"));
+    byType.get("out-results").mapValues(v -> (VerificationResult) v, Named.as("as-result"))
+      .to(settings.resultsTopic(), Produced.with(Serdes.String(), resultSerde).withName("results"));
+    byType.get("out-dead-letters").mapValues(v -> (DeadLetter) v, Named.as("as-dead-letter"))
+      .to(settings.dlqTopic(), Produced.with(Serdes.String(), deadLetterSerde).withName("dead-letters"));
+    return builder.build();
+  }
 }

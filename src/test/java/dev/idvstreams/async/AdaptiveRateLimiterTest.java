@@ -15,226 +15,226 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class AdaptiveRateLimiterTest {
 
-    private static final long SECOND = Duration.ofSeconds(1).toNanos();
+  private static final long SECOND = Duration.ofSeconds(1).toNanos();
 
-    private final ManualClock clock = new ManualClock();
+  private final ManualClock clock = new ManualClock();
 
-    private AdaptiveRateLimiter limiter(double limit) {
-        return new AdaptiveRateLimiter(limit, AdaptiveRateLimiter.Settings.defaults(), clock);
+  private AdaptiveRateLimiter limiter(double limit) {
+    return new AdaptiveRateLimiter(limit, AdaptiveRateLimiter.Settings.defaults(), clock);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 7, 10, 20, 50})
+  void shouldNeverGrantMoreThanLimitInAnyOneSecondWindow(int limit) {
+    AdaptiveRateLimiter limiter = limiter(limit);
+
+    List<Long> grants = grantsToEagerCaller(limiter::tryAcquireOrDelayNanos, Duration.ofSeconds(10), 0);
+
+    assertThat(maxInAnyWindow(grants, SECOND)).isEqualTo(limit);
+    assertThat(grants).as("the limiter does not starve an eager caller").hasSizeGreaterThanOrEqualTo(10 * limit);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {3, 20, 50})
+  void shouldStayWithinLimitWhenCallerAsksLateByRandomAmounts(int limit) {
+    AdaptiveRateLimiter limiter = limiter(limit);
+
+    List<Long> grants = grantsToEagerCaller(limiter::tryAcquireOrDelayNanos, Duration.ofSeconds(10),
+        Duration.ofMillis(3).toNanos());
+
+    assertThat(maxInAnyWindow(grants, SECOND)).isLessThanOrEqualTo(limit);
+  }
+
+  @Test
+  void windowCheckShouldCatchAGreedyBucketOfCapacityN() {
+    Bucket bursty = Bucket.builder()
+        .withCustomTimePrecision(new io.github.bucket4j.TimeMeter() {
+          @Override
+          public long currentTimeNanos() {
+            return clock.getAsLong();
+          }
+
+          @Override
+          public boolean isWallClockBased() {
+            return false;
+          }
+        })
+        .addLimit(limit -> limit.capacity(10).refillGreedy(10, Duration.ofSeconds(1)))
+        .build();
+    LongSupplier acquire = () -> {
+      var probe = bursty.tryConsumeAndReturnRemaining(1);
+      return probe.isConsumed() ? 0 : probe.getNanosToWaitForRefill();
+    };
+
+    List<Long> grants = grantsToEagerCaller(acquire, Duration.ofSeconds(3), 0);
+
+    assertThat(maxInAnyWindow(grants, SECOND)).as("the burst the one-token bucket avoids").isGreaterThan(10);
+  }
+
+  @Test
+  void shouldReturnTheDelayUntilTheNextPermit() {
+    AdaptiveRateLimiter limiter = limiter(10);
+
+    assertThat(limiter.tryAcquireOrDelayNanos()).isZero();
+    assertThat(limiter.tryAcquireOrDelayNanos()).isEqualTo(Duration.ofMillis(100).toNanos());
+    clock.advance(Duration.ofMillis(60));
+    assertThat(limiter.tryAcquireOrDelayNanos()).isEqualTo(Duration.ofMillis(40).toNanos());
+    clock.advance(Duration.ofMillis(40));
+    assertThat(limiter.tryAcquireOrDelayNanos()).isZero();
+  }
+
+  @Test
+  void shouldHalveTheRateOnceForABurstOfThrottles() {
+    AdaptiveRateLimiter limiter = limiter(20);
+
+    limiter.onThrottled();
+    clock.advance(Duration.ofMillis(500));
+    limiter.onThrottled();
+    assertThat(limiter.currentRate()).isEqualTo(10);
+
+    clock.advance(Duration.ofMillis(500));
+    limiter.onThrottled();
+    assertThat(limiter.currentRate()).isEqualTo(5);
+  }
+
+  @Test
+  void shouldNotCutTheRateBelowTheFloor() {
+    AdaptiveRateLimiter limiter = limiter(2);
+
+    for (int i = 0; i < 5; i++) {
+      limiter.onThrottled();
+      clock.advance(Duration.ofSeconds(1));
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {1, 3, 7, 10, 20, 50})
-    void shouldNeverGrantMoreThanLimitInAnyOneSecondWindow(int limit) {
-        AdaptiveRateLimiter limiter = limiter(limit);
+    assertThat(limiter.currentRate()).isEqualTo(0.5);
+  }
 
-        List<Long> grants = grantsToEagerCaller(limiter::tryAcquireOrDelayNanos, Duration.ofSeconds(10), 0);
+  @Test
+  void shouldGrantAtTheLoweredRateAfterAThrottle() {
+    AdaptiveRateLimiter limiter = limiter(20);
+    limiter.tryAcquireOrDelayNanos();
 
-        assertThat(maxInAnyWindow(grants, SECOND)).isEqualTo(limit);
-        assertThat(grants).as("the limiter does not starve an eager caller").hasSizeGreaterThanOrEqualTo(10 * limit);
-    }
+    limiter.onThrottled();
 
-    @ParameterizedTest
-    @ValueSource(ints = {3, 20, 50})
-    void shouldStayWithinLimitWhenCallerAsksLateByRandomAmounts(int limit) {
-        AdaptiveRateLimiter limiter = limiter(limit);
+    List<Long> grants = grantsToEagerCaller(limiter::tryAcquireOrDelayNanos, Duration.ofSeconds(5), 0);
+    assertThat(maxInAnyWindow(grants, SECOND)).isEqualTo(10);
+    assertThat(grants.get(1) - grants.get(0)).isEqualTo(Duration.ofMillis(100).toNanos());
+  }
 
-        List<Long> grants = grantsToEagerCaller(limiter::tryAcquireOrDelayNanos, Duration.ofSeconds(10),
-                Duration.ofMillis(3).toNanos());
+  @Test
+  void shouldNotHandOutAnExtraPermitWhenTheRateIsCut() {
+    AdaptiveRateLimiter limiter = limiter(20);
+    limiter.tryAcquireOrDelayNanos();
+    clock.advance(Duration.ofMillis(25));
 
-        assertThat(maxInAnyWindow(grants, SECOND)).isLessThanOrEqualTo(limit);
-    }
+    limiter.onThrottled();
 
-    @Test
-    void windowCheckShouldCatchAGreedyBucketOfCapacityN() {
-        Bucket bursty = Bucket.builder()
-                .withCustomTimePrecision(new io.github.bucket4j.TimeMeter() {
-                    @Override
-                    public long currentTimeNanos() {
-                        return clock.getAsLong();
-                    }
+    assertThat(limiter.tryAcquireOrDelayNanos()).as("the half token earned at 20/s waits out half a 10/s period")
+        .isEqualTo(Duration.ofMillis(50).toNanos());
+  }
 
-                    @Override
-                    public boolean isWallClockBased() {
-                        return false;
-                    }
-                })
-                .addLimit(limit -> limit.capacity(10).refillGreedy(10, Duration.ofSeconds(1)))
-                .build();
-        LongSupplier acquire = () -> {
-            var probe = bursty.tryConsumeAndReturnRemaining(1);
-            return probe.isConsumed() ? 0 : probe.getNanosToWaitForRefill();
-        };
-
-        List<Long> grants = grantsToEagerCaller(acquire, Duration.ofSeconds(3), 0);
-
-        assertThat(maxInAnyWindow(grants, SECOND)).as("the burst the one-token bucket avoids").isGreaterThan(10);
-    }
-
-    @Test
-    void shouldReturnTheDelayUntilTheNextPermit() {
-        AdaptiveRateLimiter limiter = limiter(10);
-
-        assertThat(limiter.tryAcquireOrDelayNanos()).isZero();
-        assertThat(limiter.tryAcquireOrDelayNanos()).isEqualTo(Duration.ofMillis(100).toNanos());
-        clock.advance(Duration.ofMillis(60));
-        assertThat(limiter.tryAcquireOrDelayNanos()).isEqualTo(Duration.ofMillis(40).toNanos());
-        clock.advance(Duration.ofMillis(40));
-        assertThat(limiter.tryAcquireOrDelayNanos()).isZero();
-    }
-
-    @Test
-    void shouldHalveTheRateOnceForABurstOfThrottles() {
-        AdaptiveRateLimiter limiter = limiter(20);
-
+  @Test
+  void shouldStayWithinTheLimitWhileTheRateMovesUpAndDown() {
+    AdaptiveRateLimiter limiter = limiter(20);
+    SplittableRandom random = new SplittableRandom(7);
+    long end = clock.getAsLong() + Duration.ofSeconds(120).toNanos();
+    List<Long> grants = new ArrayList<>();
+    double lowest = limiter.currentRate();
+    while (clock.getAsLong() < end) {
+      long delay = limiter.tryAcquireOrDelayNanos();
+      if (delay > 0) {
+        clock.advanceNanos(delay);
+        continue;
+      }
+      grants.add(clock.getAsLong());
+      if (random.nextInt(20) == 0) {
         limiter.onThrottled();
-        clock.advance(Duration.ofMillis(500));
-        limiter.onThrottled();
-        assertThat(limiter.currentRate()).isEqualTo(10);
-
-        clock.advance(Duration.ofMillis(500));
-        limiter.onThrottled();
-        assertThat(limiter.currentRate()).isEqualTo(5);
-    }
-
-    @Test
-    void shouldNotCutTheRateBelowTheFloor() {
-        AdaptiveRateLimiter limiter = limiter(2);
-
-        for (int i = 0; i < 5; i++) {
-            limiter.onThrottled();
-            clock.advance(Duration.ofSeconds(1));
-        }
-
-        assertThat(limiter.currentRate()).isEqualTo(0.5);
-    }
-
-    @Test
-    void shouldGrantAtTheLoweredRateAfterAThrottle() {
-        AdaptiveRateLimiter limiter = limiter(20);
-        limiter.tryAcquireOrDelayNanos();
-
-        limiter.onThrottled();
-
-        List<Long> grants = grantsToEagerCaller(limiter::tryAcquireOrDelayNanos, Duration.ofSeconds(5), 0);
-        assertThat(maxInAnyWindow(grants, SECOND)).isEqualTo(10);
-        assertThat(grants.get(1) - grants.get(0)).isEqualTo(Duration.ofMillis(100).toNanos());
-    }
-
-    @Test
-    void shouldNotHandOutAnExtraPermitWhenTheRateIsCut() {
-        AdaptiveRateLimiter limiter = limiter(20);
-        limiter.tryAcquireOrDelayNanos();
-        clock.advance(Duration.ofMillis(25));
-
-        limiter.onThrottled();
-
-        assertThat(limiter.tryAcquireOrDelayNanos()).as("the half token earned at 20/s waits out half a 10/s period")
-                .isEqualTo(Duration.ofMillis(50).toNanos());
-    }
-
-    @Test
-    void shouldStayWithinTheLimitWhileTheRateMovesUpAndDown() {
-        AdaptiveRateLimiter limiter = limiter(20);
-        SplittableRandom random = new SplittableRandom(7);
-        long end = clock.getAsLong() + Duration.ofSeconds(120).toNanos();
-        List<Long> grants = new ArrayList<>();
-        double lowest = limiter.currentRate();
-        while (clock.getAsLong() < end) {
-            long delay = limiter.tryAcquireOrDelayNanos();
-            if (delay > 0) {
-                clock.advanceNanos(delay);
-                continue;
-            }
-            grants.add(clock.getAsLong());
-            if (random.nextInt(20) == 0) {
-                limiter.onThrottled();
-            } else {
-                limiter.onSuccess();
-            }
-            lowest = Math.min(lowest, limiter.currentRate());
-        }
-
-        assertThat(lowest).as("the rate did move").isLessThanOrEqualTo(5);
-        assertThat(maxInAnyWindow(grants, SECOND)).isLessThanOrEqualTo(20);
-    }
-
-    @Test
-    void shouldRecoverAdditivelyOneStepPerIntervalUpToTheCeiling() {
-        AdaptiveRateLimiter limiter = limiter(20);
-        limiter.onThrottled();
-
+      } else {
         limiter.onSuccess();
-        assertThat(limiter.currentRate()).as("no recovery within the interval after a cut").isEqualTo(10);
-
-        List<Double> rates = new ArrayList<>();
-        for (int second = 0; second < 12; second++) {
-            clock.advance(Duration.ofSeconds(1));
-            limiter.onSuccess();
-            limiter.onSuccess();
-            rates.add(limiter.currentRate());
-        }
-
-        assertThat(rates).containsExactly(11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 20.0, 20.0);
+      }
+      lowest = Math.min(lowest, limiter.currentRate());
     }
 
-    @Test
-    void shouldTakeItsShareOfTheAccountLimit() {
-        AdaptiveRateLimiter limiter = limiter(20);
+    assertThat(lowest).as("the rate did move").isLessThanOrEqualTo(5);
+    assertThat(maxInAnyWindow(grants, SECOND)).isLessThanOrEqualTo(20);
+  }
 
-        limiter.setShare(0.25);
+  @Test
+  void shouldRecoverAdditivelyOneStepPerIntervalUpToTheCeiling() {
+    AdaptiveRateLimiter limiter = limiter(20);
+    limiter.onThrottled();
 
-        assertThat(limiter.ceiling()).isEqualTo(5);
-        assertThat(limiter.currentRate()).isEqualTo(5);
-        clock.advance(Duration.ofSeconds(1));
-        List<Long> grants = grantsToEagerCaller(limiter::tryAcquireOrDelayNanos, Duration.ofSeconds(5), 0);
-        assertThat(maxInAnyWindow(grants, SECOND)).isEqualTo(5);
+    limiter.onSuccess();
+    assertThat(limiter.currentRate()).as("no recovery within the interval after a cut").isEqualTo(10);
+
+    List<Double> rates = new ArrayList<>();
+    for (int second = 0; second < 12; second++) {
+      clock.advance(Duration.ofSeconds(1));
+      limiter.onSuccess();
+      limiter.onSuccess();
+      rates.add(limiter.currentRate());
     }
 
-    @Test
-    void shouldKeepAThrottledRateInProportionWhenTheShareChanges() {
-        AdaptiveRateLimiter limiter = limiter(20);
-        limiter.setShare(0.5);
-        limiter.onThrottled();
-        assertThat(limiter.currentRate()).isEqualTo(5);
+    assertThat(rates).containsExactly(11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 20.0, 20.0);
+  }
 
-        limiter.setShare(1.0);
+  @Test
+  void shouldTakeItsShareOfTheAccountLimit() {
+    AdaptiveRateLimiter limiter = limiter(20);
 
-        assertThat(limiter.ceiling()).isEqualTo(20);
-        assertThat(limiter.currentRate()).isEqualTo(10);
-        assertThatThrownBy(() -> limiter.setShare(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> limiter.setShare(1.5)).isInstanceOf(IllegalArgumentException.class);
+    limiter.setShare(0.25);
+
+    assertThat(limiter.ceiling()).isEqualTo(5);
+    assertThat(limiter.currentRate()).isEqualTo(5);
+    clock.advance(Duration.ofSeconds(1));
+    List<Long> grants = grantsToEagerCaller(limiter::tryAcquireOrDelayNanos, Duration.ofSeconds(5), 0);
+    assertThat(maxInAnyWindow(grants, SECOND)).isEqualTo(5);
+  }
+
+  @Test
+  void shouldKeepAThrottledRateInProportionWhenTheShareChanges() {
+    AdaptiveRateLimiter limiter = limiter(20);
+    limiter.setShare(0.5);
+    limiter.onThrottled();
+    assertThat(limiter.currentRate()).isEqualTo(5);
+
+    limiter.setShare(1.0);
+
+    assertThat(limiter.ceiling()).isEqualTo(20);
+    assertThat(limiter.currentRate()).isEqualTo(10);
+    assertThatThrownBy(() -> limiter.setShare(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> limiter.setShare(1.5)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * A caller that asks again as soon as it is told to (plus up to {@code maxLatenessNanos} of
+   * seeded random lateness, like a timer firing late) and takes every permit it can.
+   */
+  private List<Long> grantsToEagerCaller(LongSupplier acquire, Duration span, long maxLatenessNanos) {
+    SplittableRandom random = new SplittableRandom(42);
+    long end = clock.getAsLong() + span.toNanos();
+    List<Long> grants = new ArrayList<>();
+    while (clock.getAsLong() < end) {
+      long delay = acquire.getAsLong();
+      if (delay == 0) {
+        grants.add(clock.getAsLong());
+      } else {
+        clock.advanceNanos(delay + (maxLatenessNanos == 0 ? 0 : random.nextLong(maxLatenessNanos)));
+      }
     }
+    return grants;
+  }
 
-    /**
-     * A caller that asks again as soon as it is told to (plus up to {@code maxLatenessNanos} of
-     * seeded random lateness, like a timer firing late) and takes every permit it can.
-     */
-    private List<Long> grantsToEagerCaller(LongSupplier acquire, Duration span, long maxLatenessNanos) {
-        SplittableRandom random = new SplittableRandom(42);
-        long end = clock.getAsLong() + span.toNanos();
-        List<Long> grants = new ArrayList<>();
-        while (clock.getAsLong() < end) {
-            long delay = acquire.getAsLong();
-            if (delay == 0) {
-                grants.add(clock.getAsLong());
-            } else {
-                clock.advanceNanos(delay + (maxLatenessNanos == 0 ? 0 : random.nextLong(maxLatenessNanos)));
-            }
-        }
-        return grants;
+  /** The most grants in any half-open window [t, t + window). */
+  private static int maxInAnyWindow(List<Long> grants, long windowNanos) {
+    int max = 0;
+    int first = 0;
+    for (int last = 0; last < grants.size(); last++) {
+      while (grants.get(last) - grants.get(first) >= windowNanos) {
+        first++;
+      }
+      max = Math.max(max, last - first + 1);
     }
-
-    /** The most grants in any half-open window [t, t + window). */
-    private static int maxInAnyWindow(List<Long> grants, long windowNanos) {
-        int max = 0;
-        int first = 0;
-        for (int last = 0; last < grants.size(); last++) {
-            while (grants.get(last) - grants.get(first) >= windowNanos) {
-                first++;
-            }
-            max = Math.max(max, last - first + 1);
-        }
-        return max;
-    }
+    return max;
+  }
 }

@@ -22,289 +22,289 @@ import org.junit.jupiter.api.Test;
 
 class AsyncCallerTest {
 
-    private static final Duration PROBE_INTERVAL = Duration.ofMillis(50);
+  private static final Duration PROBE_INTERVAL = Duration.ofMillis(50);
 
-    private final Vertx vertx = Vertx.vertx();
-    private AdaptiveRateLimiter limiter = limiter(1000, AdaptiveRateLimiter.Settings.defaults());
-    private final CircuitBreaker breaker = new CircuitBreaker(PROBE_INTERVAL, PROBE_INTERVAL, 1.0, System::nanoTime);
+  private final Vertx vertx = Vertx.vertx();
+  private AdaptiveRateLimiter limiter = limiter(1000, AdaptiveRateLimiter.Settings.defaults());
+  private final CircuitBreaker breaker = new CircuitBreaker(PROBE_INTERVAL, PROBE_INTERVAL, 1.0, System::nanoTime);
 
-    @AfterEach
-    void closeVertx() {
-        vertx.close().await();
+  @AfterEach
+  void closeVertx() {
+    vertx.close().await();
+  }
+
+  @Test
+  void shouldSucceedOnTheFirstAttempt() throws Exception {
+    ScriptedApi api = new ScriptedApi("ok");
+
+    Outcome<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
+
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Success.class, success -> {
+      assertThat(success.value()).isEqualTo("ok");
+      assertThat(success.attempts()).isEqualTo(1);
+      assertThat(success.serviceTime()).isPositive();
+    });
+  }
+
+  @Test
+  void shouldRetryRetryableFailuresUntilSuccess() throws Exception {
+    ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.REPEATED, FailureKind.THROTTLED, "ok");
+
+    Outcome<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
+
+    assertThat(outcome).isEqualTo(new Outcome.Success<>("ok", 4, outcome.serviceTime()));
+    assertThat(api.calls.get()).isEqualTo(4);
+  }
+
+  @Test
+  void shouldStopAtInputRejectedWithoutRetrying() throws Exception {
+    ScriptedApi api = new ScriptedApi(FailureKind.INPUT_REJECTED, "never reached");
+
+    Outcome<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
+
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, failure -> {
+      assertThat(failure.kind()).isEqualTo(FailureKind.INPUT_REJECTED);
+      assertThat(failure.attempts()).isEqualTo(1);
+    });
+    assertThat(api.calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldGiveUpWithTheLastErrorWhenTheRetryPolicyDoes() throws Exception {
+    ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.TRANSIENT, FailureKind.TRANSIENT, "ok");
+
+    Outcome<String> outcome = outcomeOf(caller(policy(3, Duration.ofMinutes(1))).call(api));
+
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, failure -> {
+      assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
+      assertThat(failure.attempts()).isEqualTo(3);
+      assertThat(failure.error()).hasMessage("call 3: TRANSIENT");
+    });
+  }
+
+  @Test
+  void shouldTreatAnExceptionThrownByTheCallLikeAFailedCall() throws Exception {
+    Supplier<Future<String>> throwing = () -> {
+      throw new IllegalStateException("cannot build the request");
+    };
+
+    Outcome<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(throwing));
+
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, failure -> {
+      assertThat(failure.kind()).isEqualTo(FailureKind.FATAL);
+      assertThat(failure.error()).hasMessage("cannot build the request");
+    });
+  }
+
+  @Test
+  void shouldEndWithAFatalFailureWhenTheClassifierThrows() throws Exception {
+    IllegalArgumentException bug = new IllegalArgumentException("unmapped error");
+    AsyncCaller<String> caller = new AsyncCaller<>(vertx, limiter, breaker, policy(5, Duration.ofMinutes(1)),
+        error -> {
+          throw bug;
+        }, Duration.ofMillis(5), System::nanoTime);
+
+    Outcome<String> outcome = outcomeOf(caller.call(new ScriptedApi(FailureKind.TRANSIENT)));
+
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, failure -> {
+      assertThat(failure.kind()).isEqualTo(FailureKind.FATAL);
+      assertThat(failure.error()).isSameAs(bug);
+    });
+  }
+
+  @Test
+  void shouldLowerTheRateWhenThrottled() throws Exception {
+    Duration noRecovery = Duration.ofHours(1);
+    limiter = limiter(1000, new AdaptiveRateLimiter.Settings(0.5, Duration.ofSeconds(1), 1, noRecovery, 1));
+    ScriptedApi api = new ScriptedApi(FailureKind.THROTTLED, "ok");
+
+    outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
+
+    assertThat(limiter.currentRate()).isEqualTo(500);
+  }
+
+  @Test
+  void shouldNeverMakeTwoConcurrentCallsForOneRequest() throws Exception {
+    ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.THROTTLED, FailureKind.REPEATED,
+        FailureKind.TRANSIENT, "ok");
+
+    Outcome<String> outcome = outcomeOf(caller(policy(10, Duration.ofMinutes(1))).call(api));
+
+    assertThat(outcome.attempts()).isEqualTo(5);
+    assertThat(api.maxConcurrent.get()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldPaceCallsByTheRateLimiter() throws Exception {
+    limiter = limiter(10, AdaptiveRateLimiter.Settings.defaults());
+    AsyncCaller<String> caller = caller(policy(5, Duration.ofMinutes(1)));
+    List<Long> callStarts = new CopyOnWriteArrayList<>();
+    Supplier<Future<String>> api = () -> {
+      callStarts.add(System.nanoTime());
+      return Future.succeededFuture("ok");
+    };
+
+    List<Future<Outcome<String>>> outcomes = List.of(caller.call(api), caller.call(api), caller.call(api));
+    for (Future<Outcome<String>> outcome : outcomes) {
+      outcomeOf(outcome);
     }
 
-    @Test
-    void shouldSucceedOnTheFirstAttempt() throws Exception {
-        ScriptedApi api = new ScriptedApi("ok");
+    List<Long> sorted = new ArrayList<>(callStarts);
+    Collections.sort(sorted);
+    assertThat(sorted.get(1) - sorted.get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(90).toNanos());
+    assertThat(sorted.get(2) - sorted.get(1)).isGreaterThanOrEqualTo(Duration.ofMillis(90).toNanos());
+  }
 
-        Outcome<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
+  @Test
+  void shouldHoldRequestsWhileTheBreakerIsOpenAndProceedOnceItCloses() throws Exception {
+    AtomicBoolean inDebt = new AtomicBoolean(true);
+    AtomicInteger accountFailures = new AtomicInteger();
+    List<CircuitBreaker.State> statesSeenByCallsInDebt = new CopyOnWriteArrayList<>();
+    AtomicInteger calls = new AtomicInteger();
+    Supplier<Future<String>> api = () -> {
+      calls.incrementAndGet();
+      if (inDebt.get()) {
+        statesSeenByCallsInDebt.add(breaker.state());
+        accountFailures.incrementAndGet();
+        return Future.failedFuture(new ScriptedFailure(FailureKind.ACCOUNT, "InDebt"));
+      }
+      return Future.succeededFuture("ok");
+    };
+    AsyncCaller<String> caller = caller(policy(2, Duration.ofMinutes(1)));
+    breaker.onAccountFailure();
 
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Success.class, success -> {
-            assertThat(success.value()).isEqualTo("ok");
-            assertThat(success.attempts()).isEqualTo(1);
-            assertThat(success.serviceTime()).isPositive();
-        });
+    List<Future<Outcome<String>>> outcomes = List.of(caller.call(api), caller.call(api), caller.call(api));
+    await().atMost(Duration.ofSeconds(10)).until(() -> accountFailures.get() >= 3);
+
+    assertThat(outcomes).as("held, neither failed nor answered").noneMatch(Future::isComplete);
+    assertThat(statesSeenByCallsInDebt).as("only probes went out").containsOnly(CircuitBreaker.State.HALF_OPEN);
+
+    inDebt.set(false);
+
+    int attempts = 0;
+    for (Future<Outcome<String>> outcome : outcomes) {
+      Outcome<String> done = outcomeOf(outcome);
+      assertThat(done).isInstanceOf(Outcome.Success.class);
+      attempts += done.attempts();
+    }
+    assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(attempts).as("every call, probes included, is counted").isEqualTo(calls.get());
+  }
+
+  @Test
+  void shouldNotCountAccountFailuresOrHeldTimeAgainstTheRetryBudget() throws Exception {
+    ScriptedApi api = new ScriptedApi(FailureKind.ACCOUNT, FailureKind.ACCOUNT, FailureKind.ACCOUNT,
+        FailureKind.ACCOUNT, FailureKind.TRANSIENT, "ok");
+    // Four account failures hold the request for at least three probe intervals (150 ms).
+    RetryPolicy policy = policy(2, Duration.ofMillis(100));
+
+    Outcome<String> outcome = outcomeOf(caller(policy).call(api));
+
+    assertThat(outcome).isInstanceOf(Outcome.Success.class);
+    assertThat(outcome.attempts()).isEqualTo(6);
+  }
+
+  @Test
+  void shouldMeasureServiceTimeAsCallsPlusBackoffs() throws Exception {
+    ManualClock clock = new ManualClock();
+    ScriptedApi api = new ScriptedApi(taking(clock, Duration.ofMillis(30)),
+        FailureKind.TRANSIENT, FailureKind.TRANSIENT, "ok");
+    RetryPolicy policy = new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(100), 5, Duration.ofMinutes(1),
+        RetryPolicy.RETRYABLE_BY_DEFAULT, () -> 0.5);
+
+    Outcome<String> outcome = outcomeOf(caller(policy, breaker, clock).call(api));
+
+    assertThat(outcome.serviceTime()).as("3 calls × 30 ms + backoffs of 5 and 10 ms")
+        .isEqualTo(Duration.ofMillis(105));
+  }
+
+  @Test
+  void shouldLeaveTimeHeldByTheBreakerOutOfTheServiceTime() throws Exception {
+    ManualClock clock = new ManualClock();
+    CircuitBreaker breakerOnClock = new CircuitBreaker(PROBE_INTERVAL, PROBE_INTERVAL, 1.0, clock);
+    ScriptedApi api = new ScriptedApi(taking(clock, Duration.ofMillis(30)), FailureKind.ACCOUNT, "ok");
+
+    Future<Outcome<String>> pending = caller(policy(5, Duration.ofMinutes(1)), breakerOnClock, clock).call(api);
+    await().until(() -> breakerOnClock.state() == CircuitBreaker.State.OPEN);
+    clock.advance(Duration.ofSeconds(10));
+    Outcome<String> outcome = outcomeOf(pending);
+
+    assertThat(outcome).isInstanceOf(Outcome.Success.class);
+    assertThat(outcome.attempts()).isEqualTo(2);
+    assertThat(outcome.serviceTime()).isEqualTo(Duration.ofMillis(60));
+  }
+
+  private AsyncCaller<String> caller(RetryPolicy policy) {
+    return caller(policy, breaker, System::nanoTime);
+  }
+
+  private AsyncCaller<String> caller(RetryPolicy policy, CircuitBreaker breaker, LongSupplier nanoTime) {
+    return new AsyncCaller<>(vertx, limiter, breaker, policy, AsyncCallerTest::classify,
+        Duration.ofMillis(5), nanoTime);
+  }
+
+  private static AdaptiveRateLimiter limiter(double qps, AdaptiveRateLimiter.Settings settings) {
+    return new AdaptiveRateLimiter(qps, settings, System::nanoTime);
+  }
+
+  private static RetryPolicy policy(int maxAttempts, Duration deadline) {
+    return new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(5), maxAttempts, deadline,
+        RetryPolicy.RETRYABLE_BY_DEFAULT, () -> 0.5);
+  }
+
+  /** Each call takes exactly {@code latency} on the manual clock and answers at once. */
+  private static Supplier<Future<Void>> taking(ManualClock clock, Duration latency) {
+    return () -> {
+      clock.advance(latency);
+      return Future.succeededFuture();
+    };
+  }
+
+  private static FailureKind classify(Throwable error) {
+    return error instanceof ScriptedFailure scripted ? scripted.kind : FailureKind.FATAL;
+  }
+
+  private static Outcome<String> outcomeOf(Future<Outcome<String>> outcome) throws Exception {
+    return outcome.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private static final class ScriptedFailure extends RuntimeException {
+    final FailureKind kind;
+
+    ScriptedFailure(FailureKind kind, String message) {
+      super(message);
+      this.kind = kind;
+    }
+  }
+
+  /** Answers each call with the next scripted value or failure kind, after a delay. */
+  private final class ScriptedApi implements Supplier<Future<String>> {
+    final AtomicInteger calls = new AtomicInteger();
+    final AtomicInteger concurrent = new AtomicInteger();
+    final AtomicInteger maxConcurrent = new AtomicInteger();
+    private final Supplier<Future<Void>> latency;
+    private final Queue<Object> script;
+
+    ScriptedApi(Object... script) {
+      this(() -> vertx.timer(3, TimeUnit.MILLISECONDS), script);
     }
 
-    @Test
-    void shouldRetryRetryableFailuresUntilSuccess() throws Exception {
-        ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.REPEATED, FailureKind.THROTTLED, "ok");
-
-        Outcome<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
-
-        assertThat(outcome).isEqualTo(new Outcome.Success<>("ok", 4, outcome.serviceTime()));
-        assertThat(api.calls.get()).isEqualTo(4);
+    ScriptedApi(Supplier<Future<Void>> latency, Object... script) {
+      this.latency = latency;
+      this.script = new ArrayDeque<>(List.of(script));
     }
 
-    @Test
-    void shouldStopAtInputRejectedWithoutRetrying() throws Exception {
-        ScriptedApi api = new ScriptedApi(FailureKind.INPUT_REJECTED, "never reached");
-
-        Outcome<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
-
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, failure -> {
-            assertThat(failure.kind()).isEqualTo(FailureKind.INPUT_REJECTED);
-            assertThat(failure.attempts()).isEqualTo(1);
-        });
-        assertThat(api.calls.get()).isEqualTo(1);
+    @Override
+    public synchronized Future<String> get() {
+      int call = calls.incrementAndGet();
+      maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
+      Object next = script.remove();
+      return latency.get().compose(v -> {
+        concurrent.decrementAndGet();
+        return next instanceof FailureKind kind
+            ? Future.failedFuture(new ScriptedFailure(kind, "call " + call + ": " + kind))
+            : Future.succeededFuture((String) next);
+      });
     }
-
-    @Test
-    void shouldGiveUpWithTheLastErrorWhenTheRetryPolicyDoes() throws Exception {
-        ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.TRANSIENT, FailureKind.TRANSIENT, "ok");
-
-        Outcome<String> outcome = outcomeOf(caller(policy(3, Duration.ofMinutes(1))).call(api));
-
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, failure -> {
-            assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
-            assertThat(failure.attempts()).isEqualTo(3);
-            assertThat(failure.error()).hasMessage("call 3: TRANSIENT");
-        });
-    }
-
-    @Test
-    void shouldTreatAnExceptionThrownByTheCallLikeAFailedCall() throws Exception {
-        Supplier<Future<String>> throwing = () -> {
-            throw new IllegalStateException("cannot build the request");
-        };
-
-        Outcome<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(throwing));
-
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, failure -> {
-            assertThat(failure.kind()).isEqualTo(FailureKind.FATAL);
-            assertThat(failure.error()).hasMessage("cannot build the request");
-        });
-    }
-
-    @Test
-    void shouldEndWithAFatalFailureWhenTheClassifierThrows() throws Exception {
-        IllegalArgumentException bug = new IllegalArgumentException("unmapped error");
-        AsyncCaller<String> caller = new AsyncCaller<>(vertx, limiter, breaker, policy(5, Duration.ofMinutes(1)),
-                error -> {
-                    throw bug;
-                }, Duration.ofMillis(5), System::nanoTime);
-
-        Outcome<String> outcome = outcomeOf(caller.call(new ScriptedApi(FailureKind.TRANSIENT)));
-
-        assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, failure -> {
-            assertThat(failure.kind()).isEqualTo(FailureKind.FATAL);
-            assertThat(failure.error()).isSameAs(bug);
-        });
-    }
-
-    @Test
-    void shouldLowerTheRateWhenThrottled() throws Exception {
-        Duration noRecovery = Duration.ofHours(1);
-        limiter = limiter(1000, new AdaptiveRateLimiter.Settings(0.5, Duration.ofSeconds(1), 1, noRecovery, 1));
-        ScriptedApi api = new ScriptedApi(FailureKind.THROTTLED, "ok");
-
-        outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
-
-        assertThat(limiter.currentRate()).isEqualTo(500);
-    }
-
-    @Test
-    void shouldNeverMakeTwoConcurrentCallsForOneRequest() throws Exception {
-        ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.THROTTLED, FailureKind.REPEATED,
-                FailureKind.TRANSIENT, "ok");
-
-        Outcome<String> outcome = outcomeOf(caller(policy(10, Duration.ofMinutes(1))).call(api));
-
-        assertThat(outcome.attempts()).isEqualTo(5);
-        assertThat(api.maxConcurrent.get()).isEqualTo(1);
-    }
-
-    @Test
-    void shouldPaceCallsByTheRateLimiter() throws Exception {
-        limiter = limiter(10, AdaptiveRateLimiter.Settings.defaults());
-        AsyncCaller<String> caller = caller(policy(5, Duration.ofMinutes(1)));
-        List<Long> callStarts = new CopyOnWriteArrayList<>();
-        Supplier<Future<String>> api = () -> {
-            callStarts.add(System.nanoTime());
-            return Future.succeededFuture("ok");
-        };
-
-        List<Future<Outcome<String>>> outcomes = List.of(caller.call(api), caller.call(api), caller.call(api));
-        for (Future<Outcome<String>> outcome : outcomes) {
-            outcomeOf(outcome);
-        }
-
-        List<Long> sorted = new ArrayList<>(callStarts);
-        Collections.sort(sorted);
-        assertThat(sorted.get(1) - sorted.get(0)).isGreaterThanOrEqualTo(Duration.ofMillis(90).toNanos());
-        assertThat(sorted.get(2) - sorted.get(1)).isGreaterThanOrEqualTo(Duration.ofMillis(90).toNanos());
-    }
-
-    @Test
-    void shouldHoldRequestsWhileTheBreakerIsOpenAndProceedOnceItCloses() throws Exception {
-        AtomicBoolean inDebt = new AtomicBoolean(true);
-        AtomicInteger accountFailures = new AtomicInteger();
-        List<CircuitBreaker.State> statesSeenByCallsInDebt = new CopyOnWriteArrayList<>();
-        AtomicInteger calls = new AtomicInteger();
-        Supplier<Future<String>> api = () -> {
-            calls.incrementAndGet();
-            if (inDebt.get()) {
-                statesSeenByCallsInDebt.add(breaker.state());
-                accountFailures.incrementAndGet();
-                return Future.failedFuture(new ScriptedFailure(FailureKind.ACCOUNT, "InDebt"));
-            }
-            return Future.succeededFuture("ok");
-        };
-        AsyncCaller<String> caller = caller(policy(2, Duration.ofMinutes(1)));
-        breaker.onAccountFailure();
-
-        List<Future<Outcome<String>>> outcomes = List.of(caller.call(api), caller.call(api), caller.call(api));
-        await().atMost(Duration.ofSeconds(10)).until(() -> accountFailures.get() >= 3);
-
-        assertThat(outcomes).as("held, neither failed nor answered").noneMatch(Future::isComplete);
-        assertThat(statesSeenByCallsInDebt).as("only probes went out").containsOnly(CircuitBreaker.State.HALF_OPEN);
-
-        inDebt.set(false);
-
-        int attempts = 0;
-        for (Future<Outcome<String>> outcome : outcomes) {
-            Outcome<String> done = outcomeOf(outcome);
-            assertThat(done).isInstanceOf(Outcome.Success.class);
-            attempts += done.attempts();
-        }
-        assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
-        assertThat(attempts).as("every call, probes included, is counted").isEqualTo(calls.get());
-    }
-
-    @Test
-    void shouldNotCountAccountFailuresOrHeldTimeAgainstTheRetryBudget() throws Exception {
-        ScriptedApi api = new ScriptedApi(FailureKind.ACCOUNT, FailureKind.ACCOUNT, FailureKind.ACCOUNT,
-                FailureKind.ACCOUNT, FailureKind.TRANSIENT, "ok");
-        // Four account failures hold the request for at least three probe intervals (150 ms).
-        RetryPolicy policy = policy(2, Duration.ofMillis(100));
-
-        Outcome<String> outcome = outcomeOf(caller(policy).call(api));
-
-        assertThat(outcome).isInstanceOf(Outcome.Success.class);
-        assertThat(outcome.attempts()).isEqualTo(6);
-    }
-
-    @Test
-    void shouldMeasureServiceTimeAsCallsPlusBackoffs() throws Exception {
-        ManualClock clock = new ManualClock();
-        ScriptedApi api = new ScriptedApi(taking(clock, Duration.ofMillis(30)),
-                FailureKind.TRANSIENT, FailureKind.TRANSIENT, "ok");
-        RetryPolicy policy = new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(100), 5, Duration.ofMinutes(1),
-                RetryPolicy.RETRYABLE_BY_DEFAULT, () -> 0.5);
-
-        Outcome<String> outcome = outcomeOf(caller(policy, breaker, clock).call(api));
-
-        assertThat(outcome.serviceTime()).as("3 calls × 30 ms + backoffs of 5 and 10 ms")
-                .isEqualTo(Duration.ofMillis(105));
-    }
-
-    @Test
-    void shouldLeaveTimeHeldByTheBreakerOutOfTheServiceTime() throws Exception {
-        ManualClock clock = new ManualClock();
-        CircuitBreaker breakerOnClock = new CircuitBreaker(PROBE_INTERVAL, PROBE_INTERVAL, 1.0, clock);
-        ScriptedApi api = new ScriptedApi(taking(clock, Duration.ofMillis(30)), FailureKind.ACCOUNT, "ok");
-
-        Future<Outcome<String>> pending = caller(policy(5, Duration.ofMinutes(1)), breakerOnClock, clock).call(api);
-        await().until(() -> breakerOnClock.state() == CircuitBreaker.State.OPEN);
-        clock.advance(Duration.ofSeconds(10));
-        Outcome<String> outcome = outcomeOf(pending);
-
-        assertThat(outcome).isInstanceOf(Outcome.Success.class);
-        assertThat(outcome.attempts()).isEqualTo(2);
-        assertThat(outcome.serviceTime()).isEqualTo(Duration.ofMillis(60));
-    }
-
-    private AsyncCaller<String> caller(RetryPolicy policy) {
-        return caller(policy, breaker, System::nanoTime);
-    }
-
-    private AsyncCaller<String> caller(RetryPolicy policy, CircuitBreaker breaker, LongSupplier nanoTime) {
-        return new AsyncCaller<>(vertx, limiter, breaker, policy, AsyncCallerTest::classify,
-                Duration.ofMillis(5), nanoTime);
-    }
-
-    private static AdaptiveRateLimiter limiter(double qps, AdaptiveRateLimiter.Settings settings) {
-        return new AdaptiveRateLimiter(qps, settings, System::nanoTime);
-    }
-
-    private static RetryPolicy policy(int maxAttempts, Duration deadline) {
-        return new RetryPolicy(Duration.ofMillis(1), Duration.ofMillis(5), maxAttempts, deadline,
-                RetryPolicy.RETRYABLE_BY_DEFAULT, () -> 0.5);
-    }
-
-    /** Each call takes exactly {@code latency} on the manual clock and answers at once. */
-    private static Supplier<Future<Void>> taking(ManualClock clock, Duration latency) {
-        return () -> {
-            clock.advance(latency);
-            return Future.succeededFuture();
-        };
-    }
-
-    private static FailureKind classify(Throwable error) {
-        return error instanceof ScriptedFailure scripted ? scripted.kind : FailureKind.FATAL;
-    }
-
-    private static Outcome<String> outcomeOf(Future<Outcome<String>> outcome) throws Exception {
-        return outcome.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    }
-
-    private static final class ScriptedFailure extends RuntimeException {
-        final FailureKind kind;
-
-        ScriptedFailure(FailureKind kind, String message) {
-            super(message);
-            this.kind = kind;
-        }
-    }
-
-    /** Answers each call with the next scripted value or failure kind, after a delay. */
-    private final class ScriptedApi implements Supplier<Future<String>> {
-        final AtomicInteger calls = new AtomicInteger();
-        final AtomicInteger concurrent = new AtomicInteger();
-        final AtomicInteger maxConcurrent = new AtomicInteger();
-        private final Supplier<Future<Void>> latency;
-        private final Queue<Object> script;
-
-        ScriptedApi(Object... script) {
-            this(() -> vertx.timer(3, TimeUnit.MILLISECONDS), script);
-        }
-
-        ScriptedApi(Supplier<Future<Void>> latency, Object... script) {
-            this.latency = latency;
-            this.script = new ArrayDeque<>(List.of(script));
-        }
-
-        @Override
-        public synchronized Future<String> get() {
-            int call = calls.incrementAndGet();
-            maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
-            Object next = script.remove();
-            return latency.get().compose(v -> {
-                concurrent.decrementAndGet();
-                return next instanceof FailureKind kind
-                        ? Future.failedFuture(new ScriptedFailure(kind, "call " + call + ": " + kind))
-                        : Future.succeededFuture((String) next);
-            });
-        }
-    }
+  }
 }

@@ -13,140 +13,140 @@ import org.junit.jupiter.api.Test;
 
 class InFlightQueueTest {
 
-    private final InFlightQueue<String, String> queue = new InFlightQueue<>(2);
+  private final InFlightQueue<String, String> queue = new InFlightQueue<>(2);
 
-    @Test
-    void shouldRefuseAtBound() {
-        assertThat(queue.tryPut("a")).isPresent();
-        assertThat(queue.tryPut("b")).isPresent();
+  @Test
+  void shouldRefuseAtBound() {
+    assertThat(queue.tryPut("a")).isPresent();
+    assertThat(queue.tryPut("b")).isPresent();
 
-        assertThat(queue.tryPut("c")).isEmpty();
-        assertThat(queue.size()).isEqualTo(2);
-    }
+    assertThat(queue.tryPut("c")).isEmpty();
+    assertThat(queue.size()).isEqualTo(2);
+  }
 
-    @Test
-    void shouldFreeSlotOnlyWhenCompletionIsDrained() {
-        CompletionHandle<String> a = queue.tryPut("a").orElseThrow();
-        queue.tryPut("b").orElseThrow();
+  @Test
+  void shouldFreeSlotOnlyWhenCompletionIsDrained() {
+    CompletionHandle<String> a = queue.tryPut("a").orElseThrow();
+    queue.tryPut("b").orElseThrow();
 
-        a.complete("done");
-        assertThat(queue.tryPut("c")).as("completed but not drained still counts").isEmpty();
+    a.complete("done");
+    assertThat(queue.tryPut("c")).as("completed but not drained still counts").isEmpty();
 
-        queue.drainCompleted(completion -> { });
-        assertThat(queue.tryPut("c")).isPresent();
-    }
+    queue.drainCompleted(completion -> { });
+    assertThat(queue.tryPut("c")).isPresent();
+  }
 
-    @Test
-    void shouldIgnoreSecondCompletion() {
-        CompletionHandle<String> a = queue.tryPut("a").orElseThrow();
+  @Test
+  void shouldIgnoreSecondCompletion() {
+    CompletionHandle<String> a = queue.tryPut("a").orElseThrow();
 
-        assertThat(a.complete("first")).isTrue();
-        assertThat(a.complete("second")).isFalse();
+    assertThat(a.complete("first")).isTrue();
+    assertThat(a.complete("second")).isFalse();
 
-        List<InFlightQueue.Completion<String, String>> drained = new ArrayList<>();
-        assertThat(queue.drainCompleted(drained::add)).isEqualTo(1);
-        assertThat(drained).containsExactly(new InFlightQueue.Completion<>("a", "first"));
-    }
+    List<InFlightQueue.Completion<String, String>> drained = new ArrayList<>();
+    assertThat(queue.drainCompleted(drained::add)).isEqualTo(1);
+    assertThat(drained).containsExactly(new InFlightQueue.Completion<>("a", "first"));
+  }
 
-    @Test
-    void shouldDeliverCompletionsFromOtherThreadsOnTheDrainingThread() {
-        CompletionHandle<String> a = queue.tryPut("a").orElseThrow();
-        CompletionHandle<String> b = queue.tryPut("b").orElseThrow();
-        CompletableFuture.allOf(
-                CompletableFuture.runAsync(() -> a.complete("ra")),
-                CompletableFuture.runAsync(() -> b.complete("rb"))).join();
+  @Test
+  void shouldDeliverCompletionsFromOtherThreadsOnTheDrainingThread() {
+    CompletionHandle<String> a = queue.tryPut("a").orElseThrow();
+    CompletionHandle<String> b = queue.tryPut("b").orElseThrow();
+    CompletableFuture.allOf(
+        CompletableFuture.runAsync(() -> a.complete("ra")),
+        CompletableFuture.runAsync(() -> b.complete("rb"))).join();
 
-        Thread owner = Thread.currentThread();
-        List<String> values = new ArrayList<>();
-        queue.drainCompleted(completion -> {
-            assertThat(Thread.currentThread()).isSameAs(owner);
-            values.add(completion.key() + "=" + completion.value());
-        });
+    Thread owner = Thread.currentThread();
+    List<String> values = new ArrayList<>();
+    queue.drainCompleted(completion -> {
+      assertThat(Thread.currentThread()).isSameAs(owner);
+      values.add(completion.key() + "=" + completion.value());
+    });
 
-        assertThat(values).containsExactlyInAnyOrder("a=ra", "b=rb");
-        assertThat(queue.size()).isZero();
-    }
+    assertThat(values).containsExactlyInAnyOrder("a=ra", "b=rb");
+    assertThat(queue.size()).isZero();
+  }
 
-    @Test
-    void shouldLetTheSinkPutTheSameKeyAgain() {
-        queue.tryPut("a").orElseThrow().complete("retry me");
+  @Test
+  void shouldLetTheSinkPutTheSameKeyAgain() {
+    queue.tryPut("a").orElseThrow().complete("retry me");
 
-        queue.drainCompleted(completion -> queue.tryPut(completion.key()).orElseThrow());
+    queue.drainCompleted(completion -> queue.tryPut(completion.key()).orElseThrow());
 
-        assertThat(queue.keys()).containsExactly("a");
-    }
+    assertThat(queue.keys()).containsExactly("a");
+  }
 
-    @Test
-    void shouldRejectKeyAlreadyInFlight() {
-        queue.tryPut("a");
+  @Test
+  void shouldRejectKeyAlreadyInFlight() {
+    queue.tryPut("a");
 
-        assertThatThrownBy(() -> queue.tryPut("a")).isInstanceOf(IllegalStateException.class);
-    }
+    assertThatThrownBy(() -> queue.tryPut("a")).isInstanceOf(IllegalStateException.class);
+  }
 
-    @Test
-    void shouldBlockAwaitUntilAnotherThreadCompletes() {
-        CompletionHandle<String> a = queue.tryPut("a").orElseThrow();
-        AtomicReference<Boolean> awaited = new AtomicReference<>();
-        Thread waiter = new Thread(() -> {
-            try {
-                awaited.set(queue.awaitCompletion(Duration.ofSeconds(30)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        waiter.start();
+  @Test
+  void shouldBlockAwaitUntilAnotherThreadCompletes() {
+    CompletionHandle<String> a = queue.tryPut("a").orElseThrow();
+    AtomicReference<Boolean> awaited = new AtomicReference<>();
+    Thread waiter = new Thread(() -> {
+      try {
+        awaited.set(queue.awaitCompletion(Duration.ofSeconds(30)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    waiter.start();
 
-        await().until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
-        assertThat(awaited.get()).isNull();
+    await().until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
+    assertThat(awaited.get()).isNull();
 
-        a.complete("done");
+    a.complete("done");
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> Boolean.TRUE.equals(awaited.get()));
-    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> Boolean.TRUE.equals(awaited.get()));
+  }
 
-    @Test
-    void shouldReturnFromAwaitAtOnceWhenCompletionAlreadyThere() throws InterruptedException {
-        queue.tryPut("a").orElseThrow().complete("done");
+  @Test
+  void shouldReturnFromAwaitAtOnceWhenCompletionAlreadyThere() throws InterruptedException {
+    queue.tryPut("a").orElseThrow().complete("done");
 
-        assertThat(queue.awaitCompletion(Duration.ofDays(1))).isTrue();
-    }
+    assertThat(queue.awaitCompletion(Duration.ofDays(1))).isTrue();
+  }
 
-    @Test
-    void shouldReturnFromAwaitAtOnceWhenNothingInFlight() throws InterruptedException {
-        assertThat(queue.awaitCompletion(Duration.ofDays(1))).isFalse();
-    }
+  @Test
+  void shouldReturnFromAwaitAtOnceWhenNothingInFlight() throws InterruptedException {
+    assertThat(queue.awaitCompletion(Duration.ofDays(1))).isFalse();
+  }
 
-    @Test
-    void shouldTimeOutAwaitWhenNothingCompletes() throws InterruptedException {
-        queue.tryPut("a");
-        long start = System.nanoTime();
+  @Test
+  void shouldTimeOutAwaitWhenNothingCompletes() throws InterruptedException {
+    queue.tryPut("a");
+    long start = System.nanoTime();
 
-        assertThat(queue.awaitCompletion(Duration.ofMillis(50))).isFalse();
-        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(50).toNanos());
-    }
+    assertThat(queue.awaitCompletion(Duration.ofMillis(50))).isFalse();
+    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(50).toNanos());
+  }
 
-    @Test
-    void shouldSnapshotKeysIncludingCompletedButUndrained() {
-        queue.tryPut("a").orElseThrow().complete("done");
-        queue.tryPut("b");
+  @Test
+  void shouldSnapshotKeysIncludingCompletedButUndrained() {
+    queue.tryPut("a").orElseThrow().complete("done");
+    queue.tryPut("b");
 
-        var snapshot = queue.keys();
-        queue.drainCompleted(completion -> { });
+    var snapshot = queue.keys();
+    queue.drainCompleted(completion -> { });
 
-        assertThat(snapshot).containsExactlyInAnyOrder("a", "b");
-        assertThat(queue.keys()).containsExactly("b");
-    }
+    assertThat(snapshot).containsExactlyInAnyOrder("a", "b");
+    assertThat(queue.keys()).containsExactly("b");
+  }
 
-    @Test
-    void shouldKeepEntriesWhenBoundIsLoweredButRefuseNewOnes() {
-        queue.tryPut("a");
-        queue.tryPut("b");
+  @Test
+  void shouldKeepEntriesWhenBoundIsLoweredButRefuseNewOnes() {
+    queue.tryPut("a");
+    queue.tryPut("b");
 
-        queue.setBound(1);
+    queue.setBound(1);
 
-        assertThat(queue.size()).isEqualTo(2);
-        assertThat(queue.bound()).isEqualTo(1);
-        assertThat(queue.tryPut("c")).isEmpty();
-        assertThatThrownBy(() -> queue.setBound(0)).isInstanceOf(IllegalArgumentException.class);
-    }
+    assertThat(queue.size()).isEqualTo(2);
+    assertThat(queue.bound()).isEqualTo(1);
+    assertThat(queue.tryPut("c")).isEmpty();
+    assertThatThrownBy(() -> queue.setBound(0)).isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -13,42 +13,42 @@ import picocli.CommandLine;
 /** The operator commands' command line, without Kafka: registration, usage errors. */
 class OperatorCommandsTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
 
-    private int run(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        return cli.execute(args);
-    }
+  private int run(String... args) {
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    return cli.execute(args);
+  }
 
-    @Test
-    void shouldListTheOperatorCommands() {
-        assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("produce").contains("consume").contains("dlq").contains("topics");
-    }
+  @Test
+  void shouldListTheOperatorCommands() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("produce").contains("consume").contains("dlq").contains("topics");
+  }
 
-    @Test
-    void shouldSayWhenTheRequestFileIsMissing(@TempDir Path dir) throws Exception {
-        Path config = Files.writeString(dir.resolve("idv.properties"), "bootstrap.servers=127.0.0.1:9\nschema.registry.url=mock://missing-file\n");
+  @Test
+  void shouldSayWhenTheRequestFileIsMissing(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("idv.properties"), "bootstrap.servers=127.0.0.1:9\nschema.registry.url=mock://missing-file\n");
 
-        assertThat(run("produce", "--config", config.toString(), "--file", dir.resolve("absent.jsonl").toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("no such file: " + dir.resolve("absent.jsonl"));
-    }
+    assertThat(run("produce", "--config", config.toString(), "--file", dir.resolve("absent.jsonl").toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("no such file: " + dir.resolve("absent.jsonl"));
+  }
 
-    @Test
-    void shouldAskForTheSubcommandOfAGroup() {
-        assertThat(run("dlq")).isEqualTo(2);
-        assertThat(run("topics")).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing subcommand: see dlq --help").contains("Missing subcommand: see topics --help");
-    }
+  @Test
+  void shouldAskForTheSubcommandOfAGroup() {
+    assertThat(run("dlq")).isEqualTo(2);
+    assertThat(run("topics")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing subcommand: see dlq --help").contains("Missing subcommand: see topics --help");
+  }
 
-    @Test
-    void shouldRequireTheConfigAndNameTheValidStages() {
-        assertThat(run("produce", "--file", "x.jsonl")).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing required option: '--config=FILE'");
-        assertThat(run("dlq", "replay", "--config", "c.properties", "--stage", "LATER")).isEqualTo(2);
-        assertThat(err.toString()).contains("DECODE, VALIDATION, DEDUP_CONFLICT, PROVIDER");
-    }
+  @Test
+  void shouldRequireTheConfigAndNameTheValidStages() {
+    assertThat(run("produce", "--file", "x.jsonl")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required option: '--config=FILE'");
+    assertThat(run("dlq", "replay", "--config", "c.properties", "--stage", "LATER")).isEqualTo(2);
+    assertThat(err.toString()).contains("DECODE, VALIDATION, DEDUP_CONFLICT, PROVIDER");
+  }
 }

@@ -40,137 +40,137 @@ import org.awaitility.Awaitility;
  */
 final class PipelineHarness implements AutoCloseable {
 
-    final String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8);
-    final String requestsTopic = prefix + ".requests";
-    final String resultsTopic = prefix + ".results";
-    final String dlqTopic = prefix + ".dlq";
-    final Simulator simulator;
-    final SchemaRegistryClient registry;
-    private final KafkaBootstrap kafka;
-    private final Vertx vertx = Vertx.vertx();
-    private final int simulatorPort;
-    private final String registryUrl;
-    private final Map<String, String> overrides;
-    private ProcessorRuntime runtime;
+  final String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8);
+  final String requestsTopic = prefix + ".requests";
+  final String resultsTopic = prefix + ".results";
+  final String dlqTopic = prefix + ".dlq";
+  final Simulator simulator;
+  final SchemaRegistryClient registry;
+  private final KafkaBootstrap kafka;
+  private final Vertx vertx = Vertx.vertx();
+  private final int simulatorPort;
+  private final String registryUrl;
+  private final Map<String, String> overrides;
+  private ProcessorRuntime runtime;
 
-    PipelineHarness(KafkaBootstrap kafka, SimulatorOptions.Builder simulatorOptions, String registryUrl, Map<String, String> overrides)
-            throws Exception {
-        this(kafka, simulatorOptions, registryUrl, overrides, 2);
+  PipelineHarness(KafkaBootstrap kafka, SimulatorOptions.Builder simulatorOptions, String registryUrl, Map<String, String> overrides)
+      throws Exception {
+    this(kafka, simulatorOptions, registryUrl, overrides, 2);
+  }
+
+  PipelineHarness(KafkaBootstrap kafka, SimulatorOptions.Builder simulatorOptions, String registryUrl, Map<String, String> overrides,
+      int partitions) throws Exception {
+    this.kafka = kafka;
+    this.registryUrl = registryUrl == null ? "mock://" + prefix : registryUrl;
+    this.registry = SchemaRegistries.forUrl(this.registryUrl, null, Duration.ofSeconds(10));
+    this.overrides = overrides;
+    this.simulator = new Simulator(vertx, simulatorOptions.port(0).build());
+    this.simulatorPort = simulator.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(requestsTopic, partitions, (short) 1), new NewTopic(resultsTopic, partitions, (short) 1),
+        new NewTopic(dlqTopic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
+  }
 
-    PipelineHarness(KafkaBootstrap kafka, SimulatorOptions.Builder simulatorOptions, String registryUrl, Map<String, String> overrides,
-            int partitions) throws Exception {
-        this.kafka = kafka;
-        this.registryUrl = registryUrl == null ? "mock://" + prefix : registryUrl;
-        this.registry = SchemaRegistries.forUrl(this.registryUrl, null, Duration.ofSeconds(10));
-        this.overrides = overrides;
-        this.simulator = new Simulator(vertx, simulatorOptions.port(0).build());
-        this.simulatorPort = simulator.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(requestsTopic, partitions, (short) 1), new NewTopic(resultsTopic, partitions, (short) 1),
-                new NewTopic(dlqTopic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+  /** The processor's configuration, as a properties file would hold it. */
+  Map<String, String> config() throws Exception {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", kafka.bootstrapServers());
+    config.put("application.id", prefix);
+    config.put("schema.registry.url", registryUrl);
+    config.put("state.dir", Files.createTempDirectory("idv-it-state-").toString());
+    config.put("topic.requests", requestsTopic);
+    config.put("topic.results", resultsTopic);
+    config.put("topic.dlq", dlqTopic);
+    config.put("aliyun.endpoint-override", "http://127.0.0.1:" + simulatorPort);
+    config.put("aliyun.access-key-id", SimulatorOptions.DEFAULT_ACCESS_KEY_ID);
+    config.put("aliyun.access-key-secret", SimulatorOptions.DEFAULT_ACCESS_KEY_SECRET);
+    config.put("image.fetch.allow-private-addresses", "true");
+    config.put("http.port", "-1");
+    config.put("retry.backoff.initial.ms", "100");
+    config.put("retry.backoff.max.ms", "2000");
+    config.put("breaker.probe-interval.ms", "1000");
+    config.put("breaker.probe-interval.max.ms", "2000");
+    config.putAll(overrides);
+    return config;
+  }
+
+  void startProcessor() throws Exception {
+    runtime = ProcessorRuntime.start(new IdvConfig(config()));
+  }
+
+  void send(List<ProducerRecord<String, byte[]>> records) throws Exception {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+        new StringSerializer(), new ByteArraySerializer())) {
+      for (ProducerRecord<String, byte[]> record : records) {
+        producer.send(record).get(30, TimeUnit.SECONDS); // in order: the tests rely on it
+      }
+    }
+  }
+
+  ProducerRecord<String, byte[]> record(VerificationRequest request) {
+    return new ProducerRecord<>(requestsTopic, request.getBizId(), AvroSerde.forValues(VerificationRequest.class, registry)
+      .serialize(requestsTopic, request));
+  }
+
+  void sendRequests(List<VerificationRequest> requests) throws Exception {
+    send(requests.stream().map(this::record).toList());
+  }
+
+  /** Terminal events read from the result and dead-letter topics (read_committed). */
+  record Events(List<VerificationResult> results, List<ConsumerRecord<String, DeadLetter>> deadLetters) {
+    int total() {
+      return results.size() + deadLetters.size();
+    }
+  }
+
+  /**
+   * Reads until {@code expected} events arrived, then two seconds more, so that an event too many
+   * shows up in the count instead of passing unseen.
+   */
+  Events awaitEvents(int expected, Duration timeout) {
+    AvroSerde<VerificationResult> results = AvroSerde.forValues(VerificationResult.class, registry);
+    AvroSerde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, registry);
+    Events events = new Events(new ArrayList<>(), new ArrayList<>());
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, prefix + "-reader-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(resultsTopic, dlqTopic));
+      Runnable poll = () -> consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+        if (r.topic().equals(resultsTopic)) {
+          events.results().add(results.deserialize(r.topic(), r.value()));
+        } else {
+          events.deadLetters().add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(),
+            r.timestampType(), r.serializedKeySize(), r.serializedValueSize(), r.key(),
+            deadLetters.deserialize(r.topic(), r.value()), r.headers(), r.leaderEpoch()));
         }
+      });
+      Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
+        poll.run();
+        return events.total() >= expected;
+      });
+      long settleUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (System.nanoTime() < settleUntil) {
+        poll.run();
+      }
     }
+    return events;
+  }
 
-    /** The processor's configuration, as a properties file would hold it. */
-    Map<String, String> config() throws Exception {
-        Map<String, String> config = new HashMap<>();
-        config.put("bootstrap.servers", kafka.bootstrapServers());
-        config.put("application.id", prefix);
-        config.put("schema.registry.url", registryUrl);
-        config.put("state.dir", Files.createTempDirectory("idv-it-state-").toString());
-        config.put("topic.requests", requestsTopic);
-        config.put("topic.results", resultsTopic);
-        config.put("topic.dlq", dlqTopic);
-        config.put("aliyun.endpoint-override", "http://127.0.0.1:" + simulatorPort);
-        config.put("aliyun.access-key-id", SimulatorOptions.DEFAULT_ACCESS_KEY_ID);
-        config.put("aliyun.access-key-secret", SimulatorOptions.DEFAULT_ACCESS_KEY_SECRET);
-        config.put("image.fetch.allow-private-addresses", "true");
-        config.put("http.port", "-1");
-        config.put("retry.backoff.initial.ms", "100");
-        config.put("retry.backoff.max.ms", "2000");
-        config.put("breaker.probe-interval.ms", "1000");
-        config.put("breaker.probe-interval.max.ms", "2000");
-        config.putAll(overrides);
-        return config;
+  void stopProcessor() {
+    if (runtime != null) {
+      runtime.close();
+      runtime = null;
     }
+  }
 
-    void startProcessor() throws Exception {
-        runtime = ProcessorRuntime.start(new IdvConfig(config()));
-    }
-
-    void send(List<ProducerRecord<String, byte[]>> records) throws Exception {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                new StringSerializer(), new ByteArraySerializer())) {
-            for (ProducerRecord<String, byte[]> record : records) {
-                producer.send(record).get(30, TimeUnit.SECONDS); // in order: the tests rely on it
-            }
-        }
-    }
-
-    ProducerRecord<String, byte[]> record(VerificationRequest request) {
-        return new ProducerRecord<>(requestsTopic, request.getBizId(), AvroSerde.forValues(VerificationRequest.class, registry)
-            .serialize(requestsTopic, request));
-    }
-
-    void sendRequests(List<VerificationRequest> requests) throws Exception {
-        send(requests.stream().map(this::record).toList());
-    }
-
-    /** Terminal events read from the result and dead-letter topics (read_committed). */
-    record Events(List<VerificationResult> results, List<ConsumerRecord<String, DeadLetter>> deadLetters) {
-        int total() {
-            return results.size() + deadLetters.size();
-        }
-    }
-
-    /**
-     * Reads until {@code expected} events arrived, then two seconds more, so that an event too many
-     * shows up in the count instead of passing unseen.
-     */
-    Events awaitEvents(int expected, Duration timeout) {
-        AvroSerde<VerificationResult> results = AvroSerde.forValues(VerificationResult.class, registry);
-        AvroSerde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, registry);
-        Events events = new Events(new ArrayList<>(), new ArrayList<>());
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, prefix + "-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(resultsTopic, dlqTopic));
-            Runnable poll = () -> consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                if (r.topic().equals(resultsTopic)) {
-                    events.results().add(results.deserialize(r.topic(), r.value()));
-                } else {
-                    events.deadLetters().add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(),
-                        r.timestampType(), r.serializedKeySize(), r.serializedValueSize(), r.key(),
-                        deadLetters.deserialize(r.topic(), r.value()), r.headers(), r.leaderEpoch()));
-                }
-            });
-            Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
-                poll.run();
-                return events.total() >= expected;
-            });
-            long settleUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-            while (System.nanoTime() < settleUntil) {
-                poll.run();
-            }
-        }
-        return events;
-    }
-
-    void stopProcessor() {
-        if (runtime != null) {
-            runtime.close();
-            runtime = null;
-        }
-    }
-
-    @Override
-    public void close() throws Exception {
-        stopProcessor();
-        simulator.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        vertx.close();
-    }
+  @Override
+  public void close() throws Exception {
+    stopProcessor();
+    simulator.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    vertx.close();
+  }
 }

@@ -32,65 +32,65 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaExtension.class)
 class ProcessorCrashIT {
 
-    private static final int IN_FLIGHT_BOUND = 8;
+  private static final int IN_FLIGHT_BOUND = 8;
 
-    @Test
-    void shouldLoseNothingAndPublishNothingTwiceAfterACrash(KafkaBootstrap kafka) throws Exception {
-        int requests = 120;
-        SimulatorOptions.Builder sim = SimulatorOptions.builder().latency(Duration.ofMillis(300), Duration.ZERO)
-            .qps(Api.CREDENTIAL_VERIFY_INTL, 20);
-        try (ApicurioRegistry registry = ApicurioRegistry.start();
-             PipelineHarness it = new PipelineHarness(kafka, sim, registry.ccompatUrl(),
-                 Map.of("qps.credential-verify-intl", "20", "in-flight.max", String.valueOf(IN_FLIGHT_BOUND)), 1)) {
-            List<VerificationRequest> batch = new ArrayList<>();
-            for (int i = 0; i < requests; i++) {
-                batch.add(DemoBatch.credential("crash-" + i, "clean"));
-            }
-            Process first = startProcessor(it, "first");
-            it.sendRequests(batch);
-            Awaitility.await().atMost(Duration.ofSeconds(120))
-                .until(() -> it.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL).accepted() >= 40);
-            first.destroyForcibly().waitFor(); // SIGKILL: no drain, no commit
-            ApiStats.Snapshot atCrash = it.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL);
-            assertThat(atCrash.accepted()).isLessThan(requests);
+  @Test
+  void shouldLoseNothingAndPublishNothingTwiceAfterACrash(KafkaBootstrap kafka) throws Exception {
+    int requests = 120;
+    SimulatorOptions.Builder sim = SimulatorOptions.builder().latency(Duration.ofMillis(300), Duration.ZERO)
+      .qps(Api.CREDENTIAL_VERIFY_INTL, 20);
+    try (ApicurioRegistry registry = ApicurioRegistry.start();
+       PipelineHarness it = new PipelineHarness(kafka, sim, registry.ccompatUrl(),
+         Map.of("qps.credential-verify-intl", "20", "in-flight.max", String.valueOf(IN_FLIGHT_BOUND)), 1)) {
+      List<VerificationRequest> batch = new ArrayList<>();
+      for (int i = 0; i < requests; i++) {
+        batch.add(DemoBatch.credential("crash-" + i, "clean"));
+      }
+      Process first = startProcessor(it, "first");
+      it.sendRequests(batch);
+      Awaitility.await().atMost(Duration.ofSeconds(120))
+        .until(() -> it.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL).accepted() >= 40);
+      first.destroyForcibly().waitFor(); // SIGKILL: no drain, no commit
+      ApiStats.Snapshot atCrash = it.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL);
+      assertThat(atCrash.accepted()).isLessThan(requests);
 
-            Process second = startProcessor(it, "second");
-            try {
-                PipelineHarness.Events events = it.awaitEvents(requests, Duration.ofSeconds(180));
-                assertThat(events.deadLetters()).isEmpty();
-                Map<String, Long> perBizId = events.results().stream()
-                    .collect(Collectors.groupingBy(VerificationResult::getBizId, Collectors.counting()));
-                assertThat(perBizId).hasSize(requests);
-                assertThat(perBizId.values()).as("results per bizId").containsOnly(1L);
+      Process second = startProcessor(it, "second");
+      try {
+        PipelineHarness.Events events = it.awaitEvents(requests, Duration.ofSeconds(180));
+        assertThat(events.deadLetters()).isEmpty();
+        Map<String, Long> perBizId = events.results().stream()
+          .collect(Collectors.groupingBy(VerificationResult::getBizId, Collectors.counting()));
+        assertThat(perBizId).hasSize(requests);
+        assertThat(perBizId.values()).as("results per bizId").containsOnly(1L);
 
-                ApiStats.Snapshot stats = it.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL);
-                long verified = stats.accepted() - stats.repeated();
-                // called again: the calls in flight at the crash (at most the bound), and those that
-                // completed after the last commit, whose results the crash aborted with the
-                // transaction: at 20 QPS, 2 per 100 ms commit interval; a quarter of a second (5)
-                // allows for commits running late on a loaded machine
-                long uncommittedCompletions = 5;
-                assertThat(verified - requests).as("API calls made again after the crash")
-                    .isBetween(0L, IN_FLIGHT_BOUND + uncommittedCompletions);
-            } finally {
-                second.destroy();
-                second.waitFor(30, TimeUnit.SECONDS);
-            }
-        }
+        ApiStats.Snapshot stats = it.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL);
+        long verified = stats.accepted() - stats.repeated();
+        // called again: the calls in flight at the crash (at most the bound), and those that
+        // completed after the last commit, whose results the crash aborted with the
+        // transaction: at 20 QPS, 2 per 100 ms commit interval; a quarter of a second (5)
+        // allows for commits running late on a loaded machine
+        long uncommittedCompletions = 5;
+        assertThat(verified - requests).as("API calls made again after the crash")
+          .isBetween(0L, IN_FLIGHT_BOUND + uncommittedCompletions);
+      } finally {
+        second.destroy();
+        second.waitFor(30, TimeUnit.SECONDS);
+      }
     }
+  }
 
-    private static Process startProcessor(PipelineHarness it, String name) throws Exception {
-        Properties properties = new Properties();
-        properties.putAll(it.config()); // a fresh state.dir each time: the store comes back from its changelog
-        Path file = Files.createTempFile("idv-crash-" + name + "-", ".properties");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            properties.store(out, null);
-        }
-        Path log = Files.createTempFile("idv-crash-" + name + "-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx512m", "-jar", System.getProperty("idv.jar", "target/idv-streams.jar"), "run", "--config", file.toString())
-            .redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
-        return builder.start();
+  private static Process startProcessor(PipelineHarness it, String name) throws Exception {
+    Properties properties = new Properties();
+    properties.putAll(it.config()); // a fresh state.dir each time: the store comes back from its changelog
+    Path file = Files.createTempFile("idv-crash-" + name + "-", ".properties");
+    try (OutputStream out = Files.newOutputStream(file)) {
+      properties.store(out, null);
     }
+    Path log = Files.createTempFile("idv-crash-" + name + "-", ".log");
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-Xmx512m", "-jar", System.getProperty("idv.jar", "target/idv-streams.jar"), "run", "--config", file.toString())
+      .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
+    return builder.start();
+  }
 }

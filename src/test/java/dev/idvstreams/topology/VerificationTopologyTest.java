@@ -37,261 +37,261 @@ import org.junit.jupiter.api.Test;
 /** The topology's decisions with TopologyTestDriver and calls the test answers; the real broker and API are in the ITs. */
 class VerificationTopologyTest {
 
-    private static final Duration TTL = Duration.ofHours(24);
+  private static final Duration TTL = Duration.ofHours(24);
 
-    private final String scope = "topology-test-" + UUID.randomUUID();
-    private final SchemaRegistryClient registry = SchemaRegistries.forUrl("mock://" + scope, null, Duration.ofSeconds(1));
-    private final ScriptedInvoker invoker = new ScriptedInvoker(4);
-    private final java.util.List<org.apache.avro.specific.SpecificRecord> published = new java.util.ArrayList<>();
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, VerificationRequest> requests;
-    private TestInputTopic<String, byte[]> rawRequests;
-    private TestOutputTopic<String, VerificationResult> results;
-    private TestOutputTopic<String, DeadLetter> deadLetters;
+  private final String scope = "topology-test-" + UUID.randomUUID();
+  private final SchemaRegistryClient registry = SchemaRegistries.forUrl("mock://" + scope, null, Duration.ofSeconds(1));
+  private final ScriptedInvoker invoker = new ScriptedInvoker(4);
+  private final java.util.List<org.apache.avro.specific.SpecificRecord> published = new java.util.ArrayList<>();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, VerificationRequest> requests;
+  private TestInputTopic<String, byte[]> rawRequests;
+  private TestOutputTopic<String, VerificationResult> results;
+  private TestOutputTopic<String, DeadLetter> deadLetters;
 
-    @BeforeEach
-    void start() throws Exception {
-        VerificationTopology.Settings settings = new VerificationTopology.Settings("idv.requests", "idv.results", "idv.dlq",
-            TTL, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(20), 900 * 1024);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ttd-").toString());
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
-        props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, "idv.dlq");
-        props.put(DecodeDeadLetterHandler.REGISTRY_URL_CONFIG, "mock://" + scope);
-        driver = new TopologyTestDriver(VerificationTopology.build(settings, registry, invoker, published::add), props, Instant.parse("2026-11-25T00:00:00Z"));
-        AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
-        requests = driver.createInputTopic("idv.requests", new StringSerializer(), requestSerde.serializer());
-        rawRequests = driver.createInputTopic("idv.requests", new StringSerializer(), new ByteArraySerializer());
-        results = driver.createOutputTopic("idv.results", new StringDeserializer(),
-            AvroSerde.forValues(VerificationResult.class, registry).deserializer());
-        deadLetters = driver.createOutputTopic("idv.dlq", new StringDeserializer(),
-            AvroSerde.forValues(DeadLetter.class, registry).deserializer());
+  @BeforeEach
+  void start() throws Exception {
+    VerificationTopology.Settings settings = new VerificationTopology.Settings("idv.requests", "idv.results", "idv.dlq",
+      TTL, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(20), 900 * 1024);
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ttd-").toString());
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
+    props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, "idv.dlq");
+    props.put(DecodeDeadLetterHandler.REGISTRY_URL_CONFIG, "mock://" + scope);
+    driver = new TopologyTestDriver(VerificationTopology.build(settings, registry, invoker, published::add), props, Instant.parse("2026-11-25T00:00:00Z"));
+    AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
+    requests = driver.createInputTopic("idv.requests", new StringSerializer(), requestSerde.serializer());
+    rawRequests = driver.createInputTopic("idv.requests", new StringSerializer(), new ByteArraySerializer());
+    results = driver.createOutputTopic("idv.results", new StringDeserializer(),
+      AvroSerde.forValues(VerificationResult.class, registry).deserializer());
+    deadLetters = driver.createOutputTopic("idv.dlq", new StringDeserializer(),
+      AvroSerde.forValues(DeadLetter.class, registry).deserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+    InProcessSchemaRegistry.drop(scope);
+  }
+
+  private static VerificationRequest credential(String bizId, String credName) {
+    return VerificationRequest.newBuilder().setBizId(bizId).setRequestedAt(Instant.ofEpochMilli(1))
+      .setCheck(CredentialCheck.newBuilder().setCredType("03").setCredName(credName)
+        .setImage(Image.newBuilder().setUrl("https://img.example/" + bizId + ".jpg").build()).build())
+      .build();
+  }
+
+  private static VerificationRequest material(String bizId, String faceUrl) {
+    return VerificationRequest.newBuilder().setBizId(bizId).setRequestedAt(Instant.ofEpochMilli(1))
+      .setCheck(MaterialCheck.newBuilder().setBizType("RPMinTest").setName("张三").setIdCardNumber("023432189011231234")
+        .setFaceImage(Image.newBuilder().setUrl(faceUrl).build()).build())
+      .build();
+  }
+
+  private static CheckOutcome answered(VerificationRequest request, Outcome outcome) {
+    return new CheckOutcome.Answered(VerificationResult.newBuilder().setBizId(request.getBizId())
+      .setCheckType(CheckTypes.of(request)).setOutcome(outcome).setAttempts(1)
+      .setRequestedAt(request.getRequestedAt()).setCompletedAt(Instant.ofEpochMilli(2)).build(), Duration.ofMillis(5));
+  }
+
+  /** Lets the completion punctuator run. */
+  private void tick() {
+    driver.advanceWallClockTime(Duration.ofMillis(50));
+  }
+
+  private static String header(TestRecord<String, DeadLetter> record, String key) {
+    Header header = record.headers().lastHeader(key);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void shouldPublishTheResultOfANewRequest() {
+    VerificationRequest request = credential("b-1", "0301");
+    requests.pipeInput("b-1", request);
+    assertThat(invoker.calls).containsExactly(request);
+    assertThat(results.isEmpty()).isTrue();
+    invoker.answer("b-1", answered(request, Outcome.PASS));
+    tick();
+    VerificationResult result = results.readValue();
+    assertThat(result.getOutcome()).isEqualTo(Outcome.PASS);
+    assertThat(result.getReplayed()).isFalse();
+    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(published).containsExactly(result);
+  }
+
+  @Test
+  void shouldAnswerAnExactDuplicateFromTheStoreWithoutACall() {
+    VerificationRequest request = credential("b-1", "0301");
+    requests.pipeInput("b-1", request);
+    invoker.answer("b-1", answered(request, Outcome.FAIL));
+    tick();
+    VerificationResult original = results.readValue();
+
+    requests.pipeInput("b-1", request);
+    VerificationResult replayed = results.readValue();
+    assertThat(invoker.calls).hasSize(1);
+    assertThat(replayed.getReplayed()).isTrue();
+    assertThat(VerificationResult.newBuilder(replayed).setReplayed(false).build()).isEqualTo(original);
+  }
+
+  @Test
+  void shouldParkDuplicateWhileFirstInFlight() {
+    VerificationRequest request = credential("b-1", "0301");
+    requests.pipeInput("b-1", request);
+    requests.pipeInput("b-1", request);
+    requests.pipeInput("b-1", request);
+    tick();
+    assertThat(results.isEmpty()).isTrue();
+    invoker.answer("b-1", answered(request, Outcome.PASS));
+    tick();
+    assertThat(results.readValuesToList()).extracting(VerificationResult::getReplayed).containsExactly(false, true, true);
+    assertThat(invoker.calls).hasSize(1);
+  }
+
+  @Test
+  void shouldDeadLetterTheSameBizIdWithDifferentContent() {
+    requests.pipeInput("b-1", credential("b-1", "0301"));
+    requests.pipeInput("b-1", credential("b-1", "0302"));
+    TestRecord<String, DeadLetter> letter = deadLetters.readRecord();
+    assertThat(letter.key()).isEqualTo("b-1");
+    assertThat(letter.value().getStage()).isEqualTo(DeadLetterStage.DEDUP_CONFLICT);
+    assertThat(letter.value().getRequest().getCheck()).isEqualTo(credential("b-1", "0302").getCheck());
+    assertThat(letter.value().getOffset()).isEqualTo(1L);
+    assertThat(header(letter, DeadLetterHeaders.STAGE)).isEqualTo("DEDUP_CONFLICT");
+    assertThat(header(letter, DeadLetterHeaders.CODE)).isEqualTo("DEDUP_CONFLICT");
+    assertThat(header(letter, DeadLetterHeaders.OFFSET)).isEqualTo("1");
+    assertThat(header(letter, DeadLetterHeaders.TOPIC)).isEqualTo("idv.requests");
+    assertThat(invoker.calls).hasSize(1);
+  }
+
+  @Test
+  void shouldCallAgainForAVerifyMaterialResubmissionAfterANonPass() {
+    VerificationRequest first = material("m-1", "https://img.example/a.jpg");
+    requests.pipeInput("m-1", first);
+    invoker.answer("m-1", answered(first, Outcome.FAIL));
+    tick();
+    VerificationRequest second = material("m-1", "https://img.example/b.jpg");
+    requests.pipeInput("m-1", second);
+    assertThat(invoker.calls).containsExactly(first, second);
+    invoker.answer("m-1", answered(second, Outcome.PASS));
+    tick();
+    assertThat(results.readValuesToList()).extracting(VerificationResult::getOutcome).containsExactly(Outcome.FAIL, Outcome.PASS);
+
+    // after a PASS the task is finished: different content is a conflict again
+    requests.pipeInput("m-1", material("m-1", "https://img.example/c.jpg"));
+    assertThat(deadLetters.readValue().getStage()).isEqualTo(DeadLetterStage.DEDUP_CONFLICT);
+    assertThat(invoker.calls).hasSize(2);
+  }
+
+  @Test
+  void shouldDeadLetterAnInvalidRequestWithoutACall() {
+    VerificationRequest tooLong = credential("x".repeat(65), "0301");
+    requests.pipeInput(tooLong.getBizId(), tooLong);
+    TestRecord<String, DeadLetter> letter = deadLetters.readRecord();
+    assertThat(letter.value().getStage()).isEqualTo(DeadLetterStage.VALIDATION);
+    assertThat(letter.value().getErrorCode()).isEqualTo("INVALID_BIZ_ID");
+    assertThat(letter.value().getErrorMessage()).contains("65 characters, at most 64");
+    assertThat(header(letter, DeadLetterHeaders.EXCEPTION)).isEqualTo(RequestValidator.class.getName());
+    assertThat(invoker.calls).isEmpty();
+  }
+
+  @Test
+  void shouldDeadLetterAProviderFailureAndCallAgainWhenReplayed() {
+    VerificationRequest request = credential("b-1", "0301");
+    requests.pipeInput("b-1", request);
+    requests.pipeInput("b-1", request); // parked: gets its own dead letter
+    invoker.answer("b-1", new CheckOutcome.Failed("InternalError", "CredentialVerifyIntl answered InternalError", 500, 5, Duration.ofSeconds(1)));
+    tick();
+    var letters = deadLetters.readRecordsToList();
+    assertThat(letters).hasSize(2);
+    assertThat(letters.get(0).value().getStage()).isEqualTo(DeadLetterStage.PROVIDER);
+    assertThat(letters.get(0).value().getAttempts()).isEqualTo(5);
+    assertThat(letters.get(0).value().getHttpStatus()).isEqualTo(500);
+    assertThat(letters.get(0).value().getRequest()).isEqualTo(request);
+    assertThat(letters).extracting(l -> l.value().getOffset()).containsExactly(0L, 1L);
+
+    requests.pipeInput("b-1", request); // what `dlq replay` does
+    assertThat(invoker.calls).hasSize(2);
+  }
+
+  @Test
+  void shouldForgetEntriesAfterTheTtl() {
+    VerificationRequest request = credential("b-1", "0301");
+    requests.pipeInput("b-1", request);
+    invoker.answer("b-1", answered(request, Outcome.PASS));
+    tick();
+    driver.advanceWallClockTime(TTL.plusMinutes(2));
+    requests.pipeInput("b-1", request);
+    assertThat(invoker.calls).hasSize(2);
+  }
+
+  @Test
+  void shouldReKeyRecordsWhoseKeyIsNotTheBizId() {
+    VerificationRequest request = credential("b-7", "0301");
+    requests.pipeInput("some-other-key", request);
+    requests.pipeInput(null, request);
+    invoker.answer("b-7", answered(request, Outcome.PASS));
+    tick();
+    var out = results.readRecordsToList();
+    assertThat(out).extracting(TestRecord::key).containsOnly("b-7");
+    assertThat(out).extracting(r -> r.value().getReplayed()).containsExactly(false, true);
+    assertThat(invoker.calls).hasSize(1);
+  }
+
+  @Test
+  void shouldDeadLetterUnreadableBytesAndGoOn() {
+    rawRequests.pipeInput("k", "not avro at all".getBytes(StandardCharsets.UTF_8));
+    VerificationRequest request = credential("b-1", "0301");
+    requests.pipeInput("b-1", request);
+    TestRecord<String, DeadLetter> letter = deadLetters.readRecord();
+    assertThat(letter.key()).isNull();
+    assertThat(letter.value().getStage()).isEqualTo(DeadLetterStage.DECODE);
+    assertThat(letter.value().getErrorCode()).isEqualTo("UNKNOWN_MAGIC_BYTE");
+    assertThat(letter.value().getRawValue().array()).isEqualTo("not avro at all".getBytes(StandardCharsets.UTF_8));
+    assertThat(header(letter, DeadLetterHeaders.STAGE)).isEqualTo("DECODE");
+    assertThat(header(letter, DeadLetterHeaders.PARTITION)).isEqualTo("0");
+    assertThat(invoker.calls).containsExactly(request);
+  }
+
+  @Test
+  void shouldLeaveRequestsWaitingInTheStoreWhenTheBoundStaysFull() {
+    for (int i = 0; i < 5; i++) {
+      requests.pipeInput("b-" + i, credential("b-" + i, "0301"));
     }
+    // bound 4: the fifth waits in the store (process gave up waiting for a slot) and goes once one frees
+    assertThat(invoker.calls).hasSize(4);
+    invoker.answer("b-0", answered(credential("b-0", "0301"), Outcome.PASS));
+    tick();
+    assertThat(invoker.calls).hasSize(5);
+    assertThat(invoker.isOpen("b-4")).isTrue();
+    assertThat(results.readValue().getCheckType()).isEqualTo(CheckType.CREDENTIAL);
+  }
 
-    @AfterEach
-    void stop() {
-        driver.close();
-        InProcessSchemaRegistry.drop(scope);
+  @Test
+  void shouldTellARecordReadAgainFromADuplicateAtTheSameOffsetOfTheOtherInputTopic() {
+    // offset 0 of idv.requests, read directly
+    requests.pipeInput("b-1", credential("b-1", "0301"));
+    // offset 1 of idv.requests, re-keyed: offset 0 of the repartition topic, the same partition and offset as the first
+    requests.pipeInput("upstream-key", credential("b-1", "0302"));
+    TestRecord<String, DeadLetter> letter = deadLetters.readRecord();
+    assertThat(letter.value().getStage()).isEqualTo(DeadLetterStage.DEDUP_CONFLICT);
+    assertThat(letter.value().getTopic()).endsWith("by-bizid-repartition");
+    assertThat(invoker.calls).hasSize(1);
+  }
+
+  @Test
+  void shouldKeepEachApisWaitingRequestsApart() {
+    // bound 4 for every API: credential requests fill theirs and one waits ...
+    for (int i = 0; i < 5; i++) {
+      requests.pipeInput("c-" + i, credential("c-" + i, "0301"));
     }
-
-    private static VerificationRequest credential(String bizId, String credName) {
-        return VerificationRequest.newBuilder().setBizId(bizId).setRequestedAt(Instant.ofEpochMilli(1))
-            .setCheck(CredentialCheck.newBuilder().setCredType("03").setCredName(credName)
-                .setImage(Image.newBuilder().setUrl("https://img.example/" + bizId + ".jpg").build()).build())
-            .build();
-    }
-
-    private static VerificationRequest material(String bizId, String faceUrl) {
-        return VerificationRequest.newBuilder().setBizId(bizId).setRequestedAt(Instant.ofEpochMilli(1))
-            .setCheck(MaterialCheck.newBuilder().setBizType("RPMinTest").setName("张三").setIdCardNumber("023432189011231234")
-                .setFaceImage(Image.newBuilder().setUrl(faceUrl).build()).build())
-            .build();
-    }
-
-    private static CheckOutcome answered(VerificationRequest request, Outcome outcome) {
-        return new CheckOutcome.Answered(VerificationResult.newBuilder().setBizId(request.getBizId())
-            .setCheckType(CheckTypes.of(request)).setOutcome(outcome).setAttempts(1)
-            .setRequestedAt(request.getRequestedAt()).setCompletedAt(Instant.ofEpochMilli(2)).build(), Duration.ofMillis(5));
-    }
-
-    /** Lets the completion punctuator run. */
-    private void tick() {
-        driver.advanceWallClockTime(Duration.ofMillis(50));
-    }
-
-    private static String header(TestRecord<String, DeadLetter> record, String key) {
-        Header header = record.headers().lastHeader(key);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    @Test
-    void shouldPublishTheResultOfANewRequest() {
-        VerificationRequest request = credential("b-1", "0301");
-        requests.pipeInput("b-1", request);
-        assertThat(invoker.calls).containsExactly(request);
-        assertThat(results.isEmpty()).isTrue();
-        invoker.answer("b-1", answered(request, Outcome.PASS));
-        tick();
-        VerificationResult result = results.readValue();
-        assertThat(result.getOutcome()).isEqualTo(Outcome.PASS);
-        assertThat(result.getReplayed()).isFalse();
-        assertThat(deadLetters.isEmpty()).isTrue();
-        assertThat(published).containsExactly(result);
-    }
-
-    @Test
-    void shouldAnswerAnExactDuplicateFromTheStoreWithoutACall() {
-        VerificationRequest request = credential("b-1", "0301");
-        requests.pipeInput("b-1", request);
-        invoker.answer("b-1", answered(request, Outcome.FAIL));
-        tick();
-        VerificationResult original = results.readValue();
-
-        requests.pipeInput("b-1", request);
-        VerificationResult replayed = results.readValue();
-        assertThat(invoker.calls).hasSize(1);
-        assertThat(replayed.getReplayed()).isTrue();
-        assertThat(VerificationResult.newBuilder(replayed).setReplayed(false).build()).isEqualTo(original);
-    }
-
-    @Test
-    void shouldParkDuplicateWhileFirstInFlight() {
-        VerificationRequest request = credential("b-1", "0301");
-        requests.pipeInput("b-1", request);
-        requests.pipeInput("b-1", request);
-        requests.pipeInput("b-1", request);
-        tick();
-        assertThat(results.isEmpty()).isTrue();
-        invoker.answer("b-1", answered(request, Outcome.PASS));
-        tick();
-        assertThat(results.readValuesToList()).extracting(VerificationResult::getReplayed).containsExactly(false, true, true);
-        assertThat(invoker.calls).hasSize(1);
-    }
-
-    @Test
-    void shouldDeadLetterTheSameBizIdWithDifferentContent() {
-        requests.pipeInput("b-1", credential("b-1", "0301"));
-        requests.pipeInput("b-1", credential("b-1", "0302"));
-        TestRecord<String, DeadLetter> letter = deadLetters.readRecord();
-        assertThat(letter.key()).isEqualTo("b-1");
-        assertThat(letter.value().getStage()).isEqualTo(DeadLetterStage.DEDUP_CONFLICT);
-        assertThat(letter.value().getRequest().getCheck()).isEqualTo(credential("b-1", "0302").getCheck());
-        assertThat(letter.value().getOffset()).isEqualTo(1L);
-        assertThat(header(letter, DeadLetterHeaders.STAGE)).isEqualTo("DEDUP_CONFLICT");
-        assertThat(header(letter, DeadLetterHeaders.CODE)).isEqualTo("DEDUP_CONFLICT");
-        assertThat(header(letter, DeadLetterHeaders.OFFSET)).isEqualTo("1");
-        assertThat(header(letter, DeadLetterHeaders.TOPIC)).isEqualTo("idv.requests");
-        assertThat(invoker.calls).hasSize(1);
-    }
-
-    @Test
-    void shouldCallAgainForAVerifyMaterialResubmissionAfterANonPass() {
-        VerificationRequest first = material("m-1", "https://img.example/a.jpg");
-        requests.pipeInput("m-1", first);
-        invoker.answer("m-1", answered(first, Outcome.FAIL));
-        tick();
-        VerificationRequest second = material("m-1", "https://img.example/b.jpg");
-        requests.pipeInput("m-1", second);
-        assertThat(invoker.calls).containsExactly(first, second);
-        invoker.answer("m-1", answered(second, Outcome.PASS));
-        tick();
-        assertThat(results.readValuesToList()).extracting(VerificationResult::getOutcome).containsExactly(Outcome.FAIL, Outcome.PASS);
-
-        // after a PASS the task is finished: different content is a conflict again
-        requests.pipeInput("m-1", material("m-1", "https://img.example/c.jpg"));
-        assertThat(deadLetters.readValue().getStage()).isEqualTo(DeadLetterStage.DEDUP_CONFLICT);
-        assertThat(invoker.calls).hasSize(2);
-    }
-
-    @Test
-    void shouldDeadLetterAnInvalidRequestWithoutACall() {
-        VerificationRequest tooLong = credential("x".repeat(65), "0301");
-        requests.pipeInput(tooLong.getBizId(), tooLong);
-        TestRecord<String, DeadLetter> letter = deadLetters.readRecord();
-        assertThat(letter.value().getStage()).isEqualTo(DeadLetterStage.VALIDATION);
-        assertThat(letter.value().getErrorCode()).isEqualTo("INVALID_BIZ_ID");
-        assertThat(letter.value().getErrorMessage()).contains("65 characters, at most 64");
-        assertThat(header(letter, DeadLetterHeaders.EXCEPTION)).isEqualTo(RequestValidator.class.getName());
-        assertThat(invoker.calls).isEmpty();
-    }
-
-    @Test
-    void shouldDeadLetterAProviderFailureAndCallAgainWhenReplayed() {
-        VerificationRequest request = credential("b-1", "0301");
-        requests.pipeInput("b-1", request);
-        requests.pipeInput("b-1", request); // parked: gets its own dead letter
-        invoker.answer("b-1", new CheckOutcome.Failed("InternalError", "CredentialVerifyIntl answered InternalError", 500, 5, Duration.ofSeconds(1)));
-        tick();
-        var letters = deadLetters.readRecordsToList();
-        assertThat(letters).hasSize(2);
-        assertThat(letters.get(0).value().getStage()).isEqualTo(DeadLetterStage.PROVIDER);
-        assertThat(letters.get(0).value().getAttempts()).isEqualTo(5);
-        assertThat(letters.get(0).value().getHttpStatus()).isEqualTo(500);
-        assertThat(letters.get(0).value().getRequest()).isEqualTo(request);
-        assertThat(letters).extracting(l -> l.value().getOffset()).containsExactly(0L, 1L);
-
-        requests.pipeInput("b-1", request); // what `dlq replay` does
-        assertThat(invoker.calls).hasSize(2);
-    }
-
-    @Test
-    void shouldForgetEntriesAfterTheTtl() {
-        VerificationRequest request = credential("b-1", "0301");
-        requests.pipeInput("b-1", request);
-        invoker.answer("b-1", answered(request, Outcome.PASS));
-        tick();
-        driver.advanceWallClockTime(TTL.plusMinutes(2));
-        requests.pipeInput("b-1", request);
-        assertThat(invoker.calls).hasSize(2);
-    }
-
-    @Test
-    void shouldReKeyRecordsWhoseKeyIsNotTheBizId() {
-        VerificationRequest request = credential("b-7", "0301");
-        requests.pipeInput("some-other-key", request);
-        requests.pipeInput(null, request);
-        invoker.answer("b-7", answered(request, Outcome.PASS));
-        tick();
-        var out = results.readRecordsToList();
-        assertThat(out).extracting(TestRecord::key).containsOnly("b-7");
-        assertThat(out).extracting(r -> r.value().getReplayed()).containsExactly(false, true);
-        assertThat(invoker.calls).hasSize(1);
-    }
-
-    @Test
-    void shouldDeadLetterUnreadableBytesAndGoOn() {
-        rawRequests.pipeInput("k", "not avro at all".getBytes(StandardCharsets.UTF_8));
-        VerificationRequest request = credential("b-1", "0301");
-        requests.pipeInput("b-1", request);
-        TestRecord<String, DeadLetter> letter = deadLetters.readRecord();
-        assertThat(letter.key()).isNull();
-        assertThat(letter.value().getStage()).isEqualTo(DeadLetterStage.DECODE);
-        assertThat(letter.value().getErrorCode()).isEqualTo("UNKNOWN_MAGIC_BYTE");
-        assertThat(letter.value().getRawValue().array()).isEqualTo("not avro at all".getBytes(StandardCharsets.UTF_8));
-        assertThat(header(letter, DeadLetterHeaders.STAGE)).isEqualTo("DECODE");
-        assertThat(header(letter, DeadLetterHeaders.PARTITION)).isEqualTo("0");
-        assertThat(invoker.calls).containsExactly(request);
-    }
-
-    @Test
-    void shouldLeaveRequestsWaitingInTheStoreWhenTheBoundStaysFull() {
-        for (int i = 0; i < 5; i++) {
-            requests.pipeInput("b-" + i, credential("b-" + i, "0301"));
-        }
-        // bound 4: the fifth waits in the store (process gave up waiting for a slot) and goes once one frees
-        assertThat(invoker.calls).hasSize(4);
-        invoker.answer("b-0", answered(credential("b-0", "0301"), Outcome.PASS));
-        tick();
-        assertThat(invoker.calls).hasSize(5);
-        assertThat(invoker.isOpen("b-4")).isTrue();
-        assertThat(results.readValue().getCheckType()).isEqualTo(CheckType.CREDENTIAL);
-    }
-
-    @Test
-    void shouldTellARecordReadAgainFromADuplicateAtTheSameOffsetOfTheOtherInputTopic() {
-        // offset 0 of idv.requests, read directly
-        requests.pipeInput("b-1", credential("b-1", "0301"));
-        // offset 1 of idv.requests, re-keyed: offset 0 of the repartition topic, the same partition and offset as the first
-        requests.pipeInput("upstream-key", credential("b-1", "0302"));
-        TestRecord<String, DeadLetter> letter = deadLetters.readRecord();
-        assertThat(letter.value().getStage()).isEqualTo(DeadLetterStage.DEDUP_CONFLICT);
-        assertThat(letter.value().getTopic()).endsWith("by-bizid-repartition");
-        assertThat(invoker.calls).hasSize(1);
-    }
-
-    @Test
-    void shouldKeepEachApisWaitingRequestsApart() {
-        // bound 4 for every API: credential requests fill theirs and one waits ...
-        for (int i = 0; i < 5; i++) {
-            requests.pipeInput("c-" + i, credential("c-" + i, "0301"));
-        }
-        // ... which does not keep a material request from its own free slots
-        VerificationRequest material = material("m-1", "https://img.example/m.jpg");
-        requests.pipeInput("m-1", material);
-        tick();
-        assertThat(invoker.isOpen("m-1")).isTrue();
-        assertThat(invoker.isOpen("c-4")).isFalse();
-    }
+    // ... which does not keep a material request from its own free slots
+    VerificationRequest material = material("m-1", "https://img.example/m.jpg");
+    requests.pipeInput("m-1", material);
+    tick();
+    assertThat(invoker.isOpen("m-1")).isTrue();
+    assertThat(invoker.isOpen("c-4")).isFalse();
+  }
 }
