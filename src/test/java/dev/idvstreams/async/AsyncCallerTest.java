@@ -192,6 +192,35 @@ class AsyncCallerTest {
   }
 
   @Test
+  void shouldHoldRequestsWaitingForATokenWhenTheBreakerOpensMeanwhile() throws Exception {
+    // 5 QPS: the first request calls at once, the others wait 200 ms and more for their tokens
+    limiter = limiter(5, AdaptiveRateLimiter.Settings.defaults());
+    AtomicBoolean inDebt = new AtomicBoolean(true);
+    AtomicInteger callsInDebt = new AtomicInteger();
+    Supplier<Future<String>> api = () -> {
+      if (inDebt.get()) {
+        callsInDebt.incrementAndGet();
+        // answered after 100 ms: by then the other requests have passed the closed breaker
+        return vertx.timer(100).compose(t -> Future.<String>failedFuture(new ScriptedFailure(FailureKind.ACCOUNT, "InDebt")));
+      }
+      return Future.succeededFuture("ok");
+    };
+    CircuitBreaker slowProbes = new CircuitBreaker(Duration.ofSeconds(30), Duration.ofSeconds(30), 1.0, System::nanoTime);
+    AsyncCaller<String> caller = caller(policy(2, Duration.ofMinutes(1)), slowProbes, System::nanoTime);
+
+    List<Future<Outcome<String>>> outcomes = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      outcomes.add(caller.call(api));
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> callsInDebt.get() >= 1);
+    // for longer than every waiting request's token takes (3 × 200 ms), no other call goes out
+    await().during(Duration.ofMillis(900)).atMost(Duration.ofSeconds(2)).until(() -> callsInDebt.get() == 1);
+
+    assertThat(slowProbes.state()).isEqualTo(CircuitBreaker.State.OPEN);
+    assertThat(outcomes).noneMatch(Future::isComplete);
+  }
+
+  @Test
   void shouldNotCountAccountFailuresOrHeldTimeAgainstTheRetryBudget() throws Exception {
     ScriptedApi api = new ScriptedApi(FailureKind.ACCOUNT, FailureKind.ACCOUNT, FailureKind.ACCOUNT,
         FailureKind.ACCOUNT, FailureKind.TRANSIENT, "ok");
