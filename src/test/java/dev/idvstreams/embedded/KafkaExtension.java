@@ -59,7 +59,8 @@ public final class KafkaExtension implements ParameterResolver {
   }
 
   /** Stopped by JUnit when the root context closes, that is at the end of the run. */
-  private record Cluster(KafkaBootstrap bootstrap, Runnable stop) implements ExtensionContext.Store.CloseableResource {
+  private record Cluster(KafkaBootstrap bootstrap, Runnable stop)
+      implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     @Override
     public void close() {
       stop.run();

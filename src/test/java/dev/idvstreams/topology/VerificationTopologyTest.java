@@ -294,4 +294,47 @@ class VerificationTopologyTest {
     assertThat(invoker.isOpen("m-1")).isTrue();
     assertThat(invoker.isOpen("c-4")).isFalse();
   }
+
+  @Test
+  void shouldKeepNamesAndIdNumbersOutOfLogsAndDeadLetterHeaders() {
+    ch.qos.logback.classic.Logger root =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.classic.Level before = root.getLevel();
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+        new ch.qos.logback.core.read.ListAppender<>();
+    captured.start();
+    root.addAppender(captured);
+    root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    java.util.List<String> texts = new java.util.ArrayList<>();
+    try {
+      VerificationRequest first = material("p-1", "https://img.example/a.jpg");
+      requests.pipeInput("p-1", first);
+      requests.pipeInput("p-1", first); // parked
+      requests.pipeInput("p-1", material("p-1", "https://img.example/other.jpg")); // conflict while in flight
+      invoker.answer("p-1", answered(first, Outcome.FAIL));
+      tick();
+      requests.pipeInput("p-1", material("p-1", "https://img.example/b.jpg")); // resubmission after FAIL
+      invoker.answer("p-1", new CheckOutcome.Failed("InternalError", "VerifyMaterial answered InternalError", 500, 3,
+          Duration.ofMillis(5)));
+      tick();
+      VerificationRequest invalid = material("p-2", "ftp://img.example/a.jpg");
+      requests.pipeInput("p-2", invalid);
+      rawRequests.pipeInput("p-3", "张三 023432189011231234".getBytes(StandardCharsets.UTF_8)); // unreadable, personal data inside
+      for (TestRecord<String, DeadLetter> letter : deadLetters.readRecordsToList()) {
+        texts.add(letter.value().getErrorMessage());
+        letter.headers().forEach(h -> texts.add(h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8)));
+      }
+    } finally {
+      root.detachAppender(captured);
+      root.setLevel(before);
+    }
+    captured.list.forEach(event -> {
+      texts.add(event.getFormattedMessage());
+      for (ch.qos.logback.classic.spi.IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+        texts.add(String.valueOf(t.getMessage()));
+      }
+    });
+    assertThat(texts).hasSizeGreaterThan(10);
+    assertThat(texts).noneMatch(text -> text.contains("张三") || text.contains("023432189011231234"));
+  }
 }
