@@ -18,7 +18,9 @@ import java.util.function.Supplier;
  * <p>Nothing here blocks: waits are Vert.x timers. A request's steps run one after another (each
  * is scheduled only when the previous one has ended), so they never overlap and its state needs
  * no lock. Account failures are not the request's fault, so neither they nor the time spent
- * held count against the retry policy's attempts or deadline.
+ * held count against the retry policy's attempts or deadline. A repeated-call answer counts
+ * against the deadline only: it says the API still has this request from an earlier attempt (a
+ * transient failure it had already registered), so only time can clear it.
  */
 public final class AsyncCaller<R> {
 
@@ -67,6 +69,7 @@ public final class AsyncCaller<R> {
     private final long startNanos = nanoTime.getAsLong();
     private int calls;
     private int budgetedCalls;
+    private int retries;
     private long serviceNanos;
     private long heldNanos;
     private boolean held;
@@ -152,9 +155,12 @@ public final class AsyncCaller<R> {
       if (kind == FailureKind.THROTTLED) {
         limiter.onThrottled();
       }
-      budgetedCalls++;
+      if (kind != FailureKind.REPEATED) {
+        budgetedCalls++;
+      }
+      retries++;
       Optional<Duration> backoff = retryPolicy.isRetryable(kind)
-          ? retryPolicy.nextDelay(budgetedCalls, budgetedElapsed())
+          ? retryPolicy.nextDelay(budgetedCalls, retries, budgetedElapsed())
           : Optional.empty();
       if (backoff.isEmpty()) {
         outcome.complete(new Outcome.Failure<>(error, kind, calls, serviceTime()));

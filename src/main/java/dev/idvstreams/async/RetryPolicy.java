@@ -58,11 +58,21 @@ public final class RetryPolicy {
    * @return how long to wait before the next attempt, or empty to give up
    */
   public Optional<Duration> nextDelay(int attemptsSoFar, Duration elapsed) {
-    if (attemptsSoFar >= maxAttempts) {
+    return nextDelay(attemptsSoFar, attemptsSoFar, elapsed);
+  }
+
+  /**
+   * @param budgetedAttempts failed attempts that count against the maximum
+   * @param retriesSoFar every failed attempt, which sets the backoff's ceiling
+   * @param elapsed time since the first attempt started
+   * @return how long to wait before the next attempt, or empty to give up
+   */
+  public Optional<Duration> nextDelay(int budgetedAttempts, int retriesSoFar, Duration elapsed) {
+    if (budgetedAttempts >= maxAttempts) {
       return Optional.empty();
     }
     // 2^62 × base would overflow; by then the cap has long been reached.
-    int doublings = Math.min(Math.max(attemptsSoFar - 1, 0), 62);
+    int doublings = Math.min(Math.max(retriesSoFar - 1, 0), 62);
     double ceilingNanos = Math.min(cap.toNanos(), base.toNanos() * Math.pow(2, doublings));
     Duration delay = Duration.ofNanos((long) (uniform.getAsDouble() * ceilingNanos));
     if (elapsed.plus(delay).compareTo(deadline) > 0) {

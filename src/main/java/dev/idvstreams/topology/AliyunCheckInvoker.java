@@ -63,11 +63,14 @@ public final class AliyunCheckInvoker implements CheckInvoker {
   private static final double SERVICE_TIME_SMOOTHING = 0.2;
   private static final Duration HOLD_RECHECK = Duration.ofMillis(200);
   private static final Duration MIN_BACKLOG = Duration.ofMillis(500);
+  /** Image downloads go to the images' own hosts, not to the API: no account limit applies. */
+  private static final double DOWNLOAD_RATE = 1000;
 
   private final IdVerificationClient client;
   private final Map<CheckType, Lane> lanes = new EnumMap<>(CheckType.class);
   private final Map<CheckType, AtomicInteger> pending = new EnumMap<>(CheckType.class);
   private final Map<CheckType, Integer> inFlightMax = new EnumMap<>(CheckType.class);
+  private final AsyncCaller<FaceVerifyRequest> downloads;
   private final Clock clock;
   private final CallListener listener;
 
@@ -76,12 +79,17 @@ public final class AliyunCheckInvoker implements CheckInvoker {
     this.client = client;
     this.clock = clock;
     this.listener = listener;
+    LaneSettings face = settings.apply(CheckType.FACE);
+    // images are downloaded before the face API's paced call: retried like calls, not rate limited
+    this.downloads = new AsyncCaller<>(vertx,
+        new AdaptiveRateLimiter(DOWNLOAD_RATE, AdaptiveRateLimiter.Settings.defaults(), System::nanoTime),
+        new CircuitBreaker(face.probeInterval(), face.probeIntervalMax(), 2.0, System::nanoTime),
+        retryPolicy(face), AliyunCheckInvoker::classify, HOLD_RECHECK, System::nanoTime);
     for (CheckType api : CheckType.values()) {
       LaneSettings s = settings.apply(api);
       AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(s.qps() * ARRIVAL_JITTER_MARGIN, AdaptiveRateLimiter.Settings.defaults(), System::nanoTime);
       CircuitBreaker breaker = new CircuitBreaker(s.probeInterval(), s.probeIntervalMax(), 2.0, System::nanoTime);
-      RetryPolicy retry = new RetryPolicy(s.backoffInitial(), s.backoffMax(), s.maxAttempts(), s.deadline(),
-        RetryPolicy.RETRYABLE_BY_DEFAULT, () -> ThreadLocalRandom.current().nextDouble());
+      RetryPolicy retry = retryPolicy(s);
       ConcurrencyBound bound = new ConcurrencyBound(s.inFlightHeadroom(), s.inFlightMax(), SERVICE_TIME_SMOOTHING, INITIAL_SERVICE_TIME);
       AsyncCaller<Object> caller = new AsyncCaller<>(vertx, limiter, breaker, retry, AliyunCheckInvoker::classify,
         HOLD_RECHECK, System::nanoTime);
@@ -89,6 +97,11 @@ public final class AliyunCheckInvoker implements CheckInvoker {
       pending.put(api, new AtomicInteger());
       inFlightMax.put(api, s.inFlightMax());
     }
+  }
+
+  private static RetryPolicy retryPolicy(LaneSettings s) {
+    return new RetryPolicy(s.backoffInitial(), s.backoffMax(), s.maxAttempts(), s.deadline(),
+        RetryPolicy.RETRYABLE_BY_DEFAULT, () -> ThreadLocalRandom.current().nextDouble());
   }
 
   /** The lane of one API, for metrics and the share of the account limit. */
@@ -105,10 +118,20 @@ public final class AliyunCheckInvoker implements CheckInvoker {
   public Future<CheckOutcome> invoke(VerificationRequest request) {
     CheckType api = CheckTypes.of(request);
     pending.get(api).incrementAndGet();
-    return lanes.get(api).caller().call(() -> timed(api, attempt(api, request)))
-      .map(outcome -> toCheckOutcome(request, outcome))
-      .onComplete(done -> pending.get(api).decrementAndGet());
+    Future<Outcome<Object>> outcome = api == CheckType.FACE
+        ? downloads.call(() -> client.withImagesFetched(faceRequest((FaceCheck) request.getCheck())))
+            .compose(download -> download instanceof Outcome.Success<FaceVerifyRequest> fetched
+                ? lanes.get(api).caller().call(() -> timed(api, client.faceVerify(fetched.value()).map(r -> r)))
+                : Future.succeededFuture(asCallOutcome((Outcome.Failure<FaceVerifyRequest>) download)))
+        : lanes.get(api).caller().call(() -> timed(api, attempt(api, request)));
+    return outcome.map(done -> toCheckOutcome(request, done)).onComplete(done -> pending.get(api).decrementAndGet());
   }
+
+  /** A download that failed for good ends the request as a call would have, with no call made. */
+  private static Outcome<Object> asCallOutcome(Outcome.Failure<FaceVerifyRequest> download) {
+    return new Outcome.Failure<>(download.error(), download.kind(), 0, download.serviceTime());
+  }
+
 
   private Future<Object> timed(CheckType api, Future<Object> call) {
     long start = System.nanoTime();
@@ -147,9 +170,10 @@ public final class AliyunCheckInvoker implements CheckInvoker {
     return switch (api) {
       case CREDENTIAL -> client.credentialVerify(credentialRequest((CredentialCheck) request.getCheck())).map(r -> r);
       case MATERIAL -> client.verifyMaterial(materialRequest(request)).map(r -> r);
-      case FACE -> client.faceVerify(faceRequest((FaceCheck) request.getCheck())).map(r -> r);
+      case FACE -> throw new IllegalStateException("face checks download their images first: see invoke");
     };
   }
+
 
   private CheckOutcome toCheckOutcome(VerificationRequest request, Outcome<Object> outcome) {
     if (outcome instanceof Outcome.Success<Object> success) {

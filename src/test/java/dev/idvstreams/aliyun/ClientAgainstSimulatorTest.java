@@ -275,11 +275,17 @@ class ClientAgainstSimulatorTest {
         .listen(0, "127.0.0.1"));
     try {
       String base = "http://127.0.0.1:" + images.actualPort();
-      FaceVerifyResponse response = await(client.faceVerify(new FaceVerifyRequest("00840000",
-          ImageSource.ofUrl(base + "/ref.jpg"), ImageSource.ofUrl(base + "/auth.jpg"))));
+      FaceVerifyRequest byUrl = new FaceVerifyRequest("00840000", ImageSource.ofUrl(base + "/ref.jpg"),
+          ImageSource.ofUrl(base + "/auth.jpg"));
+      FaceVerifyResponse response = await(client.faceVerify(byUrl));
 
       assertThat(response.data().passed()).isFalse();
       assertThat(response.data().extInfo().score()).isLessThan(60.0);
+
+      FaceVerifyRequest fetched = await(client.withImagesFetched(byUrl));
+      assertThat(fetched.refFace().isUrl()).isFalse();
+      assertThat(fetched.refFace().content()).isEqualTo(ref);
+      assertThat(fetched.authFace().content()).isEqualTo(auth);
     } finally {
       await(images.close());
     }

@@ -57,6 +57,17 @@ class AsyncCallerTest {
   }
 
   @Test
+  void shouldNotCountRepeatedCallAnswersAgainstTheAttemptBudget() throws Exception {
+    // after a transient failure the API still holds the call: only time clears the repeats
+    ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.REPEATED, FailureKind.REPEATED,
+        FailureKind.REPEATED, FailureKind.REPEATED, "ok");
+
+    Outcome<String> outcome = outcomeOf(caller(policy(2, Duration.ofMinutes(1))).call(api));
+
+    assertThat(outcome).isInstanceOfSatisfying(Outcome.Success.class, success -> assertThat(success.attempts()).isEqualTo(6));
+  }
+
+  @Test
   void shouldStopAtInputRejectedWithoutRetrying() throws Exception {
     ScriptedApi api = new ScriptedApi(FailureKind.INPUT_REJECTED, "never reached");
 
