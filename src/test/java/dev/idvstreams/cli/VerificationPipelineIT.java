@@ -239,6 +239,49 @@ class VerificationPipelineIT {
     }
   }
 
+  @Test
+  void shouldDownloadFaceImagesGivenByUrlBeforeTheCall(KafkaBootstrap kafka) throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0};
+    io.vertx.core.http.HttpServer images = vertx.createHttpServer()
+        .requestHandler(req -> {
+          if (req.path().endsWith("missing.jpg")) {
+            req.response().setStatusCode(404).end();
+          } else {
+            // the simulator reads its markers in the image bytes
+            req.response().end(io.vertx.core.buffer.Buffer.buffer(jpeg).appendString(req.path()));
+          }
+        })
+        .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    String base = "http://127.0.0.1:" + images.actualPort();
+    try (PipelineHarness it = new PipelineHarness(kafka, simulator(50), null, limits(50))) {
+      it.startProcessor();
+      it.sendRequests(List.of(face("u-1", base + "/ref.jpg", base + "/auth-sim-spoof.jpg"),
+          face("u-2", base + "/ref.jpg", base + "/auth-ok.jpg"),
+          face("u-3", base + "/ref.jpg", base + "/missing.jpg")));
+      PipelineHarness.Events events = it.awaitEvents(3, TIMEOUT);
+
+      Map<String, VerificationResult> byBizId = events.results().stream()
+          .collect(Collectors.toMap(VerificationResult::getBizId, r -> r));
+      assertThat(events.deadLetters()).isEmpty();
+      assertThat(byBizId.get("u-1").getReason()).isEqualTo("spoofing attack detected");
+      assertThat(byBizId.get("u-2").getOutcome()).isEqualTo(Outcome.PASS);
+      assertThat(byBizId.get("u-3").getOutcome()).isEqualTo(Outcome.INPUT_REJECTED);
+      assertThat(byBizId.get("u-3").getAttempts()).as("no API call for an image that cannot be had").isZero();
+      assertThat(it.simulator.stats().get(Api.FACE_VERIFY).calls()).isEqualTo(2);
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private static VerificationRequest face(String bizId, String refUrl, String authUrl) {
+    return VerificationRequest.newBuilder().setBizId(bizId).setRequestedAt(Instant.now())
+        .setCheck(dev.idvstreams.avro.FaceCheck.newBuilder().setResourceCode("00840000")
+            .setRefFace(dev.idvstreams.avro.Image.newBuilder().setUrl(refUrl).build())
+            .setAuthFace(dev.idvstreams.avro.Image.newBuilder().setUrl(authUrl).build()).build())
+        .build();
+  }
+
   private static String header(ConsumerRecord<String, DeadLetter> record, String key) {
     return new String(record.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
   }
