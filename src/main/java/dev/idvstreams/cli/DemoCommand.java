@@ -17,7 +17,6 @@ import dev.idvstreams.simulator.SimulatorOptions;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;

@@ -142,21 +142,9 @@ final class ProcessorRuntime implements AutoCloseable {
     return runtime;
   }
 
-  KafkaStreams streams() {
-    return streams;
-  }
-
   /** Completes with ERROR or NOT_RUNNING when Kafka Streams stops, for whatever reason. */
   java.util.concurrent.CompletableFuture<KafkaStreams.State> stopped() {
     return stopped;
-  }
-
-  AliyunCheckInvoker invoker() {
-    return invoker;
-  }
-
-  int opsPort() {
-    return opsPort;
   }
 
   /**

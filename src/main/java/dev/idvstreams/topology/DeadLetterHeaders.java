@@ -1,7 +1,6 @@
 package dev.idvstreams.topology;
 
 import dev.idvstreams.avro.DeadLetter;
-import dev.idvstreams.avro.DeadLetterStage;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
