@@ -1,5 +1,6 @@
 package dev.idvstreams.aliyun;
 
+import dev.idvstreams.api.Api;
 /**
  * A failed call: the API, the provider's code, the HTTP status (null when no answer came), the
  * provider's request id and the {@link ErrorClass}. The message names the API and the code only:

@@ -1,5 +1,7 @@
 package dev.idvstreams.aliyun;
 
+import dev.idvstreams.api.Api;
+import dev.idvstreams.api.SignatureVersion;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumMap;

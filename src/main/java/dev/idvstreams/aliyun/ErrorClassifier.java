@@ -1,5 +1,6 @@
 package dev.idvstreams.aliyun;
 
+import dev.idvstreams.api.Api;
 import java.util.Map;
 
 /**

@@ -1,5 +1,6 @@
 package dev.idvstreams.aliyun;
 
+import dev.idvstreams.api.Api;
 import io.vertx.core.json.JsonObject;
 import java.util.Base64;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.idvstreams.aliyun;
 
+import dev.idvstreams.api.Api;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,5 +1,7 @@
 package dev.idvstreams.aliyun;
 
+import dev.idvstreams.api.Api;
+import dev.idvstreams.api.SignatureVersion;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.idvstreams.cli;
 
-import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.api.Api;
 import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.VerificationRequest;
@@ -118,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
     config.put("image.fetch.allow-private-addresses", "true");
     config.put("http.host", "127.0.0.1");
     config.put("http.port", "0");
-    limits.forEach((api, limit) -> config.put("qps." + Apis.name(api).id(), String.valueOf(limit)));
+    limits.forEach((api, limit) -> config.put("qps." + api.id(), String.valueOf(limit)));
     return config;
   }
 
@@ -240,7 +240,7 @@ final class DemoCommand implements Callable<Integer> {
       ApiStats.Snapshot s = e.getValue();
       Integer limit = limits.getOrDefault(e.getKey(), s.qpsLimit());
       withinLimits &= s.maxCallsInAnyOneSecondWindow() <= limit;
-      CallSpan span = tally.spans().get(Apis.checkType(e.getKey()));
+      CallSpan span = tally.spans().get(e.getKey().checkType());
       double utilisation = span == null ? Double.NaN : span.rate() / limit;
       out.printf("%-22s %7d %9d %10d %9d %13d %6d %12.2f%n", e.getKey().action(), s.calls(), s.accepted(), s.throttled(),
         s.repeated(), s.maxCallsInAnyOneSecondWindow(), limit, utilisation);

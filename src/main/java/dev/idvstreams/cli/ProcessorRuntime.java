@@ -1,17 +1,15 @@
 package dev.idvstreams.cli;
 
-import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.api.Api;
 import dev.idvstreams.aliyun.ClientOptions;
 import dev.idvstreams.aliyun.CredentialsSource;
 import dev.idvstreams.aliyun.IdVerificationClient;
 import dev.idvstreams.aliyun.ImageFetchOptions;
-import dev.idvstreams.aliyun.SignatureVersion;
 import dev.idvstreams.async.CircuitBreaker;
 import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.VerificationResult;
-import dev.idvstreams.config.ApiName;
 import dev.idvstreams.config.IdvConfig;
 import dev.idvstreams.ops.HealthCheck;
 import dev.idvstreams.ops.IdvMetrics;
@@ -66,12 +64,12 @@ final class ProcessorRuntime implements AutoCloseable {
     this.client = new IdVerificationClient(vertx, clientOptions(config));
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     IdvMetrics metrics = new IdvMetrics(meters);
-    this.invoker = new AliyunCheckInvoker(vertx, client, type -> laneSettings(config, Apis.name(type)), Clock.systemUTC(),
+    this.invoker = new AliyunCheckInvoker(vertx, client, type -> laneSettings(config, Api.of(type)), Clock.systemUTC(),
       (api, failure, latency) -> {
         if (failure == null) {
-          metrics.apiCallSucceeded(Apis.name(api), latency);
+          metrics.apiCallSucceeded(Api.of(api), latency);
         } else {
-          metrics.apiCallFailed(Apis.name(api), failure, latency);
+          metrics.apiCallFailed(Api.of(api), failure, latency);
         }
       });
     this.requestsTopic = config.requestsTopic();
@@ -87,7 +85,7 @@ final class ProcessorRuntime implements AutoCloseable {
           metrics.dedupReplayed();
         } else {
           for (int retry = 1; retry < result.getAttempts(); retry++) {
-            metrics.retryScheduled(Apis.name(result.getCheckType()));
+            metrics.retryScheduled(Api.of(result.getCheckType()));
           }
         }
       } else if (value instanceof DeadLetter letter) {
@@ -169,10 +167,9 @@ final class ProcessorRuntime implements AutoCloseable {
       .poolSize(config.inFlightMax())
       .imageFetch(new ImageFetchOptions(config.imageFetchMaxBytes(), config.imageFetchTimeout(),
         config.imageFetchMaxRedirects(), config.imageFetchAllowPrivateAddresses()));
-    for (ApiName name : ApiName.values()) {
-      Api api = Apis.api(name);
-      options.endpoint(api, config.apiBaseUri(name).toString());
-      options.signatureVersion(api, SignatureVersion.valueOf(config.signatureVersion(name)));
+    for (Api api : Api.values()) {
+      options.endpoint(api, config.apiBaseUri(api).toString());
+      options.signatureVersion(api, config.signatureVersion(api));
     }
     config.staticAccessKey().ifPresentOrElse(
       key -> options.credentials(CredentialsSource.staticKeys(key.id().value(), key.secret().value())),
@@ -180,7 +177,7 @@ final class ProcessorRuntime implements AutoCloseable {
     return options.build();
   }
 
-  private static AliyunCheckInvoker.LaneSettings laneSettings(IdvConfig config, ApiName api) {
+  private static AliyunCheckInvoker.LaneSettings laneSettings(IdvConfig config, Api api) {
     return new AliyunCheckInvoker.LaneSettings(config.qps(api), config.inFlightMax(), config.inFlightHeadroom(),
       config.retryMaxAttempts(), config.retryBackoffInitial(), config.retryBackoffMax(), config.retryDeadline(),
       config.breakerProbeInterval(), config.breakerProbeIntervalMax());
@@ -199,9 +196,9 @@ final class ProcessorRuntime implements AutoCloseable {
   private void updateGauges(IdvMetrics metrics) {
     for (CheckType type : CheckType.values()) {
       AliyunCheckInvoker.Lane lane = invoker.lane(type);
-      metrics.setPermittedRate(Apis.name(type), lane.limiter().currentRate());
-      metrics.setInFlight(Apis.name(type), invoker.pending(type));
-      metrics.setBreakerOpen(Apis.name(type), lane.breaker().state() != CircuitBreaker.State.CLOSED);
+      metrics.setPermittedRate(Api.of(type), lane.limiter().currentRate());
+      metrics.setInFlight(Api.of(type), invoker.pending(type));
+      metrics.setBreakerOpen(Api.of(type), lane.breaker().state() != CircuitBreaker.State.CLOSED);
     }
   }
 

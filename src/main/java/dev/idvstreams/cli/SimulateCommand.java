@@ -1,6 +1,6 @@
 package dev.idvstreams.cli;
 
-import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.api.Api;
 import dev.idvstreams.aliyun.ErrorClass;
 import dev.idvstreams.simulator.Simulator;
 import dev.idvstreams.simulator.SimulatorOptions;

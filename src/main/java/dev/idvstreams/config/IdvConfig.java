@@ -1,5 +1,7 @@
 package dev.idvstreams.config;
 
+import dev.idvstreams.api.Api;
+import dev.idvstreams.api.SignatureVersion;
 import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
 import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
@@ -225,21 +227,24 @@ public final class IdvConfig extends AbstractConfig {
       .define(TOPIC_REPLICATION_FACTOR_CONFIG, SHORT, (short) -1, Validators.brokerDefaultOrPositive(), MEDIUM,
           TOPIC_REPLICATION_FACTOR_DOC)
 
-      .define(ALIYUN_ENDPOINT_CREDENTIAL_VERIFY_INTL_CONFIG, STRING, "cloudauth-intl.ap-southeast-1.aliyuncs.com",
+      .define(ALIYUN_ENDPOINT_CREDENTIAL_VERIFY_INTL_CONFIG, STRING, Api.CREDENTIAL_VERIFY_INTL.defaultEndpoint(),
           Validators.hostAndPort(), MEDIUM, ALIYUN_ENDPOINT_CREDENTIAL_VERIFY_INTL_DOC)
-      .define(ALIYUN_ENDPOINT_VERIFY_MATERIAL_CONFIG, STRING, "cloudauth.aliyuncs.com",
+      .define(ALIYUN_ENDPOINT_VERIFY_MATERIAL_CONFIG, STRING, Api.VERIFY_MATERIAL.defaultEndpoint(),
           Validators.hostAndPort(), MEDIUM, ALIYUN_ENDPOINT_VERIFY_MATERIAL_DOC)
-      .define(ALIYUN_ENDPOINT_FACE_VERIFY_CONFIG, STRING, "saf.ap-southeast-1.aliyuncs.com",
+      .define(ALIYUN_ENDPOINT_FACE_VERIFY_CONFIG, STRING, Api.FACE_VERIFY.defaultEndpoint(),
           Validators.hostAndPort(), MEDIUM, ALIYUN_ENDPOINT_FACE_VERIFY_DOC)
       .define(ALIYUN_ENDPOINT_OVERRIDE_CONFIG, STRING, null, Validators.uri(true, "http", "https"), MEDIUM,
           ALIYUN_ENDPOINT_OVERRIDE_DOC)
       .define(ALIYUN_ACCESS_KEY_ID_CONFIG, PASSWORD, null, HIGH, ALIYUN_ACCESS_KEY_ID_DOC)
       .define(ALIYUN_ACCESS_KEY_SECRET_CONFIG, PASSWORD, null, HIGH, ALIYUN_ACCESS_KEY_SECRET_DOC)
-      .define(ALIYUN_SIGNATURE_VERSION_CREDENTIAL_VERIFY_INTL_CONFIG, STRING, "V3", SIGNATURE_VERSION, LOW,
+      .define(ALIYUN_SIGNATURE_VERSION_CREDENTIAL_VERIFY_INTL_CONFIG, STRING,
+          Api.CREDENTIAL_VERIFY_INTL.defaultSignatureVersion().name(), SIGNATURE_VERSION, LOW,
           ALIYUN_SIGNATURE_VERSION_CREDENTIAL_VERIFY_INTL_DOC)
-      .define(ALIYUN_SIGNATURE_VERSION_VERIFY_MATERIAL_CONFIG, STRING, "V3", SIGNATURE_VERSION, LOW,
+      .define(ALIYUN_SIGNATURE_VERSION_VERIFY_MATERIAL_CONFIG, STRING,
+          Api.VERIFY_MATERIAL.defaultSignatureVersion().name(), SIGNATURE_VERSION, LOW,
           ALIYUN_SIGNATURE_VERSION_VERIFY_MATERIAL_DOC)
-      .define(ALIYUN_SIGNATURE_VERSION_FACE_VERIFY_CONFIG, STRING, "V1", SIGNATURE_VERSION, LOW,
+      .define(ALIYUN_SIGNATURE_VERSION_FACE_VERIFY_CONFIG, STRING,
+          Api.FACE_VERIFY.defaultSignatureVersion().name(), SIGNATURE_VERSION, LOW,
           ALIYUN_SIGNATURE_VERSION_FACE_VERIFY_DOC)
       .define(ALIYUN_CONNECT_TIMEOUT_MS_CONFIG, LONG, 5_000L, Range.between(1, 600_000), LOW,
           ALIYUN_CONNECT_TIMEOUT_MS_DOC)
@@ -374,7 +379,7 @@ public final class IdvConfig extends AbstractConfig {
   // ---- The APIs
 
   /** Where calls to {@code api} go: the endpoint override, else {@code https://} and the API's endpoint. */
-  public URI apiBaseUri(ApiName api) {
+  public URI apiBaseUri(Api api) {
     String override = getString(ALIYUN_ENDPOINT_OVERRIDE_CONFIG);
     return URI.create(override != null ? override : "https://" + getString(perApiKey("aliyun.endpoint.", api)));
   }
@@ -385,9 +390,8 @@ public final class IdvConfig extends AbstractConfig {
     return id == null ? Optional.empty() : Optional.of(new AccessKey(id, getPassword(ALIYUN_ACCESS_KEY_SECRET_CONFIG)));
   }
 
-  /** "V1" or "V3", upper case: the constant names of the client's signature version enum. */
-  public String signatureVersion(ApiName api) {
-    return getString(perApiKey("aliyun.signature-version.", api)).toUpperCase(Locale.ROOT);
+  public SignatureVersion signatureVersion(Api api) {
+    return SignatureVersion.valueOf(getString(perApiKey("aliyun.signature-version.", api)).toUpperCase(Locale.ROOT));
   }
 
   public Duration apiConnectTimeout() {
@@ -401,7 +405,7 @@ public final class IdvConfig extends AbstractConfig {
   // ---- Rate and concurrency
 
   /** The account's QPS limit of {@code api}, for all instances together. */
-  public int qps(ApiName api) {
+  public int qps(Api api) {
     return getInt(perApiKey("qps.", api));
   }
 
@@ -490,7 +494,7 @@ public final class IdvConfig extends AbstractConfig {
   // ---- validation and helpers
 
   /** The per-API key {@code prefix + api.id()}; a test checks that each one is declared. */
-  static String perApiKey(String prefix, ApiName api) {
+  static String perApiKey(String prefix, Api api) {
     return prefix + api.id();
   }
 

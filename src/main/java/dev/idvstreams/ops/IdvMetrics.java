@@ -3,7 +3,7 @@ package dev.idvstreams.ops;
 import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.Outcome;
-import dev.idvstreams.config.ApiName;
+import dev.idvstreams.api.Api;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,10 +48,10 @@ public final class IdvMetrics {
   private final MeterRegistry registry;
   private final Map<CheckType, Map<Outcome, Counter>> results = new EnumMap<>(CheckType.class);
   private final Map<DeadLetterStage, Counter> deadLetters = new EnumMap<>(DeadLetterStage.class);
-  private final Map<ApiName, Counter> retries = new EnumMap<>(ApiName.class);
-  private final Map<ApiName, AtomicInteger> inFlight = new EnumMap<>(ApiName.class);
-  private final Map<ApiName, AtomicReference<Double>> permittedRate = new EnumMap<>(ApiName.class);
-  private final Map<ApiName, AtomicInteger> breakerOpen = new EnumMap<>(ApiName.class);
+  private final Map<Api, Counter> retries = new EnumMap<>(Api.class);
+  private final Map<Api, AtomicInteger> inFlight = new EnumMap<>(Api.class);
+  private final Map<Api, AtomicReference<Double>> permittedRate = new EnumMap<>(Api.class);
+  private final Map<Api, AtomicInteger> breakerOpen = new EnumMap<>(Api.class);
   private final Counter dedupReplays;
   private final Counter dedupParked;
   private final Counter dedupConflicts;
@@ -74,7 +74,7 @@ public final class IdvMetrics {
           .tag("stage", stage.name())
           .register(registry));
     }
-    for (ApiName api : ApiName.values()) {
+    for (Api api : Api.values()) {
       apiCallTimer(api, SUCCESS);
       retries.put(api, Counter.builder(API_RETRIES)
           .description("Retries scheduled after a retryable error")
@@ -104,7 +104,7 @@ public final class IdvMetrics {
   }
 
   /** A call got an answer the processor can use (any business outcome, INPUT_REJECTED excluded). */
-  public void apiCallSucceeded(ApiName api, Duration latency) {
+  public void apiCallSucceeded(Api api, Duration latency) {
     apiCallTimer(api, SUCCESS).record(latency);
   }
 
@@ -113,27 +113,27 @@ public final class IdvMetrics {
    * REPEATED, INPUT_REJECTED, ACCOUNT), taken as any enum so this package does not depend on the
    * client. Network errors and timeouts are TRANSIENT.
    */
-  public void apiCallFailed(ApiName api, Enum<?> errorClass, Duration latency) {
+  public void apiCallFailed(Api api, Enum<?> errorClass, Duration latency) {
     apiCallTimer(api, errorClass.name()).record(latency);
   }
 
   /** A retry of a call to {@code api} was scheduled. */
-  public void retryScheduled(ApiName api) {
+  public void retryScheduled(Api api) {
     retries.get(api).increment();
   }
 
   /** The calls to {@code api} now in flight in this instance. */
-  public void setInFlight(ApiName api, int calls) {
+  public void setInFlight(Api api, int calls) {
     inFlight.get(api).set(calls);
   }
 
   /** The rate, in calls per second, that this instance's limiter for {@code api} permits now. */
-  public void setPermittedRate(ApiName api, double callsPerSecond) {
+  public void setPermittedRate(Api api, double callsPerSecond) {
     permittedRate.get(api).set(callsPerSecond);
   }
 
   /** Whether the breaker of {@code api} holds its requests; half-open counts as open, it still holds them. */
-  public void setBreakerOpen(ApiName api, boolean open) {
+  public void setBreakerOpen(Api api, boolean open) {
     breakerOpen.get(api).set(open ? 1 : 0);
   }
 
@@ -164,7 +164,7 @@ public final class IdvMetrics {
   }
 
   /** Micrometer returns the registered timer for a name and tags, so this registers only once. */
-  private Timer apiCallTimer(ApiName api, String outcome) {
+  private Timer apiCallTimer(Api api, String outcome) {
     return Timer.builder(API_CALLS)
         .description("API calls, by API and outcome: SUCCESS or the error class")
         .tag("api", api.id()).tag("outcome", outcome)
@@ -176,7 +176,7 @@ public final class IdvMetrics {
   }
 
   /** Micrometer holds gauge state weakly; the maps of this class hold it strongly. */
-  private <T> T gauge(String name, String description, ApiName api, T state, ToDoubleFunction<T> value) {
+  private <T> T gauge(String name, String description, Api api, T state, ToDoubleFunction<T> value) {
     Gauge.builder(name, state, value).description(description).tag("api", api.id()).register(registry);
     return state;
   }

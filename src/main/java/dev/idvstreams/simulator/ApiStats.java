@@ -1,6 +1,6 @@
 package dev.idvstreams.simulator;
 
-import dev.idvstreams.aliyun.SignatureVersion;
+import dev.idvstreams.api.SignatureVersion;
 import io.vertx.core.json.JsonObject;
 
 /** The counters of one simulated API; {@code GET /_sim/stats} shows one of these per API, {@link Simulator#stats()} their {@link Snapshot}s. */

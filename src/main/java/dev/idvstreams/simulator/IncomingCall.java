@@ -1,6 +1,6 @@
 package dev.idvstreams.simulator;
 
-import dev.idvstreams.aliyun.SignatureVersion;
+import dev.idvstreams.api.SignatureVersion;
 import io.vertx.core.MultiMap;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

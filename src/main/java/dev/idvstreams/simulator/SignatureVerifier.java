@@ -2,7 +2,7 @@ package dev.idvstreams.simulator;
 
 import dev.idvstreams.aliyun.RpcSignatureV1;
 import dev.idvstreams.aliyun.SignatureV3;
-import dev.idvstreams.aliyun.SignatureVersion;
+import dev.idvstreams.api.SignatureVersion;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.idvstreams.simulator;
 
-import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.api.Api;
 import dev.idvstreams.aliyun.ErrorClass;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package dev.idvstreams.simulator;
 
-import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.api.Api;
 import dev.idvstreams.aliyun.ErrorClass;
 import java.time.Duration;
 import java.util.EnumMap;

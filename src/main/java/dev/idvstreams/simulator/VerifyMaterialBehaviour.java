@@ -1,6 +1,6 @@
 package dev.idvstreams.simulator;
 
-import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.api.Api;
 import dev.idvstreams.aliyun.Masking;
 import dev.idvstreams.aliyun.SignatureV3;
 import io.vertx.core.json.JsonObject;

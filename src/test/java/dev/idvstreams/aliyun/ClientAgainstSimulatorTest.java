@@ -1,5 +1,7 @@
 package dev.idvstreams.aliyun;
 
+import dev.idvstreams.api.Api;
+import dev.idvstreams.api.SignatureVersion;
 import static dev.idvstreams.simulator.SimulatorHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

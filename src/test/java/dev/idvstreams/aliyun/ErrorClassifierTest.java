@@ -1,5 +1,6 @@
 package dev.idvstreams.aliyun;
 
+import dev.idvstreams.api.Api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,7 +2,7 @@ package dev.idvstreams.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.api.Api;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.avro.VerificationResult;
 import dev.idvstreams.embedded.KafkaBootstrap;

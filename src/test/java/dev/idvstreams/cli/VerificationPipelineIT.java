@@ -2,7 +2,7 @@ package dev.idvstreams.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.api.Api;
 import dev.idvstreams.aliyun.ErrorClass;
 import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.DeadLetter;

@@ -1,5 +1,6 @@
 package dev.idvstreams.config;
 
+import dev.idvstreams.api.Api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -56,8 +57,8 @@ class ConfigLoaderTest {
 
     IdvConfig config = loader.load(Map.of());
 
-    assertThat(config.qps(ApiName.FACE_VERIFY)).isEqualTo(20);
-    assertThat(config.apiBaseUri(ApiName.FACE_VERIFY)).hasToString("http://127.0.0.1:8089");
+    assertThat(config.qps(Api.FACE_VERIFY)).isEqualTo(20);
+    assertThat(config.apiBaseUri(Api.FACE_VERIFY)).hasToString("http://127.0.0.1:8089");
     assertThat(config.imageFetchAllowPrivateAddresses()).isTrue();
   }
 

@@ -1,5 +1,7 @@
 package dev.idvstreams.config;
 
+import dev.idvstreams.api.Api;
+import dev.idvstreams.api.SignatureVersion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,12 +45,12 @@ class IdvConfigTest {
     assertThat(config.resultsTopic()).isEqualTo("idv.results");
     assertThat(config.deadLetterTopic()).isEqualTo("idv.dlq");
     assertThat(config.topicReplicationFactor()).isEmpty();
-    assertThat(config.qps(ApiName.CREDENTIAL_VERIFY_INTL)).isEqualTo(10);
-    assertThat(config.qps(ApiName.VERIFY_MATERIAL)).isEqualTo(10);
-    assertThat(config.qps(ApiName.FACE_VERIFY)).isEqualTo(50);
-    assertThat(config.signatureVersion(ApiName.CREDENTIAL_VERIFY_INTL)).isEqualTo("V3");
-    assertThat(config.signatureVersion(ApiName.VERIFY_MATERIAL)).isEqualTo("V3");
-    assertThat(config.signatureVersion(ApiName.FACE_VERIFY)).isEqualTo("V1");
+    assertThat(config.qps(Api.CREDENTIAL_VERIFY_INTL)).isEqualTo(10);
+    assertThat(config.qps(Api.VERIFY_MATERIAL)).isEqualTo(10);
+    assertThat(config.qps(Api.FACE_VERIFY)).isEqualTo(50);
+    assertThat(config.signatureVersion(Api.CREDENTIAL_VERIFY_INTL)).isEqualTo(SignatureVersion.V3);
+    assertThat(config.signatureVersion(Api.VERIFY_MATERIAL)).isEqualTo(SignatureVersion.V3);
+    assertThat(config.signatureVersion(Api.FACE_VERIFY)).isEqualTo(SignatureVersion.V1);
     assertThat(config.staticAccessKey()).isEmpty();
     assertThat(config.dedupTtl()).isEqualTo(Duration.ofHours(24));
     assertThat(config.imageInlineMaxBytes()).isEqualTo(900 * 1024);
@@ -61,17 +63,17 @@ class IdvConfigTest {
   void shouldCallThePublicEndpointsOverHttpsByDefault() {
     IdvConfig config = new IdvConfig(required());
 
-    assertThat(config.apiBaseUri(ApiName.CREDENTIAL_VERIFY_INTL))
+    assertThat(config.apiBaseUri(Api.CREDENTIAL_VERIFY_INTL))
         .isEqualTo(URI.create("https://cloudauth-intl.ap-southeast-1.aliyuncs.com"));
-    assertThat(config.apiBaseUri(ApiName.VERIFY_MATERIAL)).isEqualTo(URI.create("https://cloudauth.aliyuncs.com"));
-    assertThat(config.apiBaseUri(ApiName.FACE_VERIFY)).isEqualTo(URI.create("https://saf.ap-southeast-1.aliyuncs.com"));
+    assertThat(config.apiBaseUri(Api.VERIFY_MATERIAL)).isEqualTo(URI.create("https://cloudauth.aliyuncs.com"));
+    assertThat(config.apiBaseUri(Api.FACE_VERIFY)).isEqualTo(URI.create("https://saf.ap-southeast-1.aliyuncs.com"));
   }
 
   @Test
   void shouldPointEveryApiAtTheEndpointOverride() {
     IdvConfig config = new IdvConfig(requiredAnd("aliyun.endpoint-override", "http://127.0.0.1:8089"));
 
-    for (ApiName api : ApiName.values()) {
+    for (Api api : Api.values()) {
       assertThat(config.apiBaseUri(api)).isEqualTo(URI.create("http://127.0.0.1:8089"));
     }
   }
@@ -80,13 +82,13 @@ class IdvConfigTest {
   void shouldUseAConfiguredVpcEndpoint() {
     IdvConfig config = new IdvConfig(requiredAnd("aliyun.endpoint.verify-material", "cloudauth-vpc.cn-shanghai.aliyuncs.com"));
 
-    assertThat(config.apiBaseUri(ApiName.VERIFY_MATERIAL))
+    assertThat(config.apiBaseUri(Api.VERIFY_MATERIAL))
         .isEqualTo(URI.create("https://cloudauth-vpc.cn-shanghai.aliyuncs.com"));
   }
 
   @ParameterizedTest
-  @EnumSource(ApiName.class)
-  void shouldDeclareEveryPerApiKey(ApiName api) {
+  @EnumSource(Api.class)
+  void shouldDeclareEveryPerApiKey(Api api) {
     for (String prefix : new String[] {"aliyun.endpoint.", "aliyun.signature-version.", "qps."}) {
       assertThat(IdvConfig.configDef().names()).contains(IdvConfig.perApiKey(prefix, api));
     }
@@ -241,7 +243,7 @@ class IdvConfigTest {
   void shouldAcceptSignatureVersionsInAnyCase() {
     IdvConfig config = new IdvConfig(requiredAnd("aliyun.signature-version.credential-verify-intl", "v1"));
 
-    assertThat(config.signatureVersion(ApiName.CREDENTIAL_VERIFY_INTL)).isEqualTo("V1");
+    assertThat(config.signatureVersion(Api.CREDENTIAL_VERIFY_INTL)).isEqualTo(SignatureVersion.V1);
   }
 
   @Test

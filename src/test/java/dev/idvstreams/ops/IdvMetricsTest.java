@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.Outcome;
-import dev.idvstreams.config.ApiName;
+import dev.idvstreams.api.Api;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -63,9 +63,9 @@ class IdvMetricsTest {
 
   @Test
   void shouldTimeApiCallsBySuccessOrErrorClass() {
-    metrics.apiCallSucceeded(ApiName.FACE_VERIFY, Duration.ofMillis(40));
-    metrics.apiCallFailed(ApiName.FACE_VERIFY, ErrorClass.THROTTLED, Duration.ofMillis(10));
-    metrics.apiCallFailed(ApiName.FACE_VERIFY, ErrorClass.THROTTLED, Duration.ofMillis(20));
+    metrics.apiCallSucceeded(Api.FACE_VERIFY, Duration.ofMillis(40));
+    metrics.apiCallFailed(Api.FACE_VERIFY, ErrorClass.THROTTLED, Duration.ofMillis(10));
+    metrics.apiCallFailed(Api.FACE_VERIFY, ErrorClass.THROTTLED, Duration.ofMillis(20));
 
     assertThat(registry.get(IdvMetrics.API_CALLS).tags("api", "face-verify", "outcome", "SUCCESS").timer().count())
         .isEqualTo(1);
@@ -75,7 +75,7 @@ class IdvMetricsTest {
 
   @Test
   void shouldCountRetriesAndDedupEvents() {
-    metrics.retryScheduled(ApiName.VERIFY_MATERIAL);
+    metrics.retryScheduled(Api.VERIFY_MATERIAL);
     metrics.dedupReplayed();
     metrics.dedupParked();
     metrics.dedupParked();
@@ -90,31 +90,31 @@ class IdvMetricsTest {
 
   @Test
   void shouldShowTheLatestValueOfEachGaugePerApi() {
-    metrics.setInFlight(ApiName.CREDENTIAL_VERIFY_INTL, 7);
-    metrics.setInFlight(ApiName.CREDENTIAL_VERIFY_INTL, 3);
-    metrics.setPermittedRate(ApiName.CREDENTIAL_VERIFY_INTL, 2.5);
-    metrics.setBreakerOpen(ApiName.VERIFY_MATERIAL, true);
+    metrics.setInFlight(Api.CREDENTIAL_VERIFY_INTL, 7);
+    metrics.setInFlight(Api.CREDENTIAL_VERIFY_INTL, 3);
+    metrics.setPermittedRate(Api.CREDENTIAL_VERIFY_INTL, 2.5);
+    metrics.setBreakerOpen(Api.VERIFY_MATERIAL, true);
 
-    assertThat(gauge(IdvMetrics.API_IN_FLIGHT, ApiName.CREDENTIAL_VERIFY_INTL)).isEqualTo(3);
-    assertThat(gauge(IdvMetrics.API_IN_FLIGHT, ApiName.FACE_VERIFY)).isZero();
-    assertThat(gauge(IdvMetrics.API_PERMITTED_RATE, ApiName.CREDENTIAL_VERIFY_INTL)).isEqualTo(2.5);
-    assertThat(gauge(IdvMetrics.API_PERMITTED_RATE, ApiName.FACE_VERIFY)).isNaN();
-    assertThat(gauge(IdvMetrics.API_BREAKER_OPEN, ApiName.VERIFY_MATERIAL)).isEqualTo(1);
-    assertThat(gauge(IdvMetrics.API_BREAKER_OPEN, ApiName.FACE_VERIFY)).isZero();
+    assertThat(gauge(IdvMetrics.API_IN_FLIGHT, Api.CREDENTIAL_VERIFY_INTL)).isEqualTo(3);
+    assertThat(gauge(IdvMetrics.API_IN_FLIGHT, Api.FACE_VERIFY)).isZero();
+    assertThat(gauge(IdvMetrics.API_PERMITTED_RATE, Api.CREDENTIAL_VERIFY_INTL)).isEqualTo(2.5);
+    assertThat(gauge(IdvMetrics.API_PERMITTED_RATE, Api.FACE_VERIFY)).isNaN();
+    assertThat(gauge(IdvMetrics.API_BREAKER_OPEN, Api.VERIFY_MATERIAL)).isEqualTo(1);
+    assertThat(gauge(IdvMetrics.API_BREAKER_OPEN, Api.FACE_VERIFY)).isZero();
 
-    metrics.setBreakerOpen(ApiName.VERIFY_MATERIAL, false);
-    assertThat(gauge(IdvMetrics.API_BREAKER_OPEN, ApiName.VERIFY_MATERIAL)).isZero();
+    metrics.setBreakerOpen(Api.VERIFY_MATERIAL, false);
+    assertThat(gauge(IdvMetrics.API_BREAKER_OPEN, Api.VERIFY_MATERIAL)).isZero();
   }
 
   @Test
   void shouldTagOnlyWithValuesFromClosedSets() {
-    metrics.apiCallFailed(ApiName.VERIFY_MATERIAL, ErrorClass.ACCOUNT, Duration.ofMillis(1));
+    metrics.apiCallFailed(Api.VERIFY_MATERIAL, ErrorClass.ACCOUNT, Duration.ofMillis(1));
     Set<String> closedSet = Stream.of(
             Arrays.stream(CheckType.values()).map(Enum::name),
             Arrays.stream(Outcome.values()).map(Enum::name),
             Arrays.stream(DeadLetterStage.values()).map(Enum::name),
             Arrays.stream(ErrorClass.values()).map(Enum::name),
-            Arrays.stream(ApiName.values()).map(ApiName::id),
+            Arrays.stream(Api.values()).map(Api::id),
             Stream.of(IdvMetrics.SUCCESS))
         .flatMap(names -> names)
         .collect(Collectors.toSet());
@@ -147,7 +147,7 @@ class IdvMetricsTest {
     }
   }
 
-  private double gauge(String name, ApiName api) {
+  private double gauge(String name, Api api) {
     return registry.get(name).tag("api", api.id()).gauge().value();
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.Outcome;
-import dev.idvstreams.config.ApiName;
+import dev.idvstreams.api.Api;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -82,7 +82,7 @@ class OpsHttpServerTest {
   void shouldServeTheIdvMetricsInPrometheusTextFormat() throws IOException, InterruptedException {
     IdvMetrics metrics = new IdvMetrics(registry);
     metrics.resultPublished(CheckType.FACE, Outcome.PASS);
-    metrics.setInFlight(ApiName.FACE_VERIFY, 4);
+    metrics.setInFlight(Api.FACE_VERIFY, 4);
 
     HttpResponse<String> response = get(OpsHttpServer.METRICS_PATH);
 

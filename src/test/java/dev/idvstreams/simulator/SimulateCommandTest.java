@@ -3,7 +3,7 @@ package dev.idvstreams.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.api.Api;
 import dev.idvstreams.aliyun.ErrorClass;
 import dev.idvstreams.cli.Main;
 import dev.idvstreams.cli.SimulateCommand;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.api.Api;
 import dev.idvstreams.aliyun.ApiException;
 import dev.idvstreams.aliyun.ErrorClass;
 import dev.idvstreams.aliyun.FaceVerifyRequest;

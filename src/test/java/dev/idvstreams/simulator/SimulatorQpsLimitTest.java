@@ -3,7 +3,7 @@ package dev.idvstreams.simulator;
 import static dev.idvstreams.simulator.SimulatorHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idvstreams.aliyun.Api;
+import dev.idvstreams.api.Api;
 import dev.idvstreams.aliyun.ApiException;
 import dev.idvstreams.aliyun.CredentialVerifyRequest;
 import dev.idvstreams.aliyun.CredentialVerifyResponse;
