@@ -10,9 +10,10 @@ import java.util.Objects;
 /**
  * A SAF {@code ExecuteRequest} with {@code Service=intl_face_verify} (002_375eb6ea701a5179.txt): the
  * ID photo ({@code refFaceContent}), the face photo ({@code authFaceContent}) and the country's
- * {@code resourceCode}. Images given by URL are downloaded by the client's {@link ImageFetcher}.
+ * {@code resourceCode}. The images are bytes: one given by URL is downloaded first
+ * ({@link IdVerificationClient#image}), so a paced call only sends.
  */
-public record FaceVerifyRequest(String resourceCode, ImageSource refFace, ImageSource authFace) {
+public record FaceVerifyRequest(String resourceCode, byte[] refFace, byte[] authFace) {
 
   public FaceVerifyRequest {
     Objects.requireNonNull(resourceCode, "resourceCode");
@@ -25,7 +26,7 @@ public record FaceVerifyRequest(String resourceCode, ImageSource refFace, ImageS
    * whose images are plain base64, without a {@code data:} prefix and without line breaks, as the
    * guide requires ({@link Base64#getEncoder()} never inserts line breaks).
    */
-  static Map<String, String> parameters(String resourceCode, byte[] refFace, byte[] authFace) {
+  Map<String, String> parameters() {
     JsonObject service = new JsonObject()
         .put("refFaceContent", Base64.getEncoder().encodeToString(refFace))
         .put("authFaceContent", Base64.getEncoder().encodeToString(authFace))

@@ -91,40 +91,37 @@ public final class IdVerificationClient implements AutoCloseable {
     });
   }
 
+  /** Sends only: the images are already bytes ({@link #image}). */
   public Future<FaceVerifyResponse> faceVerify(FaceVerifyRequest request) {
-    Future<byte[]> refFace = imageBytes(request.refFace());
-    Future<byte[]> authFace = imageBytes(request.authFace());
-    return Future.all(refFace, authFace).compose(both -> call(Api.FACE_VERIFY,
-        FaceVerifyRequest.parameters(request.resourceCode(), refFace.result(), authFace.result()), answer -> {
-          if (!answer.isSuccess() || !"200".equals(answer.code())) {
-            throw answer.failure();
-          }
-          FaceVerifyResponse response = FaceVerifyResponse.fromBody(answer.body());
-          if (response.data() == null || response.data().passed() == null) {
-            throw ApiException.of(Api.FACE_VERIFY, ApiException.INVALID_RESPONSE, answer.status(), answer.requestId());
-          }
-          String retCode = response.data().retCode();
-          // OK_SUCCESS carries the verdict; PROCESSING, SYSTEM_ERROR and UNABLE_GET_IMAGE are errors to classify
-          if (retCode != null && !"OK_SUCCESS".equals(retCode)) {
-            throw ApiException.of(Api.FACE_VERIFY, retCode, answer.status(), answer.requestId());
-          }
-          return response;
-        }));
+    return call(Api.FACE_VERIFY, request.parameters(), answer -> {
+      if (!answer.isSuccess() || !"200".equals(answer.code())) {
+        throw answer.failure();
+      }
+      FaceVerifyResponse response = FaceVerifyResponse.fromBody(answer.body());
+      if (response.data() == null || response.data().passed() == null) {
+        throw ApiException.of(Api.FACE_VERIFY, ApiException.INVALID_RESPONSE, answer.status(), answer.requestId());
+      }
+      String retCode = response.data().retCode();
+      // OK_SUCCESS carries the verdict; PROCESSING, SYSTEM_ERROR and UNABLE_GET_IMAGE are errors to classify
+      if (retCode != null && !"OK_SUCCESS".equals(retCode)) {
+        throw ApiException.of(Api.FACE_VERIFY, retCode, answer.status(), answer.requestId());
+      }
+      return response;
+    });
   }
 
   /**
-   * The request with its images given by URL downloaded (through the guards of {@link ImageFetcher}),
-   * so that {@link #faceVerify} then only sends. A caller that paces calls downloads first, and
-   * once, instead of inside each paced attempt.
+   * The bytes of an image for the face API: its own bytes, or downloaded through the guards of
+   * {@link ImageFetcher}. A failed download fails with an {@link ApiException} of the face API
+   * carrying the download's code and error class, so callers classify one exception type.
    */
-  public Future<FaceVerifyRequest> withImagesFetched(FaceVerifyRequest request) {
-    if (!request.refFace().isUrl() && !request.authFace().isUrl()) {
-      return Future.succeededFuture(request);
+  public Future<byte[]> image(ImageSource image) {
+    if (!image.isUrl()) {
+      return Future.succeededFuture(image.content());
     }
-    Future<byte[]> refFace = imageBytes(request.refFace());
-    Future<byte[]> authFace = imageBytes(request.authFace());
-    return Future.all(refFace, authFace).map(both -> new FaceVerifyRequest(request.resourceCode(),
-        ImageSource.ofBytes(refFace.result()), ImageSource.ofBytes(authFace.result())));
+    return images.fetch(image.url()).recover(failure -> Future.failedFuture(failure instanceof ImageFetchException fetch
+        ? new ApiException(Api.FACE_VERIFY, fetch.code(), null, null, fetch.errorClass())
+        : failure));
   }
 
   @Override
@@ -133,15 +130,6 @@ public final class IdVerificationClient implements AutoCloseable {
     if (ownsImages) {
       images.close();
     }
-  }
-
-  private Future<byte[]> imageBytes(ImageSource image) {
-    if (!image.isUrl()) {
-      return Future.succeededFuture(image.content());
-    }
-    return images.fetch(image.url()).recover(failure -> Future.failedFuture(failure instanceof ImageFetchException fetch
-        ? new ApiException(Api.FACE_VERIFY, fetch.code(), null, null, fetch.errorClass())
-        : failure));
   }
 
   private <T> Future<T> call(Api api, Map<String, String> params, Function<Answer, T> interpret) {

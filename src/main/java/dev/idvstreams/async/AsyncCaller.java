@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * Drives one request to an {@link Outcome} against one API: held while the breaker is open, paced
+ * Drives one request to an {@link CallResult} against one API: held while the breaker is open, paced
  * by the rate limiter, retried by the retry policy, one call at a time.
  *
  * <p>Nothing here blocks: waits are Vert.x timers. A request's steps run one after another (each
@@ -31,14 +31,16 @@ public final class AsyncCaller<R> {
   private final Function<Throwable, FailureKind> classifier;
   private final long holdRecheckMillis;
   private final LongSupplier nanoTime;
+  private final CallEvents events;
 
   /**
    * @param classifier maps a failed call's error to its kind
    * @param holdRecheck how often a held request asks the breaker again
    * @param nanoTime the clock for service times and the retry deadline
+   * @param events told of each attempt's end and of each retry as it is scheduled
    */
   public AsyncCaller(Vertx vertx, AdaptiveRateLimiter limiter, CircuitBreaker breaker, RetryPolicy retryPolicy,
-      Function<Throwable, FailureKind> classifier, Duration holdRecheck, LongSupplier nanoTime) {
+      Function<Throwable, FailureKind> classifier, Duration holdRecheck, LongSupplier nanoTime, CallEvents events) {
     this.vertx = vertx;
     this.limiter = limiter;
     this.breaker = breaker;
@@ -46,6 +48,7 @@ public final class AsyncCaller<R> {
     this.classifier = classifier;
     this.holdRecheckMillis = Math.max(1, holdRecheck.toMillis());
     this.nanoTime = nanoTime;
+    this.events = events;
   }
 
   /**
@@ -54,9 +57,9 @@ public final class AsyncCaller<R> {
    * @param attempt makes one call; asked again for each attempt. Its future must complete: give
    *     the HTTP request a timeout, which also cancels it, so a retry never overlaps it (a timeout
    *     here could not cancel the call, and would make two concurrent calls for one request)
-   * @return the outcome; it always succeeds, failures being {@link Outcome.Failure}
+   * @return the outcome; it always succeeds, failures being {@link CallResult.Failure}
    */
-  public Future<Outcome<R>> call(Supplier<Future<R>> attempt) {
+  public Future<CallResult<R>> call(Supplier<Future<R>> attempt) {
     Request request = new Request(attempt);
     Context context = vertx.getOrCreateContext();
     context.runOnContext(v -> request.passBreaker());
@@ -65,7 +68,7 @@ public final class AsyncCaller<R> {
 
   private final class Request {
     private final Supplier<Future<R>> attempt;
-    private final Promise<Outcome<R>> outcome = Promise.promise();
+    private final Promise<CallResult<R>> outcome = Promise.promise();
     private final long startNanos = nanoTime.getAsLong();
     private int calls;
     private int budgetedCalls;
@@ -121,18 +124,22 @@ public final class AsyncCaller<R> {
         call = Future.failedFuture(e);
       }
       call.onComplete((value, error) -> {
-        serviceNanos += nanoTime.getAsLong() - callStart;
+        long callNanos = nanoTime.getAsLong() - callStart;
+        serviceNanos += callNanos;
         try {
           if (error == null) {
+            events.attemptEnded(null, Duration.ofNanos(callNanos));
             succeed(value);
           } else {
-            fail(error);
+            FailureKind kind = classifier.apply(error);
+            events.attemptEnded(kind, Duration.ofNanos(callNanos));
+            fail(error, kind);
           }
         } catch (RuntimeException bug) {
           // A classifier bug must still free the request's in-flight slot, and must not
           // leave a probe's breaker half-open for ever: it was not an account failure.
           breaker.onSuccess();
-          outcome.tryComplete(new Outcome.Failure<>(bug, FailureKind.FATAL, calls, serviceTime()));
+          outcome.tryComplete(new CallResult.Failure<>(bug, FailureKind.FATAL, calls, serviceTime()));
         }
       });
     }
@@ -140,13 +147,13 @@ public final class AsyncCaller<R> {
     private void succeed(R value) {
       breaker.onSuccess();
       limiter.onSuccess();
-      outcome.complete(new Outcome.Success<>(value, calls, serviceTime()));
+      outcome.complete(new CallResult.Success<>(value, calls, serviceTime()));
     }
 
-    private void fail(Throwable error) {
-      FailureKind kind = classifier.apply(error);
+    private void fail(Throwable error, FailureKind kind) {
       if (kind == FailureKind.ACCOUNT) {
         breaker.onAccountFailure();
+        events.retryScheduled();
         passBreaker();
         return;
       }
@@ -163,10 +170,11 @@ public final class AsyncCaller<R> {
           ? retryPolicy.nextDelay(budgetedCalls, retries, budgetedElapsed())
           : Optional.empty();
       if (backoff.isEmpty()) {
-        outcome.complete(new Outcome.Failure<>(error, kind, calls, serviceTime()));
+        outcome.complete(new CallResult.Failure<>(error, kind, calls, serviceTime()));
         return;
       }
       serviceNanos += backoff.get().toNanos();
+      events.retryScheduled();
       vertx.setTimer(ceilMillis(backoff.get().toNanos()), id -> passBreaker());
     }
 

@@ -8,7 +8,7 @@ import java.time.Duration;
  * under a configured ceiling, so a very slow API cannot pin an unbounded number of requests.
  *
  * <p>The time is a request's service time (its calls and its retry backoffs, see
- * {@link Outcome#serviceTime()}), as an exponentially weighted moving average starting from a
+ * {@link CallResult#serviceTime()}), as an exponentially weighted moving average starting from a
  * configured estimate. Waits for a token are left out on purpose: they grow with the bound, and
  * counting them would push the bound up without end.
  */

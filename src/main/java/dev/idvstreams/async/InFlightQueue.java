@@ -119,8 +119,8 @@ public final class InFlightQueue<K, T> {
     this.bound = bound;
   }
 
-  /** A snapshot of the keys in flight, for persisting and re-issuing after a restart. */
-  public Set<K> keys() {
-    return Set.copyOf(inFlight);
+  /** Whether the key was put and not yet drained, completed or not. */
+  public boolean contains(K key) {
+    return inFlight.contains(key);
   }
 }

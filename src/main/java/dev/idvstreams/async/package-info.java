@@ -15,7 +15,7 @@
  * <p>The processor's side, on the stream thread:
  * <pre>{@code
  * // process(record), once the store says the call is new:
- * Optional<CompletionHandle<Outcome<R>>> handle;
+ * Optional<CompletionHandle<CallResult<R>>> handle;
  * while ((handle = queue.tryPut(bizId)).isEmpty()) {   // at the bound: backpressure
  *     queue.awaitCompletion(Duration.ofMillis(100));
  *     queue.drainCompleted(this::forward);

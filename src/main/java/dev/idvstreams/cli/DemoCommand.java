@@ -1,5 +1,6 @@
 package dev.idvstreams.cli;
 
+import dev.idvstreams.runtime.ProcessorRuntime;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.DeadLetter;

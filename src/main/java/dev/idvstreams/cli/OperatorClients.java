@@ -1,7 +1,6 @@
 package dev.idvstreams.cli;
 
 import dev.idvstreams.config.IdvConfig;
-import dev.idvstreams.serde.SchemaRegistries;
 import dev.idvstreams.serde.SchemaRegistryClient;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +8,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.types.Password;
 
 /** The Kafka clients and the registry of the operator commands, configured as {@code run} configures its own. */
 final class OperatorClients {
@@ -17,8 +15,7 @@ final class OperatorClients {
   private OperatorClients() {}
 
   static SchemaRegistryClient registry(IdvConfig config) {
-    return SchemaRegistries.forUrl(config.schemaRegistryUrl(),
-      config.schemaRegistryBasicAuthUserInfo().map(Password::value).orElse(null), config.schemaRegistryRequestTimeout());
+    return config.schemaRegistry().client();
   }
 
   /** acks=all and idempotent: a request is on the topic once, in file order per bizId, when the send succeeds. */

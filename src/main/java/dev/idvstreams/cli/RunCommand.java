@@ -1,5 +1,6 @@
 package dev.idvstreams.cli;
 
+import dev.idvstreams.runtime.ProcessorRuntime;
 import dev.idvstreams.config.ConfigLoader;
 import dev.idvstreams.config.IdvConfig;
 import java.nio.file.Path;

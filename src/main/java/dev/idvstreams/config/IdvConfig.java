@@ -2,6 +2,7 @@ package dev.idvstreams.config;
 
 import dev.idvstreams.api.Api;
 import dev.idvstreams.api.SignatureVersion;
+import dev.idvstreams.serde.RegistrySettings;
 import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
 import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
@@ -340,16 +341,11 @@ public final class IdvConfig extends AbstractConfig {
 
   // ---- Schema registry
 
-  public String schemaRegistryUrl() {
-    return getString(SCHEMA_REGISTRY_URL_CONFIG);
-  }
-
-  public Optional<Password> schemaRegistryBasicAuthUserInfo() {
-    return Optional.ofNullable(getPassword(SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_CONFIG));
-  }
-
-  public Duration schemaRegistryRequestTimeout() {
-    return millis(SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG);
+  /** How every part of the processor reaches the registry. */
+  public RegistrySettings schemaRegistry() {
+    Password userInfo = getPassword(SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_CONFIG);
+    return new RegistrySettings(getString(SCHEMA_REGISTRY_URL_CONFIG), userInfo == null ? null : userInfo.value(),
+        millis(SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG));
   }
 
   // ---- Topics

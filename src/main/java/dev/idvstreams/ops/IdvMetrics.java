@@ -4,6 +4,7 @@ import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.Outcome;
 import dev.idvstreams.api.Api;
+import dev.idvstreams.async.FailureKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -109,12 +110,12 @@ public final class IdvMetrics {
   }
 
   /**
-   * A call failed; {@code errorClass} is the client's error class enum (THROTTLED, TRANSIENT,
-   * REPEATED, INPUT_REJECTED, ACCOUNT), taken as any enum so this package does not depend on the
-   * client. Network errors and timeouts are TRANSIENT.
+   * A call failed; {@code kind} is what the retry policy made of it (THROTTLED, TRANSIENT,
+   * REPEATED, INPUT_REJECTED, ACCOUNT, or FATAL for an error no class covers). Network errors and
+   * timeouts are TRANSIENT.
    */
-  public void apiCallFailed(Api api, Enum<?> errorClass, Duration latency) {
-    apiCallTimer(api, errorClass.name()).record(latency);
+  public void apiCallFailed(Api api, FailureKind kind, Duration latency) {
+    apiCallTimer(api, kind.name()).record(latency);
   }
 
   /** A retry of a call to {@code api} was scheduled. */

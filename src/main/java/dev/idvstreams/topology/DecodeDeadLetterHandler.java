@@ -5,7 +5,7 @@ import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.serde.AvroSerde;
 import dev.idvstreams.serde.BadRecordException;
 import dev.idvstreams.serde.RegistryUnavailableException;
-import dev.idvstreams.serde.SchemaRegistries;
+import dev.idvstreams.serde.RegistrySettings;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -26,10 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DecodeDeadLetterHandler implements DeserializationExceptionHandler {
 
-  /** Configuration keys, passed through the Kafka Streams properties. */
+  /** The dead-letter topic, passed through the Kafka Streams properties with {@link RegistrySettings#asProperties()}. */
   public static final String DLQ_TOPIC_CONFIG = "idv.dlq.topic";
-  public static final String REGISTRY_URL_CONFIG = "idv.schema.registry.url";
-  public static final String REGISTRY_AUTH_CONFIG = "idv.schema.registry.basic.auth.user.info";
 
   private static final Logger LOG = LoggerFactory.getLogger(DecodeDeadLetterHandler.class);
   private static final Duration REGISTRY_RETRY_PAUSE = Duration.ofSeconds(2);
@@ -40,10 +38,7 @@ public final class DecodeDeadLetterHandler implements DeserializationExceptionHa
   @Override
   public void configure(Map<String, ?> configs) {
     dlqTopic = Objects.requireNonNull((String) configs.get(DLQ_TOPIC_CONFIG), DLQ_TOPIC_CONFIG + " is not set");
-    String url = Objects.requireNonNull((String) configs.get(REGISTRY_URL_CONFIG), REGISTRY_URL_CONFIG + " is not set");
-    Object auth = configs.get(REGISTRY_AUTH_CONFIG);
-    deadLetters = AvroSerde.forValues(DeadLetter.class,
-      SchemaRegistries.forUrl(url, auth == null ? null : auth.toString(), Duration.ofSeconds(30)));
+    deadLetters = AvroSerde.forValues(DeadLetter.class, RegistrySettings.fromProperties(configs).client());
   }
 
   @Override

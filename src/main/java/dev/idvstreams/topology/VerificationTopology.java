@@ -3,11 +3,11 @@ package dev.idvstreams.topology;
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.avro.VerificationResult;
+import dev.idvstreams.check.CheckInvoker;
 import dev.idvstreams.serde.AvroSerde;
 import dev.idvstreams.serde.SchemaRegistryClient;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -36,11 +36,11 @@ public final class VerificationTopology {
   private VerificationTopology() {}
 
   /**
-   * @param published told of every result and dead letter the topology publishes (not of DECODE
-   *     dead letters, which {@link DecodeDeadLetterHandler} writes), for metrics
+   * @param listener told of every result and dead letter the topology publishes and of every
+   *     parked duplicate, for metrics
    */
   public static Topology build(Settings settings, SchemaRegistryClient registry, CheckInvoker invoker,
-      Consumer<SpecificRecord> published) {
+      TopologyListener listener) {
     AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
     AvroSerde<VerificationResult> resultSerde = AvroSerde.forValues(VerificationResult.class, registry);
     AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.forValues(DeadLetter.class, registry);
@@ -67,13 +67,13 @@ public final class VerificationTopology {
       .split(Named.as("validated-"))
       .branch((key, value) -> value instanceof VerificationRequest, Branched.withFunction(valid -> valid
         .mapValues(value -> (VerificationRequest) value, Named.as("as-request"))
-        .process(() -> new VerifyProcessor(DEDUP_STORE, invoker, settings.dedupTtl(), settings.purgeInterval(),
+        .process(() -> new VerifyProcessor(DEDUP_STORE, invoker, listener, settings.dedupTtl(), settings.purgeInterval(),
           settings.completionInterval(), settings.maxSlotWait()), Named.as("verify"), DEDUP_STORE), "verify"))
       .defaultBranch(Branched.as("invalid"))
       .values().stream().reduce((a, b) -> a.merge(b, Named.as("outcomes"))).orElseThrow();
 
     Map<String, KStream<String, SpecificRecord>> byType = outcomes
-      .peek((key, value) -> published.accept(value), Named.as("count"))
+      .peek((key, value) -> listener.published(value), Named.as("count"))
       .split(Named.as("out-"))
       .branch((key, value) -> value instanceof VerificationResult, Branched.as("results"))
       .defaultBranch(Branched.as("dead-letters"));

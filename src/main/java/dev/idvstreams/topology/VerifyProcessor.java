@@ -1,24 +1,22 @@
 package dev.idvstreams.topology;
 
+import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CompletionHandle;
 import dev.idvstreams.async.InFlightQueue;
-import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.DedupEntry;
 import dev.idvstreams.avro.DedupStatus;
-import dev.idvstreams.avro.MaterialCheck;
-import dev.idvstreams.avro.Outcome;
 import dev.idvstreams.avro.ParkedDuplicate;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.avro.VerificationResult;
+import dev.idvstreams.check.CheckInvoker;
+import dev.idvstreams.check.Checks;
+import dev.idvstreams.check.Settlement;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +28,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -40,12 +37,34 @@ import org.slf4j.LoggerFactory;
  * Deduplicates requests by bizId and calls the API for new ones, publishing one terminal event per
  * request: a {@link VerificationResult} or a {@link DeadLetter}.
  *
- * <p>The store entry of a request is written before its call starts, in the same task as the
- * input offset, so a crash never loses a call: every IN_FLIGHT entry is called again when the task
- * starts. Calls complete on Vert.x threads; their outcomes wait in the per-API
- * {@link InFlightQueue} and are forwarded only here, on the stream thread, from {@link #process}
- * and a wall-clock punctuator. At an API's in-flight bound, {@link #process} waits for a
- * completion, which stops the task from consuming: backpressure.
+ * <p>The lifecycle of a bizId's entry in the dedup store:
+ * <pre>
+ * state          | event                                  | next state  | what is published
+ * ---------------+----------------------------------------+-------------+----------------------------------
+ * no entry       | request (START)                        | IN_FLIGHT   | nothing yet; the call starts or waits
+ * IN_FLIGHT      | same record again (REDELIVERED)        | IN_FLIGHT   | nothing; calling or waiting again
+ * IN_FLIGHT      | exact duplicate (PARK)                 | IN_FLIGHT   | nothing; parked with the entry
+ * IN_FLIGHT      | parked duplicate again (ALREADY_PARKED)| IN_FLIGHT   | nothing
+ * IN_FLIGHT      | other content (CONFLICT)               | IN_FLIGHT   | DEDUP_CONFLICT dead letter
+ * IN_FLIGHT      | call answered                          | COMPLETED   | the result, and a replay per parked duplicate
+ * IN_FLIGHT      | call failed (PROVIDER)                 | no entry    | a dead letter, and one per parked duplicate
+ * IN_FLIGHT      | task starts (restart, migration)       | IN_FLIGHT   | nothing; waits for a slot, then calls again
+ * COMPLETED      | exact duplicate (REPLAY)               | COMPLETED   | the stored result, replayed=true
+ * COMPLETED      | same record again (REDELIVERED)        | COMPLETED   | the stored result (at_least_once only)
+ * COMPLETED      | VerifyMaterial, not PASS (RESUBMIT)    | IN_FLIGHT   | nothing yet; a new call
+ * COMPLETED      | other content (CONFLICT)               | COMPLETED   | DEDUP_CONFLICT dead letter
+ * COMPLETED      | older than dedup.ttl (purge)           | no entry    | nothing
+ * </pre>
+ * {@link DedupDecision#decide} names the case of an incoming record; {@link #process} only carries
+ * it out. An IN_FLIGHT entry is written before its call starts, in the same task as the input
+ * offset, so a crash never loses a call: every IN_FLIGHT entry is called again when its task
+ * starts. No entry is kept after a PROVIDER failure, so a dead letter replayed by an operator is
+ * called again.
+ *
+ * <p>Threads: calls complete on Vert.x threads; their settlements wait in each API's
+ * {@link ApiSlots} and are forwarded only here, on the stream thread, from {@link #process} and a
+ * wall-clock punctuator. At an API's in-flight bound, {@link #process} waits for a completion (at
+ * most {@code maxSlotWait}), which stops the task from consuming: backpressure.
  */
 final class VerifyProcessor implements Processor<String, VerificationRequest, String, SpecificRecord> {
 
@@ -54,13 +73,12 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
   private final String storeName;
   private final CheckInvoker invoker;
+  private final TopologyListener listener;
   private final Duration ttl;
   private final Duration purgeInterval;
   private final Duration completionInterval;
-  private final Map<CheckType, InFlightQueue<String, CheckOutcome>> inFlight = new EnumMap<>(CheckType.class);
-  /** Requests in the store that wait for a slot of their API: restored after a restart, or left by process(). */
-  private final Map<CheckType, Deque<String>> waitingForSlot = new EnumMap<>(CheckType.class);
   private final Duration maxSlotWait;
+  private final Map<Api, ApiSlots> slots = new EnumMap<>(Api.class);
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, DedupEntry> store;
@@ -71,39 +89,39 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
    *     in normal operation, so the wait is backpressure; a longer wait would outlast the EOS
    *     transaction timeout
    */
-  VerifyProcessor(String storeName, CheckInvoker invoker, Duration ttl, Duration purgeInterval, Duration completionInterval,
-      Duration maxSlotWait) {
+  VerifyProcessor(String storeName, CheckInvoker invoker, TopologyListener listener, Duration ttl, Duration purgeInterval,
+      Duration completionInterval, Duration maxSlotWait) {
     this.storeName = storeName;
-    this.maxSlotWait = maxSlotWait;
     this.invoker = invoker;
+    this.listener = listener;
     this.ttl = ttl;
     this.purgeInterval = purgeInterval;
     this.completionInterval = completionInterval;
+    this.maxSlotWait = maxSlotWait;
   }
 
   @Override
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.store = context.getStateStore(storeName);
-    for (CheckType api : CheckType.values()) {
-      inFlight.put(api, new InFlightQueue<>(invoker.inFlightBound(api)));
-      waitingForSlot.put(api, new ArrayDeque<>());
+    for (Api api : Api.values()) {
+      slots.put(api, new ApiSlots(invoker.inFlightBound(api)));
     }
-    // restored calls may not be forwarded from init (no record context): the punctuator issues them
+    // restored calls may not be forwarded from init (no record context): the punctuator starts them
     try (KeyValueIterator<String, DedupEntry> entries = store.all()) {
       entries.forEachRemaining(kv -> {
         if (kv.value.getStatus() == DedupStatus.IN_FLIGHT) {
-          waitingForSlot.get(CheckTypes.of(kv.value.getRequest())).add(kv.key);
+          slots.get(Checks.apiOf(kv.value.getRequest())).await(kv.key);
         }
       });
     }
-    int restored = waitingForSlot.values().stream().mapToInt(Deque::size).sum();
+    int restored = slots.values().stream().mapToInt(ApiSlots::waitingCount).sum();
     if (restored > 0) {
       LOG.info("Task {}: calling {} in-flight request(s) again after a restart or migration", context.taskId(), restored);
     }
     context.schedule(completionInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
       drainCompletions();
-      reissue();
+      startWaiting();
     });
     context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purge);
   }
@@ -111,70 +129,67 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   @Override
   public void process(Record<String, VerificationRequest> record) {
     drainCompletions();
-    reissue();
+    startWaiting();
     VerificationRequest request = record.value();
-    String bizId = request.getBizId();
-    RecordMetadata source = context.recordMetadata().orElseThrow();
+    SourcePosition position = SourcePosition.of(context.recordMetadata().orElseThrow());
     byte[] fingerprint = RequestFingerprint.of(request);
-    DedupEntry entry = store.get(bizId);
+    DedupEntry entry = store.get(request.getBizId());
 
-    if (entry == null) {
-      start(request, fingerprint, source);
-    } else if (isSource(entry, source)) {
-      redelivered(entry);
-    } else if (isParked(entry, source)) {
-      LOG.debug("Duplicate of bizId {} at offset {} already parked", bizId, source.offset());
-    } else if (Arrays.equals(fingerprint, entry.getFingerprint().array())) {
-      exactDuplicate(entry, source);
-    } else if (isMaterialResubmission(request, entry)) {
-      LOG.info("bizId {}: VerifyMaterial resubmitted after {}, calling again", bizId, entry.getVerificationResult().getOutcome());
-      start(request, fingerprint, source);
-    } else {
-      forward(bizId, deadLetter(request, source.topic(), source.partition(), source.offset(), DeadLetterStage.DEDUP_CONFLICT,
-        "DEDUP_CONFLICT", "bizId " + bizId + " was already used for a different request", null, 0));
+    switch (DedupDecision.decide(entry, position, fingerprint, request)) {
+      case START -> start(request, fingerprint, position);
+      case REDELIVERED -> redelivered(entry);
+      case ALREADY_PARKED -> LOG.debug("Duplicate of bizId {} at offset {} already parked", request.getBizId(),
+        position.offset());
+      case REPLAY -> forward(entry.getBizId(), replayOf(entry.getVerificationResult()));
+      case PARK -> park(entry, position);
+      case RESUBMIT -> {
+        LOG.info("bizId {}: VerifyMaterial resubmitted after {}, calling again", request.getBizId(),
+          entry.getVerificationResult().getOutcome());
+        start(request, fingerprint, position);
+      }
+      case CONFLICT -> forward(request.getBizId(), deadLetter(request, position, DeadLetterStage.DEDUP_CONFLICT,
+        "DEDUP_CONFLICT", "bizId " + request.getBizId() + " was already used for a different request", null, 0));
     }
   }
 
-  private void start(VerificationRequest request, byte[] fingerprint, RecordMetadata source) {
+  private void start(VerificationRequest request, byte[] fingerprint, SourcePosition position) {
     long now = context.currentSystemTimeMs();
-    DedupEntry entry = DedupEntry.newBuilder()
+    store.put(request.getBizId(), DedupEntry.newBuilder()
       .setBizId(request.getBizId())
       .setFingerprint(ByteBuffer.wrap(fingerprint))
       .setStatus(DedupStatus.IN_FLIGHT)
       .setRequest(request)
-      .setSourceTopic(source.topic())
-      .setSourcePartition(source.partition())
-      .setSourceOffset(source.offset())
+      .setSourceTopic(position.topic())
+      .setSourcePartition(position.partition())
+      .setSourceOffset(position.offset())
       .setParked(new ArrayList<>())
       .setCreatedAt(Instant.ofEpochMilli(now))
       .setUpdatedAt(Instant.ofEpochMilli(now))
-      .build();
-    store.put(request.getBizId(), entry);
-    CheckType api = CheckTypes.of(request);
-    InFlightQueue<String, CheckOutcome> queue = inFlight.get(api);
+      .build());
+    Api api = Checks.apiOf(request);
+    ApiSlots apiSlots = slots.get(api);
     // an API held by its breaker frees no slot until it recovers: its requests wait in the store
-    Duration wait = invoker.isHeld(api) ? Duration.ZERO : maxSlotWait;
-    long giveUpAt = System.nanoTime() + wait.toNanos();
-    Optional<CompletionHandle<CheckOutcome>> handle;
-    while ((handle = queue.tryPut(request.getBizId())).isEmpty()) {
+    long giveUpAt = System.nanoTime() + (invoker.isHeld(api) ? 0 : maxSlotWait.toNanos());
+    Optional<CompletionHandle<Settlement>> handle;
+    while ((handle = apiSlots.trySlot(request.getBizId())).isEmpty()) {
       if (System.nanoTime() >= giveUpAt) {
-        waitingForSlot.get(api).add(request.getBizId());
+        apiSlots.await(request.getBizId());
         return;
       }
-      awaitCompletion(queue);
+      awaitCompletion(apiSlots);
     }
     call(request, handle.get());
   }
 
-  private void call(VerificationRequest request, CompletionHandle<CheckOutcome> handle) {
+  private void call(VerificationRequest request, CompletionHandle<Settlement> handle) {
     invoker.invoke(request).onComplete(result -> handle.complete(result.succeeded() ? result.result()
-      : new CheckOutcome.Failed("INTERNAL_ERROR", "call failed unexpectedly: " + result.cause().getClass().getSimpleName(),
+      : new Settlement.Failed("INTERNAL_ERROR", "call failed unexpectedly: " + result.cause().getClass().getSimpleName(),
         null, 0, Duration.ZERO)));
   }
 
-  private void awaitCompletion(InFlightQueue<String, CheckOutcome> queue) {
+  private void awaitCompletion(ApiSlots apiSlots) {
     try {
-      queue.awaitCompletion(BACKPRESSURE_POLL);
+      apiSlots.awaitCompletion(BACKPRESSURE_POLL);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new org.apache.kafka.common.errors.InterruptException(e);
@@ -183,85 +198,50 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   }
 
   private void redelivered(DedupEntry entry) {
-    String bizId = entry.getBizId();
     if (entry.getStatus() == DedupStatus.IN_FLIGHT) {
-      CheckType api = CheckTypes.of(entry.getRequest());
-      boolean known = inFlight.get(api).keys().contains(bizId) || waitingForSlot.get(api).contains(bizId);
-      if (!known) {
-        waitingForSlot.get(api).add(bizId);
-      }
+      slots.get(Checks.apiOf(entry.getRequest())).await(entry.getBizId());
     } else {
       // only under at_least_once: the result was published but the offset not committed
-      forward(bizId, entry.getVerificationResult());
+      forward(entry.getBizId(), entry.getVerificationResult());
     }
   }
 
-  /** The record that started the call, delivered again after a crash: the same topic, partition and offset. */
-  private static boolean isSource(DedupEntry entry, RecordMetadata source) {
-    return entry.getSourceTopic().equals(source.topic()) && entry.getSourcePartition() == source.partition()
-      && entry.getSourceOffset() == source.offset();
-  }
-
-  private static boolean isParked(DedupEntry entry, RecordMetadata source) {
-    return entry.getParked().stream().anyMatch(p -> p.getTopic().equals(source.topic())
-      && p.getPartition() == source.partition() && p.getOffset() == source.offset());
-  }
-
-  private void exactDuplicate(DedupEntry entry, RecordMetadata source) {
-    if (entry.getStatus() == DedupStatus.COMPLETED) {
-      forward(entry.getBizId(), replayOf(entry.getVerificationResult()));
-    } else {
-      entry.getParked().add(new ParkedDuplicate(source.topic(), source.partition(), source.offset()));
-      entry.setUpdatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()));
-      store.put(entry.getBizId(), entry);
-    }
-  }
-
-  /** VerifyMaterial: "the system supports unlimited submissions until the verification passes" (001_6b50e83eedc0b45d.txt). */
-  private static boolean isMaterialResubmission(VerificationRequest request, DedupEntry entry) {
-    return request.getCheck() instanceof MaterialCheck
-      && entry.getStatus() == DedupStatus.COMPLETED
-      && entry.getVerificationResult() != null
-      && entry.getVerificationResult().getCheckType() == CheckType.MATERIAL
-      && entry.getVerificationResult().getOutcome() != Outcome.PASS;
+  private void park(DedupEntry entry, SourcePosition position) {
+    entry.getParked().add(position.toParked());
+    entry.setUpdatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()));
+    store.put(entry.getBizId(), entry);
+    listener.duplicateParked();
   }
 
   /** Starts waiting requests while their API has free slots; each API's queue on its own. */
-  private void reissue() {
-    for (Map.Entry<CheckType, Deque<String>> waiting : waitingForSlot.entrySet()) {
-      Deque<String> queue = waiting.getValue();
-      while (!queue.isEmpty()) {
-        DedupEntry entry = store.get(queue.peek());
-        if (entry == null || entry.getStatus() != DedupStatus.IN_FLIGHT) {
-          queue.poll();
-          continue;
-        }
-        Optional<CompletionHandle<CheckOutcome>> handle = inFlight.get(waiting.getKey()).tryPut(entry.getBizId());
-        if (handle.isEmpty()) {
-          break; // at the bound: the next punctuation or record goes on
-        }
-        queue.poll();
-        call(entry.getRequest(), handle.get());
-      }
+  private void startWaiting() {
+    for (ApiSlots apiSlots : slots.values()) {
+      apiSlots.startWaiting(bizId -> {
+        DedupEntry entry = store.get(bizId);
+        return entry == null || entry.getStatus() != DedupStatus.IN_FLIGHT ? null : entry.getRequest();
+      }, this::call);
     }
   }
 
   private void drainCompletions() {
-    for (Map.Entry<CheckType, InFlightQueue<String, CheckOutcome>> queue : inFlight.entrySet()) {
-      queue.getValue().drainCompleted(c -> complete(queue.getKey(), c.key(), c.value()));
-      queue.getValue().setBound(invoker.inFlightBound(queue.getKey()));
+    for (Map.Entry<Api, ApiSlots> apiSlots : slots.entrySet()) {
+      Api api = apiSlots.getKey();
+      apiSlots.getValue().drainCompleted(c -> complete(api, c));
+      apiSlots.getValue().setBound(invoker.inFlightBound(api));
     }
   }
 
-  private void complete(CheckType api, String bizId, CheckOutcome outcome) {
-    invoker.recordServiceTime(api, outcome.serviceTime());
+  private void complete(Api api, InFlightQueue.Completion<String, Settlement> completion) {
+    String bizId = completion.key();
+    Settlement settlement = completion.value();
+    invoker.recordServiceTime(api, settlement.serviceTime());
     DedupEntry entry = store.get(bizId);
     if (entry == null || entry.getStatus() != DedupStatus.IN_FLIGHT) {
       LOG.warn("Completion for bizId {} without an in-flight entry: ignored", bizId);
       return;
     }
     List<ParkedDuplicate> parked = entry.getParked();
-    if (outcome instanceof CheckOutcome.Answered answered) {
+    if (settlement instanceof Settlement.Answered answered) {
       VerificationResult result = answered.result();
       entry.setStatus(DedupStatus.COMPLETED);
       entry.setVerificationResult(result);
@@ -273,21 +253,21 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       for (int i = 0; i < parked.size(); i++) {
         forward(bizId, replayOf(result));
       }
-    } else {
-      CheckOutcome.Failed failed = (CheckOutcome.Failed) outcome;
+    } else if (settlement instanceof Settlement.Failed failed) {
       VerificationRequest request = entry.getRequest();
       // no entry kept: a dead-lettered request replayed by an operator is called again
       store.delete(bizId);
-      forward(bizId, providerDeadLetter(request, entry.getSourceTopic(), entry.getSourcePartition(), entry.getSourceOffset(), failed));
+      forward(bizId, providerDeadLetter(request, SourcePosition.of(entry), failed));
       for (ParkedDuplicate duplicate : parked) {
-        forward(bizId, providerDeadLetter(request, duplicate.getTopic(), duplicate.getPartition(), duplicate.getOffset(), failed));
+        forward(bizId, providerDeadLetter(request, SourcePosition.of(duplicate), failed));
       }
     }
   }
 
-  private DeadLetter deadLetter(VerificationRequest request, String topic, int partition, long offset,
-      DeadLetterStage stage, String code, String message, Integer httpStatus, int attempts) {
-    return DeadLetters.builder(stage, code, message, topic, partition, offset, context.currentSystemTimeMs())
+  private DeadLetter deadLetter(VerificationRequest request, SourcePosition position, DeadLetterStage stage, String code,
+      String message, Integer httpStatus, int attempts) {
+    return DeadLetters.builder(stage, code, message, position.topic(), position.partition(), position.offset(),
+        context.currentSystemTimeMs())
       .setBizId(request.getBizId())
       .setHttpStatus(httpStatus)
       .setAttempts(attempts)
@@ -295,10 +275,9 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       .build();
   }
 
-  private DeadLetter providerDeadLetter(VerificationRequest request, String topic, int partition, long offset,
-      CheckOutcome.Failed failed) {
-    return deadLetter(request, topic, partition, offset, DeadLetterStage.PROVIDER, failed.errorCode(),
-      failed.errorMessage(), failed.httpStatus(), failed.attempts());
+  private DeadLetter providerDeadLetter(VerificationRequest request, SourcePosition position, Settlement.Failed failed) {
+    return deadLetter(request, position, DeadLetterStage.PROVIDER, failed.errorCode(), failed.errorMessage(),
+      failed.httpStatus(), failed.attempts());
   }
 
   private static VerificationResult replayOf(VerificationResult result) {

@@ -253,7 +253,7 @@ class ClientAgainstSimulatorTest {
   @Test
   void shouldRejectFaceImageThatIsNotJpg() {
     ApiException e = failure(client.faceVerify(new FaceVerifyRequest("00840000",
-        ImageSource.ofBytes(new byte[] {'P', 'N', 'G', 1}), ImageSource.ofBytes(TestImages.jpg("")))));
+        new byte[] {'P', 'N', 'G', 1}, TestImages.jpg(""))));
 
     assertThat(e.code()).isEqualTo("400");
     assertThat(e.errorClass()).isEqualTo(ErrorClass.INPUT_REJECTED);
@@ -277,17 +277,14 @@ class ClientAgainstSimulatorTest {
         .listen(0, "127.0.0.1"));
     try {
       String base = "http://127.0.0.1:" + images.actualPort();
-      FaceVerifyRequest byUrl = new FaceVerifyRequest("00840000", ImageSource.ofUrl(base + "/ref.jpg"),
-          ImageSource.ofUrl(base + "/auth.jpg"));
-      FaceVerifyResponse response = await(client.faceVerify(byUrl));
+      byte[] refFetched = await(client.image(ImageSource.ofUrl(base + "/ref.jpg")));
+      byte[] authFetched = await(client.image(ImageSource.ofUrl(base + "/auth.jpg")));
+      assertThat(refFetched).isEqualTo(ref);
+      assertThat(authFetched).isEqualTo(auth);
 
+      FaceVerifyResponse response = await(client.faceVerify(new FaceVerifyRequest("00840000", refFetched, authFetched)));
       assertThat(response.data().passed()).isFalse();
       assertThat(response.data().extInfo().score()).isLessThan(60.0);
-
-      FaceVerifyRequest fetched = await(client.withImagesFetched(byUrl));
-      assertThat(fetched.refFace().isUrl()).isFalse();
-      assertThat(fetched.refFace().content()).isEqualTo(ref);
-      assertThat(fetched.authFace().content()).isEqualTo(auth);
     } finally {
       await(images.close());
     }
@@ -296,8 +293,7 @@ class ClientAgainstSimulatorTest {
   @Test
   void shouldRefuseLoopbackImageUrlByDefault() {
     try (IdVerificationClient guarded = sim.client(o -> o.imageFetch(ImageFetchOptions.defaults()))) {
-      ApiException e = failure(guarded.faceVerify(new FaceVerifyRequest("00840000",
-          ImageSource.ofUrl("http://127.0.0.1:1/ref.jpg"), ImageSource.ofBytes(TestImages.jpg("")))));
+      ApiException e = failure(guarded.image(ImageSource.ofUrl("http://127.0.0.1:1/ref.jpg")));
 
       assertThat(e.code()).isEqualTo("ImageUrl.AddressRefused");
       assertThat(e.errorClass()).isEqualTo(ErrorClass.INPUT_REJECTED);
@@ -421,7 +417,7 @@ class ClientAgainstSimulatorTest {
 
   static FaceVerifyRequest face(String marker) {
     return new FaceVerifyRequest(marker.startsWith("sim-error") ? marker : "00840000",
-        ImageSource.ofBytes(TestImages.jpg("")), ImageSource.ofBytes(TestImages.jpg(marker)));
+        TestImages.jpg(""), TestImages.jpg(marker));
   }
 
   static ApiException failure(Future<?> future) {

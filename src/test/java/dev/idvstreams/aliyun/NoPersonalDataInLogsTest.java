@@ -48,9 +48,9 @@ class NoPersonalDataInLogsTest {
       run(texts, client.credentialVerify(new CredentialVerifyRequest("03", "0301", null,
           ImageSource.ofUrl(TestImages.url("sim-risk-PS")))));
       run(texts, client.faceVerify(new FaceVerifyRequest("00840000",
-          ImageSource.ofBytes(TestImages.jpg(NAME)), ImageSource.ofBytes(TestImages.jpg("sim-mismatch")))));
+          TestImages.jpg(NAME), TestImages.jpg("sim-mismatch"))));
       run(texts, client.faceVerify(new FaceVerifyRequest("sim-error-500",
-          ImageSource.ofBytes(TestImages.jpg("")), ImageSource.ofBytes(TestImages.jpg("")))));
+          TestImages.jpg(""), TestImages.jpg(""))));
       texts.add(material("x").toString());
       texts.add(AccessKey.of("log-test-id", SECRET).toString());
       texts.add(ClientOptions.builder().staticKeys("log-test-id", SECRET).build().toString());

@@ -37,9 +37,9 @@ class AsyncCallerTest {
   void shouldSucceedOnTheFirstAttempt() throws Exception {
     ScriptedApi api = new ScriptedApi("ok");
 
-    Outcome<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
 
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Success.class, success -> {
+    assertThat(outcome).isInstanceOfSatisfying(CallResult.Success.class, success -> {
       assertThat(success.value()).isEqualTo("ok");
       assertThat(success.attempts()).isEqualTo(1);
       assertThat(success.serviceTime()).isPositive();
@@ -50,9 +50,9 @@ class AsyncCallerTest {
   void shouldRetryRetryableFailuresUntilSuccess() throws Exception {
     ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.REPEATED, FailureKind.THROTTLED, "ok");
 
-    Outcome<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
 
-    assertThat(outcome).isEqualTo(new Outcome.Success<>("ok", 4, outcome.serviceTime()));
+    assertThat(outcome).isEqualTo(new CallResult.Success<>("ok", 4, outcome.serviceTime()));
     assertThat(api.calls.get()).isEqualTo(4);
   }
 
@@ -62,18 +62,18 @@ class AsyncCallerTest {
     ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.REPEATED, FailureKind.REPEATED,
         FailureKind.REPEATED, FailureKind.REPEATED, "ok");
 
-    Outcome<String> outcome = outcomeOf(caller(policy(2, Duration.ofMinutes(1))).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy(2, Duration.ofMinutes(1))).call(api));
 
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Success.class, success -> assertThat(success.attempts()).isEqualTo(6));
+    assertThat(outcome).isInstanceOfSatisfying(CallResult.Success.class, success -> assertThat(success.attempts()).isEqualTo(6));
   }
 
   @Test
   void shouldStopAtInputRejectedWithoutRetrying() throws Exception {
     ScriptedApi api = new ScriptedApi(FailureKind.INPUT_REJECTED, "never reached");
 
-    Outcome<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
 
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, failure -> {
+    assertThat(outcome).isInstanceOfSatisfying(CallResult.Failure.class, failure -> {
       assertThat(failure.kind()).isEqualTo(FailureKind.INPUT_REJECTED);
       assertThat(failure.attempts()).isEqualTo(1);
     });
@@ -84,9 +84,9 @@ class AsyncCallerTest {
   void shouldGiveUpWithTheLastErrorWhenTheRetryPolicyDoes() throws Exception {
     ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.TRANSIENT, FailureKind.TRANSIENT, "ok");
 
-    Outcome<String> outcome = outcomeOf(caller(policy(3, Duration.ofMinutes(1))).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy(3, Duration.ofMinutes(1))).call(api));
 
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, failure -> {
+    assertThat(outcome).isInstanceOfSatisfying(CallResult.Failure.class, failure -> {
       assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
       assertThat(failure.attempts()).isEqualTo(3);
       assertThat(failure.error()).hasMessage("call 3: TRANSIENT");
@@ -99,9 +99,9 @@ class AsyncCallerTest {
       throw new IllegalStateException("cannot build the request");
     };
 
-    Outcome<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(throwing));
+    CallResult<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(throwing));
 
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, failure -> {
+    assertThat(outcome).isInstanceOfSatisfying(CallResult.Failure.class, failure -> {
       assertThat(failure.kind()).isEqualTo(FailureKind.FATAL);
       assertThat(failure.error()).hasMessage("cannot build the request");
     });
@@ -113,11 +113,11 @@ class AsyncCallerTest {
     AsyncCaller<String> caller = new AsyncCaller<>(vertx, limiter, breaker, policy(5, Duration.ofMinutes(1)),
         error -> {
           throw bug;
-        }, Duration.ofMillis(5), System::nanoTime);
+        }, Duration.ofMillis(5), System::nanoTime, CallEvents.NONE);
 
-    Outcome<String> outcome = outcomeOf(caller.call(new ScriptedApi(FailureKind.TRANSIENT)));
+    CallResult<String> outcome = outcomeOf(caller.call(new ScriptedApi(FailureKind.TRANSIENT)));
 
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Failure.class, failure -> {
+    assertThat(outcome).isInstanceOfSatisfying(CallResult.Failure.class, failure -> {
       assertThat(failure.kind()).isEqualTo(FailureKind.FATAL);
       assertThat(failure.error()).isSameAs(bug);
     });
@@ -139,7 +139,7 @@ class AsyncCallerTest {
     ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.THROTTLED, FailureKind.REPEATED,
         FailureKind.TRANSIENT, "ok");
 
-    Outcome<String> outcome = outcomeOf(caller(policy(10, Duration.ofMinutes(1))).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy(10, Duration.ofMinutes(1))).call(api));
 
     assertThat(outcome.attempts()).isEqualTo(5);
     assertThat(api.maxConcurrent.get()).isEqualTo(1);
@@ -155,8 +155,8 @@ class AsyncCallerTest {
       return Future.succeededFuture("ok");
     };
 
-    List<Future<Outcome<String>>> outcomes = List.of(caller.call(api), caller.call(api), caller.call(api));
-    for (Future<Outcome<String>> outcome : outcomes) {
+    List<Future<CallResult<String>>> outcomes = List.of(caller.call(api), caller.call(api), caller.call(api));
+    for (Future<CallResult<String>> outcome : outcomes) {
       outcomeOf(outcome);
     }
 
@@ -184,7 +184,7 @@ class AsyncCallerTest {
     AsyncCaller<String> caller = caller(policy(2, Duration.ofMinutes(1)));
     breaker.onAccountFailure();
 
-    List<Future<Outcome<String>>> outcomes = List.of(caller.call(api), caller.call(api), caller.call(api));
+    List<Future<CallResult<String>>> outcomes = List.of(caller.call(api), caller.call(api), caller.call(api));
     await().atMost(Duration.ofSeconds(10)).until(() -> accountFailures.get() >= 3);
 
     assertThat(outcomes).as("held, neither failed nor answered").noneMatch(Future::isComplete);
@@ -193,9 +193,9 @@ class AsyncCallerTest {
     inDebt.set(false);
 
     int attempts = 0;
-    for (Future<Outcome<String>> outcome : outcomes) {
-      Outcome<String> done = outcomeOf(outcome);
-      assertThat(done).isInstanceOf(Outcome.Success.class);
+    for (Future<CallResult<String>> outcome : outcomes) {
+      CallResult<String> done = outcomeOf(outcome);
+      assertThat(done).isInstanceOf(CallResult.Success.class);
       attempts += done.attempts();
     }
     assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
@@ -219,7 +219,7 @@ class AsyncCallerTest {
     CircuitBreaker slowProbes = new CircuitBreaker(Duration.ofSeconds(30), Duration.ofSeconds(30), 1.0, System::nanoTime);
     AsyncCaller<String> caller = caller(policy(2, Duration.ofMinutes(1)), slowProbes, System::nanoTime);
 
-    List<Future<Outcome<String>>> outcomes = new ArrayList<>();
+    List<Future<CallResult<String>>> outcomes = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       outcomes.add(caller.call(api));
     }
@@ -238,9 +238,9 @@ class AsyncCallerTest {
     // Four account failures hold the request for at least three probe intervals (150 ms).
     RetryPolicy policy = policy(2, Duration.ofMillis(100));
 
-    Outcome<String> outcome = outcomeOf(caller(policy).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy).call(api));
 
-    assertThat(outcome).isInstanceOf(Outcome.Success.class);
+    assertThat(outcome).isInstanceOf(CallResult.Success.class);
     assertThat(outcome.attempts()).isEqualTo(6);
   }
 
@@ -252,7 +252,7 @@ class AsyncCallerTest {
     RetryPolicy policy = new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(100), 5, Duration.ofMinutes(1),
         RetryPolicy.RETRYABLE_BY_DEFAULT, () -> 0.5);
 
-    Outcome<String> outcome = outcomeOf(caller(policy, breaker, clock).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy, breaker, clock).call(api));
 
     assertThat(outcome.serviceTime()).as("3 calls × 30 ms + backoffs of 5 and 10 ms")
         .isEqualTo(Duration.ofMillis(105));
@@ -264,12 +264,12 @@ class AsyncCallerTest {
     CircuitBreaker breakerOnClock = new CircuitBreaker(PROBE_INTERVAL, PROBE_INTERVAL, 1.0, clock);
     ScriptedApi api = new ScriptedApi(taking(clock, Duration.ofMillis(30)), FailureKind.ACCOUNT, "ok");
 
-    Future<Outcome<String>> pending = caller(policy(5, Duration.ofMinutes(1)), breakerOnClock, clock).call(api);
+    Future<CallResult<String>> pending = caller(policy(5, Duration.ofMinutes(1)), breakerOnClock, clock).call(api);
     await().until(() -> breakerOnClock.state() == CircuitBreaker.State.OPEN);
     clock.advance(Duration.ofSeconds(10));
-    Outcome<String> outcome = outcomeOf(pending);
+    CallResult<String> outcome = outcomeOf(pending);
 
-    assertThat(outcome).isInstanceOf(Outcome.Success.class);
+    assertThat(outcome).isInstanceOf(CallResult.Success.class);
     assertThat(outcome.attempts()).isEqualTo(2);
     assertThat(outcome.serviceTime()).isEqualTo(Duration.ofMillis(60));
   }
@@ -280,7 +280,7 @@ class AsyncCallerTest {
 
   private AsyncCaller<String> caller(RetryPolicy policy, CircuitBreaker breaker, LongSupplier nanoTime) {
     return new AsyncCaller<>(vertx, limiter, breaker, policy, AsyncCallerTest::classify,
-        Duration.ofMillis(5), nanoTime);
+        Duration.ofMillis(5), nanoTime, CallEvents.NONE);
   }
 
   private static AdaptiveRateLimiter limiter(double qps, AdaptiveRateLimiter.Settings settings) {
@@ -304,7 +304,7 @@ class AsyncCallerTest {
     return error instanceof ScriptedFailure scripted ? scripted.kind : FailureKind.FATAL;
   }
 
-  private static Outcome<String> outcomeOf(Future<Outcome<String>> outcome) throws Exception {
+  private static CallResult<String> outcomeOf(Future<CallResult<String>> outcome) throws Exception {
     return outcome.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 

@@ -1,5 +1,6 @@
 package dev.idvstreams.cli;
 
+import dev.idvstreams.runtime.ProcessorRuntime;
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.avro.VerificationResult;

@@ -259,7 +259,7 @@ class IdvConfigTest {
   @Test
   void shouldAcceptHttpsAndPlainRegistryUrls() {
     assertThat(new IdvConfig(requiredAnd("schema.registry.url", "https://registry.example:8081/apis/ccompat/v7"))
-        .schemaRegistryUrl()).isEqualTo("https://registry.example:8081/apis/ccompat/v7");
+        .schemaRegistry().url()).isEqualTo("https://registry.example:8081/apis/ccompat/v7");
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.Outcome;
 import dev.idvstreams.api.Api;
+import dev.idvstreams.async.FailureKind;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -24,9 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class IdvMetricsTest {
-
-  /** Stands in for the client's error class enum. */
-  enum ErrorClass { THROTTLED, TRANSIENT, REPEATED, INPUT_REJECTED, ACCOUNT }
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final IdvMetrics metrics = new IdvMetrics(registry);
@@ -64,8 +62,8 @@ class IdvMetricsTest {
   @Test
   void shouldTimeApiCallsBySuccessOrErrorClass() {
     metrics.apiCallSucceeded(Api.FACE_VERIFY, Duration.ofMillis(40));
-    metrics.apiCallFailed(Api.FACE_VERIFY, ErrorClass.THROTTLED, Duration.ofMillis(10));
-    metrics.apiCallFailed(Api.FACE_VERIFY, ErrorClass.THROTTLED, Duration.ofMillis(20));
+    metrics.apiCallFailed(Api.FACE_VERIFY, FailureKind.THROTTLED, Duration.ofMillis(10));
+    metrics.apiCallFailed(Api.FACE_VERIFY, FailureKind.THROTTLED, Duration.ofMillis(20));
 
     assertThat(registry.get(IdvMetrics.API_CALLS).tags("api", "face-verify", "outcome", "SUCCESS").timer().count())
         .isEqualTo(1);
@@ -108,12 +106,12 @@ class IdvMetricsTest {
 
   @Test
   void shouldTagOnlyWithValuesFromClosedSets() {
-    metrics.apiCallFailed(Api.VERIFY_MATERIAL, ErrorClass.ACCOUNT, Duration.ofMillis(1));
+    metrics.apiCallFailed(Api.VERIFY_MATERIAL, FailureKind.ACCOUNT, Duration.ofMillis(1));
     Set<String> closedSet = Stream.of(
             Arrays.stream(CheckType.values()).map(Enum::name),
             Arrays.stream(Outcome.values()).map(Enum::name),
             Arrays.stream(DeadLetterStage.values()).map(Enum::name),
-            Arrays.stream(ErrorClass.values()).map(Enum::name),
+            Arrays.stream(FailureKind.values()).map(Enum::name),
             Arrays.stream(Api.values()).map(Api::id),
             Stream.of(IdvMetrics.SUCCESS))
         .flatMap(names -> names)

@@ -10,7 +10,6 @@ import dev.idvstreams.aliyun.ApiException;
 import dev.idvstreams.aliyun.ErrorClass;
 import dev.idvstreams.aliyun.FaceVerifyRequest;
 import dev.idvstreams.aliyun.IdVerificationClient;
-import dev.idvstreams.aliyun.ImageSource;
 import dev.idvstreams.aliyun.TestImages;
 import dev.idvstreams.aliyun.VerifyMaterialRequest;
 import io.vertx.core.Future;
@@ -108,6 +107,6 @@ class SimulatorControlTest {
   }
 
   private static FaceVerifyRequest face() {
-    return new FaceVerifyRequest("00840000", ImageSource.ofBytes(TestImages.jpg("")), ImageSource.ofBytes(TestImages.jpg("")));
+    return new FaceVerifyRequest("00840000", TestImages.jpg(""), TestImages.jpg(""));
   }
 }

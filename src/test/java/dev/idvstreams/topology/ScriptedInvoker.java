@@ -1,6 +1,8 @@
 package dev.idvstreams.topology;
 
-import dev.idvstreams.avro.CheckType;
+import dev.idvstreams.api.Api;
+import dev.idvstreams.check.CheckInvoker;
+import dev.idvstreams.check.Settlement;
 import dev.idvstreams.avro.VerificationRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,7 +16,7 @@ import java.util.Map;
 final class ScriptedInvoker implements CheckInvoker {
 
   final List<VerificationRequest> calls = new ArrayList<>();
-  private final Map<String, Promise<CheckOutcome>> open = new LinkedHashMap<>();
+  private final Map<String, Promise<Settlement>> open = new LinkedHashMap<>();
   private final int bound;
 
   ScriptedInvoker(int bound) {
@@ -22,14 +24,14 @@ final class ScriptedInvoker implements CheckInvoker {
   }
 
   @Override
-  public Future<CheckOutcome> invoke(VerificationRequest request) {
+  public Future<Settlement> invoke(VerificationRequest request) {
     calls.add(request);
-    Promise<CheckOutcome> promise = Promise.promise();
+    Promise<Settlement> promise = Promise.promise();
     open.put(request.getBizId(), promise);
     return promise.future();
   }
 
-  void answer(String bizId, CheckOutcome outcome) {
+  void answer(String bizId, Settlement outcome) {
     open.remove(bizId).complete(outcome);
   }
 
@@ -38,16 +40,16 @@ final class ScriptedInvoker implements CheckInvoker {
   }
 
   @Override
-  public boolean isHeld(CheckType api) {
+  public boolean isHeld(Api api) {
     return false;
   }
 
   @Override
-  public int inFlightBound(CheckType api) {
+  public int inFlightBound(Api api) {
     return bound;
   }
 
   @Override
-  public void recordServiceTime(CheckType api, Duration serviceTime) {
+  public void recordServiceTime(Api api, Duration serviceTime) {
   }
 }

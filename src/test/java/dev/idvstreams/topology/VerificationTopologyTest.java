@@ -11,16 +11,22 @@ import dev.idvstreams.avro.MaterialCheck;
 import dev.idvstreams.avro.Outcome;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.avro.VerificationResult;
+import dev.idvstreams.check.Checks;
+import dev.idvstreams.check.Settlement;
 import dev.idvstreams.serde.AvroSerde;
 import dev.idvstreams.serde.InProcessSchemaRegistry;
+import dev.idvstreams.serde.RegistrySettings;
 import dev.idvstreams.serde.SchemaRegistries;
 import dev.idvstreams.serde.SchemaRegistryClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -42,7 +48,19 @@ class VerificationTopologyTest {
   private final String scope = "topology-test-" + UUID.randomUUID();
   private final SchemaRegistryClient registry = SchemaRegistries.forUrl("mock://" + scope, null, Duration.ofSeconds(1));
   private final ScriptedInvoker invoker = new ScriptedInvoker(4);
-  private final java.util.List<org.apache.avro.specific.SpecificRecord> published = new java.util.ArrayList<>();
+  private final List<SpecificRecord> published = new ArrayList<>();
+  private int parked;
+  private final TopologyListener listener = new TopologyListener() {
+    @Override
+    public void published(SpecificRecord value) {
+      published.add(value);
+    }
+
+    @Override
+    public void duplicateParked() {
+      parked++;
+    }
+  };
   private TopologyTestDriver driver;
   private TestInputTopic<String, VerificationRequest> requests;
   private TestInputTopic<String, byte[]> rawRequests;
@@ -59,8 +77,8 @@ class VerificationTopologyTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ttd-").toString());
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
     props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, "idv.dlq");
-    props.put(DecodeDeadLetterHandler.REGISTRY_URL_CONFIG, "mock://" + scope);
-    driver = new TopologyTestDriver(VerificationTopology.build(settings, registry, invoker, published::add), props, Instant.parse("2026-11-25T00:00:00Z"));
+    props.putAll(new RegistrySettings("mock://" + scope, null, Duration.ofSeconds(1)).asProperties());
+    driver = new TopologyTestDriver(VerificationTopology.build(settings, registry, invoker, listener), props, Instant.parse("2026-11-25T00:00:00Z"));
     AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
     requests = driver.createInputTopic("idv.requests", new StringSerializer(), requestSerde.serializer());
     rawRequests = driver.createInputTopic("idv.requests", new StringSerializer(), new ByteArraySerializer());
@@ -90,9 +108,9 @@ class VerificationTopologyTest {
       .build();
   }
 
-  private static CheckOutcome answered(VerificationRequest request, Outcome outcome) {
-    return new CheckOutcome.Answered(VerificationResult.newBuilder().setBizId(request.getBizId())
-      .setCheckType(CheckTypes.of(request)).setOutcome(outcome).setAttempts(1)
+  private static Settlement answered(VerificationRequest request, Outcome outcome) {
+    return new Settlement.Answered(VerificationResult.newBuilder().setBizId(request.getBizId())
+      .setCheckType(Checks.apiOf(request).checkType()).setOutcome(outcome).setAttempts(1)
       .setRequestedAt(request.getRequestedAt()).setCompletedAt(Instant.ofEpochMilli(2)).build(), Duration.ofMillis(5));
   }
 
@@ -144,6 +162,7 @@ class VerificationTopologyTest {
     requests.pipeInput("b-1", request);
     tick();
     assertThat(results.isEmpty()).isTrue();
+    assertThat(parked).isEqualTo(2);
     invoker.answer("b-1", answered(request, Outcome.PASS));
     tick();
     assertThat(results.readValuesToList()).extracting(VerificationResult::getReplayed).containsExactly(false, true, true);
@@ -202,7 +221,7 @@ class VerificationTopologyTest {
     VerificationRequest request = credential("b-1", "0301");
     requests.pipeInput("b-1", request);
     requests.pipeInput("b-1", request); // parked: gets its own dead letter
-    invoker.answer("b-1", new CheckOutcome.Failed("InternalError", "CredentialVerifyIntl answered InternalError", 500, 5, Duration.ofSeconds(1)));
+    invoker.answer("b-1", new Settlement.Failed("InternalError", "CredentialVerifyIntl answered InternalError", 500, 5, Duration.ofSeconds(1)));
     tick();
     var letters = deadLetters.readRecordsToList();
     assertThat(letters).hasSize(2);
@@ -314,7 +333,7 @@ class VerificationTopologyTest {
       invoker.answer("p-1", answered(first, Outcome.FAIL));
       tick();
       requests.pipeInput("p-1", material("p-1", "https://img.example/b.jpg")); // resubmission after FAIL
-      invoker.answer("p-1", new CheckOutcome.Failed("InternalError", "VerifyMaterial answered InternalError", 500, 3,
+      invoker.answer("p-1", new Settlement.Failed("InternalError", "VerifyMaterial answered InternalError", 500, 3,
           Duration.ofMillis(5)));
       tick();
       VerificationRequest invalid = material("p-2", "ftp://img.example/a.jpg");

@@ -1,23 +1,18 @@
-package dev.idvstreams.cli;
+package dev.idvstreams.runtime;
 
-import dev.idvstreams.api.Api;
 import dev.idvstreams.aliyun.ClientOptions;
 import dev.idvstreams.aliyun.CredentialsSource;
 import dev.idvstreams.aliyun.IdVerificationClient;
 import dev.idvstreams.aliyun.ImageFetchOptions;
-import dev.idvstreams.async.CircuitBreaker;
-import dev.idvstreams.avro.CheckType;
-import dev.idvstreams.avro.DeadLetter;
-import dev.idvstreams.avro.DeadLetterStage;
-import dev.idvstreams.avro.VerificationResult;
+import dev.idvstreams.api.Api;
+import dev.idvstreams.async.CallLane;
+import dev.idvstreams.check.ApiCheckInvoker;
 import dev.idvstreams.config.IdvConfig;
 import dev.idvstreams.ops.HealthCheck;
 import dev.idvstreams.ops.IdvMetrics;
 import dev.idvstreams.ops.OpsHttpServer;
+import dev.idvstreams.ops.ProcessorMetrics;
 import dev.idvstreams.serde.RegistryUnavailableException;
-import dev.idvstreams.serde.SchemaRegistries;
-import dev.idvstreams.serde.SchemaRegistryClient;
-import dev.idvstreams.topology.AliyunCheckInvoker;
 import dev.idvstreams.topology.DecodeDeadLetterHandler;
 import dev.idvstreams.topology.VerificationTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -27,8 +22,8 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -39,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The processor as it runs: the API client and its async lanes, the topology, Kafka Streams, and
  * the ops endpoints, wired from one {@link IdvConfig}. Used by {@code run} and {@code demo}.
  */
-final class ProcessorRuntime implements AutoCloseable {
+public final class ProcessorRuntime implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorRuntime.class);
   private static final long SHARE_REFRESH_MS = 5_000;
@@ -50,51 +45,28 @@ final class ProcessorRuntime implements AutoCloseable {
 
   private final Vertx vertx;
   private final IdVerificationClient client;
-  private final AliyunCheckInvoker invoker;
+  private final ApiCheckInvoker invoker;
   private final KafkaStreams streams;
   private final PrometheusMeterRegistry meters;
   private final KafkaStreamsMetrics streamsMetrics;
   private final OpsHttpServer ops;
   private final String requestsTopic;
   private final int opsPort;
-  private final java.util.concurrent.CompletableFuture<KafkaStreams.State> stopped = new java.util.concurrent.CompletableFuture<>();
+  private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
 
   private ProcessorRuntime(IdvConfig config) {
     this.vertx = Vertx.vertx();
     this.client = new IdVerificationClient(vertx, clientOptions(config));
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    IdvMetrics metrics = new IdvMetrics(meters);
-    this.invoker = new AliyunCheckInvoker(vertx, client, type -> laneSettings(config, Api.of(type)), Clock.systemUTC(),
-      (api, failure, latency) -> {
-        if (failure == null) {
-          metrics.apiCallSucceeded(Api.of(api), latency);
-        } else {
-          metrics.apiCallFailed(Api.of(api), failure, latency);
-        }
-      });
+    IdvMetrics idvMetrics = new IdvMetrics(meters);
+    ProcessorMetrics metrics = new ProcessorMetrics(idvMetrics);
+    this.invoker = new ApiCheckInvoker(vertx, client, api -> laneSettings(config, api), Clock.systemUTC(), metrics);
     this.requestsTopic = config.requestsTopic();
-    SchemaRegistryClient registry = SchemaRegistries.forUrl(config.schemaRegistryUrl(),
-      config.schemaRegistryBasicAuthUserInfo().map(Password::value).orElse(null), config.schemaRegistryRequestTimeout());
     VerificationTopology.Settings settings = new VerificationTopology.Settings(config.requestsTopic(), config.resultsTopic(),
       config.deadLetterTopic(), config.dedupTtl(), config.dedupPurgeInterval(), COMPLETION_INTERVAL, MAX_SLOT_WAIT,
       config.imageInlineMaxBytes());
-    this.streams = new KafkaStreams(VerificationTopology.build(settings, registry, invoker, value -> {
-      if (value instanceof VerificationResult result) {
-        metrics.resultPublished(result.getCheckType(), result.getOutcome());
-        if (result.getReplayed()) {
-          metrics.dedupReplayed();
-        } else {
-          for (int retry = 1; retry < result.getAttempts(); retry++) {
-            metrics.retryScheduled(Api.of(result.getCheckType()));
-          }
-        }
-      } else if (value instanceof DeadLetter letter) {
-        metrics.deadLettered(letter.getStage());
-        if (letter.getStage() == DeadLetterStage.DEDUP_CONFLICT) {
-          metrics.dedupConflict();
-        }
-      }
-    }), streamsProperties(config));
+    this.streams = new KafkaStreams(VerificationTopology.build(settings, config.schemaRegistry().client(), invoker, metrics),
+      streamsProperties(config));
     streams.setUncaughtExceptionHandler(error -> {
       if (RegistryUnavailableException.isCauseOf(error)) {
         LOG.warn("Schema registry unavailable ({}): replacing the stream thread, which reads again from the last commit",
@@ -114,8 +86,8 @@ final class ProcessorRuntime implements AutoCloseable {
         stopped.complete(now);
       }
     });
-    this.streamsMetrics = metrics.bindKafkaStreams(streams);
-    vertx.setPeriodic(1_000, id -> updateGauges(metrics));
+    this.streamsMetrics = idvMetrics.bindKafkaStreams(streams);
+    vertx.setPeriodic(1_000, id -> metrics.sampleLanes(invoker::lane));
     vertx.setPeriodic(SHARE_REFRESH_MS, id -> vertx.executeBlocking(() -> {
       if (streams.state() == KafkaStreams.State.RUNNING) {
         refreshShare();
@@ -132,7 +104,7 @@ final class ProcessorRuntime implements AutoCloseable {
   }
 
   /** Builds everything and starts Kafka Streams. */
-  static ProcessorRuntime start(IdvConfig config) {
+  public static ProcessorRuntime start(IdvConfig config) {
     ProcessorRuntime runtime = new ProcessorRuntime(config);
     runtime.streams.start();
     LOG.info("idv-streams started: application.id={}, requests from {}, ops endpoints {}", config.applicationId(),
@@ -141,7 +113,7 @@ final class ProcessorRuntime implements AutoCloseable {
   }
 
   /** Completes with ERROR or NOT_RUNNING when Kafka Streams stops, for whatever reason. */
-  java.util.concurrent.CompletableFuture<KafkaStreams.State> stopped() {
+  public CompletableFuture<KafkaStreams.State> stopped() {
     return stopped;
   }
 
@@ -177,8 +149,8 @@ final class ProcessorRuntime implements AutoCloseable {
     return options.build();
   }
 
-  private static AliyunCheckInvoker.LaneSettings laneSettings(IdvConfig config, Api api) {
-    return new AliyunCheckInvoker.LaneSettings(config.qps(api), config.inFlightMax(), config.inFlightHeadroom(),
+  private static CallLane.Settings laneSettings(IdvConfig config, Api api) {
+    return new CallLane.Settings(config.qps(api), config.inFlightMax(), config.inFlightHeadroom(),
       config.retryMaxAttempts(), config.retryBackoffInitial(), config.retryBackoffMax(), config.retryDeadline(),
       config.breakerProbeInterval(), config.breakerProbeIntervalMax());
   }
@@ -188,18 +160,8 @@ final class ProcessorRuntime implements AutoCloseable {
     props.putAll(config.kafkaStreamsProperties());
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
     props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, config.deadLetterTopic());
-    props.put(DecodeDeadLetterHandler.REGISTRY_URL_CONFIG, config.schemaRegistryUrl());
-    config.schemaRegistryBasicAuthUserInfo().ifPresent(p -> props.put(DecodeDeadLetterHandler.REGISTRY_AUTH_CONFIG, p.value()));
+    props.putAll(config.schemaRegistry().asProperties());
     return props;
-  }
-
-  private void updateGauges(IdvMetrics metrics) {
-    for (CheckType type : CheckType.values()) {
-      AliyunCheckInvoker.Lane lane = invoker.lane(type);
-      metrics.setPermittedRate(Api.of(type), lane.limiter().currentRate());
-      metrics.setInFlight(Api.of(type), invoker.pending(type));
-      metrics.setBreakerOpen(Api.of(type), lane.breaker().state() != CircuitBreaker.State.CLOSED);
-    }
   }
 
   /**
@@ -218,8 +180,8 @@ final class ProcessorRuntime implements AutoCloseable {
       .count();
     if (local > 0 && total > 0) {
       double share = Math.min(1.0, (double) local / total);
-      for (CheckType type : CheckType.values()) {
-        invoker.lane(type).limiter().setShare(share);
+      for (Api api : Api.values()) {
+        invoker.lane(api).setShare(share);
       }
     }
   }
@@ -236,7 +198,7 @@ final class ProcessorRuntime implements AutoCloseable {
     return chain.toString();
   }
 
-  private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+  private static <T> T await(CompletableFuture<T> future) {
     return future.orTimeout(30, TimeUnit.SECONDS).join();
   }
 }

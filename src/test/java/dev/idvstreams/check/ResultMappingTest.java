@@ -1,4 +1,4 @@
-package dev.idvstreams.topology;
+package dev.idvstreams.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.idvstreams.topology;
+package dev.idvstreams.check;
 
 import dev.idvstreams.aliyun.ApiException;
 import dev.idvstreams.aliyun.CredentialVerifyResponse;
@@ -107,7 +107,7 @@ final class ResultMapping {
 
   /** The API refused the input (MissingParameter, UnqualifiedPhoto, NoFaceDetected, SAF 400...): a result, not a dead letter. */
   static VerificationResult inputRejected(VerificationRequest request, String code, String requestId, int attempts, Instant now) {
-    return base(request, CheckTypes.of(request), Outcome.INPUT_REJECTED, attempts, now)
+    return base(request, Checks.apiOf(request).checkType(), Outcome.INPUT_REJECTED, attempts, now)
       .setReasonCode(code)
       .setReason("the API refused the input: " + code)
       .setProviderRequestId(requestId)

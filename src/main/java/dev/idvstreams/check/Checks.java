@@ -1,26 +1,26 @@
-package dev.idvstreams.topology;
+package dev.idvstreams.check;
 
-import dev.idvstreams.avro.CheckType;
+import dev.idvstreams.api.Api;
 import dev.idvstreams.avro.CredentialCheck;
 import dev.idvstreams.avro.FaceCheck;
 import dev.idvstreams.avro.MaterialCheck;
 import dev.idvstreams.avro.VerificationRequest;
 
 /** Which API a request's check goes to. */
-public final class CheckTypes {
+public final class Checks {
 
-  private CheckTypes() {}
+  private Checks() {}
 
-  public static CheckType of(VerificationRequest request) {
+  public static Api apiOf(VerificationRequest request) {
     Object check = request.getCheck();
     if (check instanceof CredentialCheck) {
-      return CheckType.CREDENTIAL;
+      return Api.CREDENTIAL_VERIFY_INTL;
     }
     if (check instanceof MaterialCheck) {
-      return CheckType.MATERIAL;
+      return Api.VERIFY_MATERIAL;
     }
     if (check instanceof FaceCheck) {
-      return CheckType.FACE;
+      return Api.FACE_VERIFY;
     }
     throw new IllegalArgumentException("unknown check type " + (check == null ? "null" : check.getClass().getName()));
   }

@@ -1,0 +1,108 @@
+package dev.idvstreams.async;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One API's call machinery: its rate limiter, circuit breaker, retry policy and in-flight bound,
+ * composed into one {@link AsyncCaller}. Knows nothing of what is called: the caller supplies each
+ * attempt and a classifier for its failures.
+ */
+public final class CallLane<R> {
+
+  /** One API's limits, from the configuration. */
+  public record Settings(double qps, int inFlightMax, double inFlightHeadroom, int maxAttempts,
+      Duration backoffInitial, Duration backoffMax, Duration deadline, Duration probeInterval, Duration probeIntervalMax) {
+
+    /** The same limits at another rate: for steps that are not paced by the account's limit. */
+    public Settings withQps(double otherQps) {
+      return new Settings(otherQps, inFlightMax, inFlightHeadroom, maxAttempts, backoffInitial, backoffMax, deadline,
+          probeInterval, probeIntervalMax);
+    }
+  }
+
+  /**
+   * The limiter spaces permits at 1/(0.95 × limit): calls are granted on time here but reach the
+   * API a few milliseconds apart from that (event-loop and network jitter), and the API counts
+   * arrivals in any 1-second window. 5% leaves 50 ms of jitter at any rate, for 95% utilisation.
+   */
+  static final double ARRIVAL_JITTER_MARGIN = 0.95;
+  /** Unknown: one call until the first answer shows how long calls take (a slow start). */
+  private static final Duration INITIAL_SERVICE_TIME = Duration.ZERO;
+  private static final double SERVICE_TIME_SMOOTHING = 0.2;
+  private static final Duration HOLD_RECHECK = Duration.ofMillis(200);
+  /**
+   * Admitted requests also wait for tokens, and one stream thread serves all APIs, so while it
+   * waits at one API's bound the others need a backlog of their own to stay at their rate.
+   */
+  private static final Duration MIN_BACKLOG = Duration.ofMillis(500);
+
+  private final AdaptiveRateLimiter limiter;
+  private final CircuitBreaker breaker;
+  private final ConcurrencyBound bound;
+  private final AsyncCaller<R> caller;
+  private final int inFlightMax;
+  private final AtomicInteger pending = new AtomicInteger();
+
+  public CallLane(Vertx vertx, Settings settings, Function<Throwable, FailureKind> classifier, CallEvents events) {
+    this.limiter = new AdaptiveRateLimiter(settings.qps() * ARRIVAL_JITTER_MARGIN, AdaptiveRateLimiter.Settings.defaults(),
+        System::nanoTime);
+    this.breaker = new CircuitBreaker(settings.probeInterval(), settings.probeIntervalMax(), 2.0, System::nanoTime);
+    this.bound = new ConcurrencyBound(settings.inFlightHeadroom(), settings.inFlightMax(), SERVICE_TIME_SMOOTHING,
+        INITIAL_SERVICE_TIME);
+    RetryPolicy retry = new RetryPolicy(settings.backoffInitial(), settings.backoffMax(), settings.maxAttempts(),
+        settings.deadline(), RetryPolicy.RETRYABLE_BY_DEFAULT, () -> ThreadLocalRandom.current().nextDouble());
+    this.caller = new AsyncCaller<>(vertx, limiter, breaker, retry, classifier, HOLD_RECHECK, System::nanoTime, events);
+    this.inFlightMax = settings.inFlightMax();
+  }
+
+  /** Starts one request's attempts and returns at once; see {@link AsyncCaller#call}. */
+  public Future<CallResult<R>> call(Supplier<Future<R>> attempt) {
+    pending.incrementAndGet();
+    return caller.call(attempt).onComplete(done -> pending.decrementAndGet());
+  }
+
+  /**
+   * Little's law on the service time, but never less than {@link #MIN_BACKLOG} of calls at the
+   * current rate. Until the API's first answer the bound stays 1 (the slow start of
+   * {@link ConcurrencyBound}).
+   */
+  public int inFlightBound() {
+    if (bound.averageServiceTime().isZero()) {
+      return 1;
+    }
+    double rate = limiter.currentRate();
+    int backlog = (int) Math.ceil(rate * MIN_BACKLOG.toMillis() / 1000.0);
+    return Math.min(inFlightMax, Math.max(backlog, bound.boundFor(rate)));
+  }
+
+  /** Whether the breaker holds this API's requests (open or half-open): no slot frees until it recovers. */
+  public boolean isHeld() {
+    return breaker.state() != CircuitBreaker.State.CLOSED;
+  }
+
+  /** Feeds a completed request's service time to the in-flight bound. */
+  public void recordServiceTime(Duration serviceTime) {
+    bound.recordServiceTime(serviceTime);
+  }
+
+  /** Requests started and not finished: in a call, waiting for a token, in backoff or held. */
+  public int pending() {
+    return pending.get();
+  }
+
+  /** Calls per second the limiter permits now. */
+  public double permittedRate() {
+    return limiter.currentRate();
+  }
+
+  /** This instance's share of the account limit, in (0, 1]. */
+  public void setShare(double share) {
+    limiter.setShare(share);
+  }
+}

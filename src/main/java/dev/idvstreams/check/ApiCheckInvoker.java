@@ -1,0 +1,94 @@
+package dev.idvstreams.check;
+
+import dev.idvstreams.aliyun.FaceVerifyRequest;
+import dev.idvstreams.aliyun.IdVerificationClient;
+import dev.idvstreams.api.Api;
+import dev.idvstreams.async.CallEvents;
+import dev.idvstreams.async.CallLane;
+import dev.idvstreams.async.FailureKind;
+import dev.idvstreams.avro.VerificationRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The {@link CheckInvoker} of the provider's APIs: per API, a {@link CheckBinding} (request and
+ * result mapping) in front of a {@link CallLane} (limiter, breaker, retry, in-flight bound).
+ */
+public final class ApiCheckInvoker implements CheckInvoker {
+
+  /** Image downloads go to the images' own hosts, not to the API: no account limit applies. */
+  private static final double DOWNLOAD_RATE = 1000;
+
+  /** One API's binding and lane, of matching types. */
+  private record Route<Q, A>(CheckBinding<Q, A> binding, CallLane<A> lane) {
+  }
+
+  private final Map<Api, Route<?, ?>> routes = new EnumMap<>(Api.class);
+  private final Clock clock;
+
+  public ApiCheckInvoker(Vertx vertx, IdVerificationClient client, Function<Api, CallLane.Settings> settings, Clock clock,
+      CallListener listener) {
+    this.clock = clock;
+    CallLane<FaceVerifyRequest> downloads = new CallLane<>(vertx,
+        settings.apply(Api.FACE_VERIFY).withQps(DOWNLOAD_RATE), FailureMapping::classify, CallEvents.NONE);
+    add(new CredentialBinding(client), vertx, settings, listener);
+    add(new MaterialBinding(client), vertx, settings, listener);
+    add(new FaceBinding(client, downloads), vertx, settings, listener);
+  }
+
+  private <Q, A> void add(CheckBinding<Q, A> binding, Vertx vertx, Function<Api, CallLane.Settings> settings,
+      CallListener listener) {
+    Api api = binding.api();
+    CallEvents events = new CallEvents() {
+      @Override
+      public void attemptEnded(FailureKind failure, Duration latency) {
+        listener.callEnded(api, failure, latency);
+      }
+
+      @Override
+      public void retryScheduled() {
+        listener.retryScheduled(api);
+      }
+    };
+    routes.put(api, new Route<>(binding, new CallLane<>(vertx, settings.apply(api), FailureMapping::classify, events)));
+  }
+
+  /** The call machinery of one API, for metrics and the share of the account limit. */
+  public CallLane<?> lane(Api api) {
+    return routes.get(api).lane();
+  }
+
+  @Override
+  public Future<Settlement> invoke(VerificationRequest request) {
+    return invoke(routes.get(Checks.apiOf(request)), request);
+  }
+
+  private <Q, A> Future<Settlement> invoke(Route<Q, A> route, VerificationRequest request) {
+    return route.binding().prepare(request).compose(prepared -> prepared.fold(
+        ready -> route.lane().call(() -> route.binding().send(ready.value())).map(called -> called.fold(
+            answered -> new Settlement.Answered(route.binding().toResult(request, answered.value(), answered.attempts(),
+                clock.instant()), answered.serviceTime()),
+            failed -> FailureMapping.settle(request, failed, clock.instant()))),
+        failed -> Future.succeededFuture(FailureMapping.settle(request, failed, clock.instant()))));
+  }
+
+  @Override
+  public boolean isHeld(Api api) {
+    return routes.get(api).lane().isHeld();
+  }
+
+  @Override
+  public int inFlightBound(Api api) {
+    return routes.get(api).lane().inFlightBound();
+  }
+
+  @Override
+  public void recordServiceTime(Api api, Duration serviceTime) {
+    routes.get(api).lane().recordServiceTime(serviceTime);
+  }
+}
