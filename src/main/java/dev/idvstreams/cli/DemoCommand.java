@@ -7,6 +7,7 @@ import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.avro.VerificationResult;
 import dev.idvstreams.config.ConfigLoader;
 import dev.idvstreams.config.IdvConfig;
+import dev.idvstreams.demo.DemoBatch;
 import dev.idvstreams.embedded.EmbeddedKafkaBroker;
 import dev.idvstreams.serde.AvroSerde;
 import dev.idvstreams.serde.SchemaRegistries;

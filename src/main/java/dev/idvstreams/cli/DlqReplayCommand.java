@@ -4,6 +4,8 @@ import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.config.IdvConfig;
+import dev.idvstreams.operator.DeadLetterFilter;
+import dev.idvstreams.operator.OperatorClients;
 import dev.idvstreams.serde.AvroSerde;
 import dev.idvstreams.serde.BadRecordException;
 import dev.idvstreams.serde.SchemaRegistryClient;

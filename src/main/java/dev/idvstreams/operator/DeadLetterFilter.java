@@ -1,12 +1,12 @@
-package dev.idvstreams.cli;
+package dev.idvstreams.operator;
 
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.DeadLetterStage;
 
 /** Which dead letters {@code dlq replay} sends back: a stage, a code, both or neither (all). */
-record DeadLetterFilter(DeadLetterStage stage, String code) {
+public record DeadLetterFilter(DeadLetterStage stage, String code) {
 
-  boolean matches(DeadLetter letter) {
+  public boolean matches(DeadLetter letter) {
     return (stage == null || stage == letter.getStage()) && (code == null || code.equals(letter.getErrorCode()));
   }
 
@@ -16,7 +16,7 @@ record DeadLetterFilter(DeadLetterStage stage, String code) {
    * group for all, {@code --stage VALIDATION} would make a later {@code --stage PROVIDER} miss
    * the PROVIDER letters it passed over.
    */
-  String groupId(String applicationId) {
+  public String groupId(String applicationId) {
     return applicationId + "-dlq-replay" + (stage == null ? "" : "-stage-" + stage) + (code == null ? "" : "-code-" + code);
   }
 }
