@@ -6,7 +6,7 @@ import dev.idvstreams.avro.DeadLetterStage;
 /** Which dead letters {@code dlq replay} sends back: a stage, a code, both or neither (all). */
 public record DeadLetterFilter(DeadLetterStage stage, String code) {
 
-  public boolean matches(DeadLetter letter) {
+  boolean matches(DeadLetter letter) {
     return (stage == null || stage == letter.getStage()) && (code == null || code.equals(letter.getErrorCode()));
   }
 
@@ -16,7 +16,7 @@ public record DeadLetterFilter(DeadLetterStage stage, String code) {
    * group for all, {@code --stage VALIDATION} would make a later {@code --stage PROVIDER} miss
    * the PROVIDER letters it passed over.
    */
-  public String groupId(String applicationId) {
+  String groupId(String applicationId) {
     return applicationId + "-dlq-replay" + (stage == null ? "" : "-stage-" + stage) + (code == null ? "" : "-code-" + code);
   }
 }
