@@ -1,6 +1,8 @@
 package dev.idvstreams.cli;
 
 import dev.idvstreams.config.IdvConfig;
+import dev.idvstreams.jsonl.RecordJson;
+import dev.idvstreams.operator.OperatorClients;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;

@@ -2,6 +2,9 @@ package dev.idvstreams.cli;
 
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.config.IdvConfig;
+import dev.idvstreams.jsonl.RequestFile;
+import dev.idvstreams.jsonl.RequestJson;
+import dev.idvstreams.operator.OperatorClients;
 import dev.idvstreams.serde.AvroSerde;
 import java.io.IOException;
 import java.io.InputStream;

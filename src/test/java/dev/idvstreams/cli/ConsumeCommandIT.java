@@ -13,6 +13,7 @@ import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.avro.VerificationResult;
 import dev.idvstreams.embedded.KafkaBootstrap;
 import dev.idvstreams.embedded.KafkaExtension;
+import dev.idvstreams.jsonl.RequestJson;
 import dev.idvstreams.serde.AvroSerde;
 import dev.idvstreams.topology.DeadLetterHeaders;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.embedded.KafkaBootstrap;
 import dev.idvstreams.embedded.KafkaExtension;
+import dev.idvstreams.jsonl.RequestJson;
 import dev.idvstreams.serde.AvroSerde;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;

@@ -10,6 +10,7 @@ import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.Outcome;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.avro.VerificationResult;
+import dev.idvstreams.demo.DemoBatch;
 import dev.idvstreams.embedded.KafkaBootstrap;
 import dev.idvstreams.embedded.KafkaExtension;
 import dev.idvstreams.simulator.AccountState;

@@ -1,10 +1,10 @@
-package dev.idvstreams.cli;
+package dev.idvstreams.operator;
 
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.DeadLetterStage;
 
 /** Which dead letters {@code dlq replay} sends back: a stage, a code, both or neither (all). */
-record DeadLetterFilter(DeadLetterStage stage, String code) {
+public record DeadLetterFilter(DeadLetterStage stage, String code) {
 
   boolean matches(DeadLetter letter) {
     return (stage == null || stage == letter.getStage()) && (code == null || code.equals(letter.getErrorCode()));

@@ -1,4 +1,4 @@
-package dev.idvstreams.cli;
+package dev.idvstreams.operator;
 
 import dev.idvstreams.config.IdvConfig;
 import dev.idvstreams.serde.SchemaRegistryClient;
@@ -10,16 +10,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 
 /** The Kafka clients and the registry of the operator commands, configured as {@code run} configures its own. */
-final class OperatorClients {
+public final class OperatorClients {
 
   private OperatorClients() {}
 
-  static SchemaRegistryClient registry(IdvConfig config) {
+  public static SchemaRegistryClient registry(IdvConfig config) {
     return config.schemaRegistry().client();
   }
 
   /** acks=all and idempotent: a request is on the topic once, in file order per bizId, when the send succeeds. */
-  static Map<String, Object> producerProperties(IdvConfig config, String clientId) {
+  public static Map<String, Object> producerProperties(IdvConfig config, String clientId) {
     Map<String, Object> properties = config.kafkaClientProperties();
     properties.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     properties.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -31,7 +31,7 @@ final class OperatorClients {
    * read_committed, because the processor writes transactionally (exactly_once_v2): aborted
    * writes are never shown. No auto commit and no topic creation by reading a missing topic.
    */
-  static Map<String, Object> consumerProperties(IdvConfig config, String clientId) {
+  public static Map<String, Object> consumerProperties(IdvConfig config, String clientId) {
     Map<String, Object> properties = config.kafkaClientProperties();
     properties.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -41,7 +41,7 @@ final class OperatorClients {
   }
 
   /** Thrown when a topic an operator command reads does not exist. */
-  static final class MissingTopicException extends RuntimeException {
+  public static final class MissingTopicException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     MissingTopicException(String topic) {
@@ -50,7 +50,7 @@ final class OperatorClients {
   }
 
   /** Every partition of {@code topic}, assigned to {@code consumer}. */
-  static List<TopicPartition> assignAll(Consumer<?, ?> consumer, String topic) {
+  public static List<TopicPartition> assignAll(Consumer<?, ?> consumer, String topic) {
     List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
       .map(info -> new TopicPartition(topic, info.partition()))
       .toList();

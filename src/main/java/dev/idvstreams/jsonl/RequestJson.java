@@ -1,4 +1,4 @@
-package dev.idvstreams.cli;
+package dev.idvstreams.jsonl;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -34,10 +34,10 @@ import java.util.Set;
  * place. Error messages name the field, never its value: requests carry names, ID numbers and
  * images.
  */
-final class RequestJson {
+public final class RequestJson {
 
   /** Strict: a duplicate field or a second value on the line is an error, not silently dropped. */
-  static final ObjectMapper JSON = JsonMapper.builder()
+  public static final ObjectMapper JSON = JsonMapper.builder()
     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
     .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
     .build();
@@ -49,12 +49,12 @@ final class RequestJson {
   private final Clock clock;
 
   /** @param clock gives {@code requestedAt} when a line has none */
-  RequestJson(Clock clock) {
+  public RequestJson(Clock clock) {
     this.clock = clock;
   }
 
   /** Thrown for a line that is not a valid request; the message names the field and the problem. */
-  static final class InvalidRequestException extends Exception {
+  public static final class InvalidRequestException extends Exception {
     private static final long serialVersionUID = 1L;
 
     InvalidRequestException(String message) {
@@ -63,7 +63,7 @@ final class RequestJson {
   }
 
   /** Parses one line. */
-  VerificationRequest parse(String line) throws InvalidRequestException {
+  public VerificationRequest parse(String line) throws InvalidRequestException {
     JsonNode root;
     try {
       root = JSON.readTree(line);
@@ -96,7 +96,7 @@ final class RequestJson {
   }
 
   /** The request as one JSON object in the format {@link #parse} reads; absent optional fields are left out. */
-  static ObjectNode toJson(VerificationRequest request) {
+  public static ObjectNode toJson(VerificationRequest request) {
     ObjectNode node = JSON.createObjectNode();
     node.put("bizId", request.getBizId());
     node.put("requestedAt", request.getRequestedAt().toString());

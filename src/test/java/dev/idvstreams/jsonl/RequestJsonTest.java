@@ -1,4 +1,4 @@
-package dev.idvstreams.cli;
+package dev.idvstreams.jsonl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

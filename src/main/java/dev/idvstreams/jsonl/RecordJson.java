@@ -1,4 +1,4 @@
-package dev.idvstreams.cli;
+package dev.idvstreams.jsonl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,7 +23,7 @@ import org.apache.kafka.common.header.Header;
  * format {@code produce} reads. A value that cannot be decoded is printed as {@code value: null}
  * with {@code decodeError} and the bytes in {@code rawValue} (base64).
  */
-final class RecordJson {
+public final class RecordJson {
 
   private final Function<byte[], JsonNode> decoder;
 
@@ -37,7 +37,7 @@ final class RecordJson {
    *
    * @throws IllegalArgumentException for any other topic
    */
-  static RecordJson forTopic(IdvConfig config, SchemaRegistryClient registry, String topic) {
+  public static RecordJson forTopic(IdvConfig config, SchemaRegistryClient registry, String topic) {
     if (topic.equals(config.resultsTopic())) {
       AvroSerde<VerificationResult> serde = AvroSerde.forValues(VerificationResult.class, registry);
       return new RecordJson(bytes -> AvroJson.toJson(serde.deserialize(topic, bytes)));
@@ -57,7 +57,7 @@ final class RecordJson {
   /**
    * @throws dev.idvstreams.serde.RegistryUnavailableException when the registry cannot be asked for the writer schema
    */
-  String toJsonLine(ConsumerRecord<String, byte[]> record) {
+  public String toJsonLine(ConsumerRecord<String, byte[]> record) {
     ObjectNode node = RequestJson.JSON.createObjectNode();
     node.put("topic", record.topic());
     node.put("partition", record.partition());

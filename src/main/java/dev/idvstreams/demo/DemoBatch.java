@@ -1,4 +1,4 @@
-package dev.idvstreams.cli;
+package dev.idvstreams.demo;
 
 import dev.idvstreams.avro.CredentialCheck;
 import dev.idvstreams.avro.FaceCheck;
@@ -18,20 +18,20 @@ import java.util.Random;
  * simulator's markers (docs/simulator.md), exact duplicates, bizId conflicts, invalid requests and
  * unreadable records, some keyed by something other than the bizId. Deterministic for a seed.
  */
-final class DemoBatch {
+public final class DemoBatch {
 
   /** What a record is meant to show, for the summary. */
-  enum Kind { NEW, DUPLICATE, CONFLICT, INVALID, UNREADABLE }
+  public enum Kind { NEW, DUPLICATE, CONFLICT, INVALID, UNREADABLE }
 
   /** One record to produce: key (may be null or not the bizId), value bytes, what it is. */
-  record Item(String key, byte[] value, Kind kind, String bizId) {
+  public record Item(String key, byte[] value, Kind kind, String bizId) {
   }
 
   private static final byte[] JPEG_MAGIC = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0};
 
   private DemoBatch() {}
 
-  static List<Item> generate(int size, long seed, String topic, AvroSerde<VerificationRequest> serde) {
+  public static List<Item> generate(int size, long seed, String topic, AvroSerde<VerificationRequest> serde) {
     Random random = new Random(seed);
     List<VerificationRequest> sent = new ArrayList<>();
     List<Item> items = new ArrayList<>();
@@ -79,19 +79,19 @@ final class DemoBatch {
       .setCheck(check).build();
   }
 
-  static VerificationRequest credential(String bizId, String marker) {
+  public static VerificationRequest credential(String bizId, String marker) {
     return envelope(bizId, CredentialCheck.newBuilder().setCredType("03").setCredName("0301")
       .setImage(Image.newBuilder().setUrl("https://images.example/" + bizId + "/" + marker + ".jpg").build()).build());
   }
 
-  static VerificationRequest material(String bizId, String marker) {
+  public static VerificationRequest material(String bizId, String marker) {
     return envelope(bizId, MaterialCheck.newBuilder().setBizType("RPMinTest").setName("Demo Person")
       .setIdCardNumber("023432189011231234")
       .setFaceImage(Image.newBuilder().setUrl("https://images.example/" + bizId + "/face-" + marker + ".jpg").build())
       .build());
   }
 
-  static VerificationRequest face(String bizId, String marker) {
+  public static VerificationRequest face(String bizId, String marker) {
     return envelope(bizId, FaceCheck.newBuilder().setResourceCode("00840000")
       .setRefFace(jpeg("ref"))
       .setAuthFace(jpeg("auth " + marker + " " + bizId))

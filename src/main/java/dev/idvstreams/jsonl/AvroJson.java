@@ -1,4 +1,4 @@
-package dev.idvstreams.cli;
+package dev.idvstreams.jsonl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,4 +1,4 @@
-package dev.idvstreams.cli;
+package dev.idvstreams.jsonl;
 
 import dev.idvstreams.avro.VerificationRequest;
 import java.io.BufferedInputStream;
@@ -13,20 +13,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A JSON-lines file of requests, read whole: every valid request and every bad line, by line number. */
-record RequestFile(List<Line> requests, List<Problem> problems) {
+public record RequestFile(List<Line> requests, List<Problem> problems) {
 
   /** A valid request and the line it came from. */
-  record Line(int number, VerificationRequest request) {}
+  public record Line(int number, VerificationRequest request) {}
 
   /** A line that is not a valid request, and why (never the line's content: it may be personal data). */
-  record Problem(int number, String message) {}
+  public record Problem(int number, String message) {}
 
   /**
    * Reads {@code input} to the end. Lines end with LF or CRLF; blank lines are skipped. Each line
    * is decoded as UTF-8 on its own, so a line that is not UTF-8 is reported with its number
    * (a {@code Reader} would fail on its whole buffer, before the lines in front of it).
    */
-  static RequestFile read(InputStream input, RequestJson json) throws IOException {
+  public static RequestFile read(InputStream input, RequestJson json) throws IOException {
     List<Line> requests = new ArrayList<>();
     List<Problem> problems = new ArrayList<>();
     CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
