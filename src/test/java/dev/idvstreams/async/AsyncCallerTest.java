@@ -57,6 +57,33 @@ class AsyncCallerTest {
   }
 
   @Test
+  void shouldReportEachAttemptAndEachRetryAsItIsScheduled() throws Exception {
+    ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.THROTTLED, FailureKind.TRANSIENT);
+    List<FailureKind> attempts = new CopyOnWriteArrayList<>();
+    AtomicInteger retries = new AtomicInteger();
+    CallEvents events = new CallEvents() {
+      @Override
+      public void attemptEnded(FailureKind failure, Duration latency) {
+        attempts.add(failure);
+      }
+
+      @Override
+      public void retryScheduled() {
+        retries.incrementAndGet();
+      }
+    };
+    AsyncCaller<String> caller = new AsyncCaller<>(vertx, limiter, breaker, policy(3, Duration.ofMinutes(1)),
+        AsyncCallerTest::classify, Duration.ofMillis(5), System::nanoTime, events);
+
+    CallResult<String> outcome = outcomeOf(caller.call(api));
+
+    // the request ends as a failure: its two retries are counted all the same
+    assertThat(outcome).isInstanceOf(CallResult.Failure.class);
+    assertThat(attempts).containsExactly(FailureKind.TRANSIENT, FailureKind.THROTTLED, FailureKind.TRANSIENT);
+    assertThat(retries.get()).isEqualTo(2);
+  }
+
+  @Test
   void shouldNotCountRepeatedCallAnswersAgainstTheAttemptBudget() throws Exception {
     // after a transient failure the API still holds the call: only time clears the repeats
     ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.REPEATED, FailureKind.REPEATED,
