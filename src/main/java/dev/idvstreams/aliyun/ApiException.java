@@ -14,7 +14,10 @@ public final class ApiException extends RuntimeException {
   public static final String TIMEOUT = "Timeout";
   /** The code of an answer that is not the JSON the API documents. */
   public static final String INVALID_RESPONSE = "InvalidResponse";
-  /** VerifyMaterial's status 12, "the authority's system failed": 001_6b50e83eedc0b45d.txt; retried. */
+  /**
+   * VerifyMaterial's status 12, "the authority's system failed"
+   * (docs/provider-apis.md#verifymaterial-verifystatus); retried.
+   */
   public static final String VERIFY_STATUS_12 = "VerifyStatus.12";
   /** The code of a call that could not get an access key from its {@link CredentialsSource}. */
   public static final String CREDENTIALS_UNAVAILABLE = "CredentialsUnavailable";

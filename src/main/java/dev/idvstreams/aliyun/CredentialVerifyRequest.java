@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A {@code CredentialVerifyIntl} call (000_3920d8a9be95c4cb.txt): {@code CredType}, {@code CredName},
- * {@code ProductCode} and the image, by {@code ImageUrl} or inline ({@code ImageFileObject}).
+ * A {@code CredentialVerifyIntl} call (docs/provider-apis.md#credentialverifyintl-request):
+ * {@code CredType}, {@code CredName}, {@code ProductCode} and the image, by {@code ImageUrl} or
+ * inline ({@code ImageFileObject}).
  *
  * <p>Inline bytes: the official SDK's {@code credentialVerifyIntlAdvance} first uploads the stream to
  * OSS and then sends the OSS location in the body form field {@code ImageFile}. This client skips
@@ -17,7 +18,7 @@ import java.util.Objects;
  */
 public record CredentialVerifyRequest(String credType, String credName, String productCode, ImageSource image) {
 
-  /** The call mode DESIGN.md names as the default. */
+  /** The call mode the project defaults to (docs/provider-apis.md#credentialverifyintl-request). */
   public static final String DEFAULT_PRODUCT_CODE = "ANTI_FAKE_CHECK";
 
   public CredentialVerifyRequest {

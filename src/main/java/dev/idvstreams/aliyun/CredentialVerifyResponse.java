@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The answer of {@code CredentialVerifyIntl} (000_3920d8a9be95c4cb.txt): {@code Result}, the
+ * The answer of {@code CredentialVerifyIntl} (docs/provider-apis.md#credentialverifyintl-answer): {@code Result}, the
  * comma-separated {@code RiskTag} split into a list, {@code RiskScore} per tag, {@code MaterialInfo}.
  */
 public record CredentialVerifyResponse(String requestId, String code, String message, String result,

@@ -1,6 +1,6 @@
 package dev.idvstreams.aliyun;
 
-/** What the processor does about a failed call: DESIGN.md section 3, "Error classes". */
+/** What the processor does about a failed call: docs/provider-apis.md#error-classes. */
 public enum ErrorClass {
   /** Retry later and lower the local rate. */
   THROTTLED,

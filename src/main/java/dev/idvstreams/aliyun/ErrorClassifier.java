@@ -4,7 +4,7 @@ import dev.idvstreams.api.Api;
 import java.util.Map;
 
 /**
- * Maps an API's error code to its {@link ErrorClass}, exactly as the DESIGN.md section 3 table says.
+ * Maps an API's error code to its {@link ErrorClass}, exactly as docs/provider-apis.md#error-classes says.
  * The body's {@code Code} decides (for SAF the numeric {@code Code} and the {@code Data.retCode});
  * the HTTP status only decides for codes the table does not know.
  */
@@ -53,7 +53,7 @@ public final class ErrorClassifier {
       Map.entry("InvalidTimeStamp.Format", ErrorClass.ACCOUNT),
       Map.entry("InvalidAction.NotFound", ErrorClass.ACCOUNT));
 
-  /** SAF's numeric {@code Code}s, from the "Response codes" table of 002_375eb6ea701a5179.txt. */
+  /** SAF's numeric {@code Code}s, from docs/provider-apis.md#face-verification-response-codes. */
   private static final Map<String, ErrorClass> SAF_CODES = Map.of(
       "400", ErrorClass.INPUT_REJECTED,
       "402", ErrorClass.THROTTLED,

@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A SAF {@code ExecuteRequest} with {@code Service=intl_face_verify} (002_375eb6ea701a5179.txt): the
- * ID photo ({@code refFaceContent}), the face photo ({@code authFaceContent}) and the country's
- * {@code resourceCode}. The images are bytes: one given by URL is downloaded first
- * ({@link IdVerificationClient#image}), so a paced call only sends.
+ * A SAF {@code ExecuteRequest} with {@code Service=intl_face_verify}
+ * (docs/provider-apis.md#face-verification-request): the ID photo ({@code refFaceContent}), the
+ * face photo ({@code authFaceContent}) and the country's {@code resourceCode}. The images are
+ * bytes: one given by URL is downloaded first ({@link IdVerificationClient#image}), so a paced call
+ * only sends.
  */
 public record FaceVerifyRequest(String resourceCode, byte[] refFace, byte[] authFace) {
 

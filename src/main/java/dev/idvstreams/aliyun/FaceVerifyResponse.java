@@ -3,8 +3,8 @@ package dev.idvstreams.aliyun;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The answer of SAF {@code intl_face_verify} (002_375eb6ea701a5179.txt). {@code Data} arrives as a
- * JSON string inside the JSON body and is parsed into {@link Data}.
+ * The answer of SAF {@code intl_face_verify} (docs/provider-apis.md#face-verification-answer).
+ * {@code Data} arrives as a JSON string inside the JSON body and is parsed into {@link Data}.
  */
 public record FaceVerifyResponse(String requestId, Integer code, String message, Data data) {
 

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The guards of an image download (DESIGN.md section 4): the largest image, the whole download's
- * time (redirects included), how many redirects, and whether private, loopback and link-local
- * addresses may be reached (only for tests and local demos).
+ * The guards of an image download (docs/provider-apis.md#face-verification-request): the largest
+ * image, the whole download's time (redirects included), how many redirects, and whether private,
+ * loopback and link-local addresses may be reached (only for tests and local demos).
  */
 public record ImageFetchOptions(long maxBytes, Duration timeout, int maxRedirects, boolean allowPrivateAddresses) {
 

@@ -9,10 +9,11 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Downloads an image URL with the guards of DESIGN.md section 4: http and https only, at most
- * {@code maxBytes}, the whole download (redirects included) within {@code timeout}, at most
- * {@code maxRedirects} redirects, each one's target checked again, and private, loopback and
- * link-local addresses refused unless allowed. Every address a name resolves to must pass.
+ * Downloads an image URL with the guards of docs/provider-apis.md#face-verification-request: http
+ * and https only, at most {@code maxBytes}, the whole download (redirects included) within
+ * {@code timeout}, at most {@code maxRedirects} redirects, each one's target checked again, and
+ * private, loopback and link-local addresses refused unless allowed. Every address a name resolves
+ * to must pass.
  */
 public final class ImageFetcher implements AutoCloseable {
 

@@ -1,7 +1,7 @@
 package dev.idvstreams.aliyun;
 
 /**
- * What may stand for personal data in a log line (DESIGN.md section 7). ID numbers are shown as the
+ * What may stand for personal data in a log line (README.md#personal-data-and-secrets). ID numbers are shown as the
  * reference documents show them, the last four characters replaced by {@code ****}
  * ({@code 02343218901123****}); names and images have no loggable form at all.
  */

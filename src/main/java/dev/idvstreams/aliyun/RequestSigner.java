@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 
 /**
  * Turns an operation's parameters into a {@link SignedRequest} with either signature: the common
- * parameters of RPC signature 1.0 (002_375eb6ea701a5179.txt, "Make API requests") or the
+ * parameters of RPC signature 1.0 (docs/provider-apis.md#signature-v1) or the
  * {@code x-acs-*} headers and {@code Authorization} of V3.
  */
 final class RequestSigner {

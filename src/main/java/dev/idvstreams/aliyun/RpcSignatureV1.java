@@ -9,7 +9,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * RPC signature version 1.0 ({@code HMAC-SHA1}), as the SAF guide (002_375eb6ea701a5179.txt) requires:
+ * RPC signature version 1.0 ({@code HMAC-SHA1}), as the SAF guide requires (docs/provider-apis.md#signature-v1):
  * the sorted, percent-encoded parameters form the string to sign
  * {@code METHOD&%2F&encode(canonical query)}, signed with the key {@code secret + "&"}.
  * Pure functions: parameters in, signature out.

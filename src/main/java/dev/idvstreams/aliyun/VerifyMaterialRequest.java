@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A {@code VerifyMaterial} call (001_6b50e83eedc0b45d.txt). Images are HTTP(S) URLs. {@code BizId}
+ * A {@code VerifyMaterial} call (docs/provider-apis.md#verifymaterial-request). Images are HTTP(S) URLs. {@code BizId}
  * names one verification task, which may be resubmitted until it passes. {@code userId} and
  * {@code regionId} are optional. {@link #toString()} masks the ID number and hides the name.
  */

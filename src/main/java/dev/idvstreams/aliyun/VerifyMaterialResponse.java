@@ -3,7 +3,7 @@ package dev.idvstreams.aliyun;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The answer of {@code VerifyMaterial} (001_6b50e83eedc0b45d.txt): {@code VerifyStatus} (1 passed,
+ * The answer of {@code VerifyMaterial} (docs/provider-apis.md#verifymaterial-answer): {@code VerifyStatus} (1 passed,
  * 2..12 reasons), both comparison scores (0..100), {@code VerifyToken} and the {@code Material},
  * including the OCR of the ID card. The API spells one score {@code AuthorityComparisionScore}.
  * {@link #toString()} masks the personal data the material echoes.

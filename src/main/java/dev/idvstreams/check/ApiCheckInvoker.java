@@ -5,6 +5,7 @@ import dev.idvstreams.aliyun.IdVerificationClient;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CallEvents;
 import dev.idvstreams.async.CallLane;
+import dev.idvstreams.async.CallResult;
 import dev.idvstreams.async.FailureKind;
 import dev.idvstreams.avro.VerificationRequest;
 import io.vertx.core.Future;
@@ -74,7 +75,9 @@ public final class ApiCheckInvoker implements CheckInvoker {
             answered -> new Settlement.Answered(route.binding().toResult(request, answered.value(), answered.attempts(),
                 clock.instant()), answered.serviceTime()),
             failed -> FailureMapping.settle(request, failed, clock.instant()))),
-        failed -> Future.succeededFuture(FailureMapping.settle(request, failed, clock.instant()))));
+        // a preparation that failed for good made no API call: its attempts were downloads
+        failed -> Future.succeededFuture(FailureMapping.settle(request,
+            new CallResult.Failure<>(failed.error(), failed.kind(), 0, failed.serviceTime()), clock.instant()))));
   }
 
   @Override

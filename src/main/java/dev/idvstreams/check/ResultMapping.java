@@ -19,7 +19,7 @@ import java.util.Map;
 /** Turns the APIs' answers into {@link VerificationResult}s: the one place that decides outcomes. */
 final class ResultMapping {
 
-  // 001_6b50e83eedc0b45d.txt, "认证状态说明", shortened to English
+  // docs/provider-apis.md#verifymaterial-verifystatus, the reasons in short English
   private static final Map<Integer, String> VERIFY_STATUS_REASONS = Map.ofEntries(
     Map.entry(1, "verification passed"),
     Map.entry(2, "name and ID number do not match the authority"),

@@ -3,7 +3,7 @@ package dev.idvstreams.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The entry point of {@code idv-streams.jar}: one subcommand per class, as DESIGN.md section 6 lists them. */
+/** The entry point of {@code idv-streams.jar}: one subcommand per class, as README.md#command-line lists them. */
 @Command(
     name = "idv-streams",
     mixinStandardHelpOptions = true,

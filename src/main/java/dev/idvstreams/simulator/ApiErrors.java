@@ -9,7 +9,7 @@ import java.util.Map;
  * The error answers of each API, with the HTTP statuses and messages of the reference documents.
  * The cloudauth APIs and the gateway answer {@code {"RequestId","HostId","Code","Message"}} with the
  * documented status; SAF answers its numeric codes (400, 402, 403, 404, 500) in the body of an
- * HTTP 200, as the samples of 002_375eb6ea701a5179.txt show.
+ * HTTP 200, as docs/provider-apis.md#face-verification-answer says.
  */
 final class ApiErrors {
 
@@ -27,7 +27,7 @@ final class ApiErrors {
       "Throttling.User", new Documented(400, "Request was denied due to user flow control."),
       "Forbidden.ExceptionRepeatedInvoke", new Documented(400, "The call was repeated abnormally."));
 
-  /** 000_3920d8a9be95c4cb.txt, "Return codes". */
+  /** docs/provider-apis.md#credentialverifyintl-error-codes */
   private static final Map<String, Documented> CREDENTIAL_VERIFY = Map.of(
       "MissingParameter", new Documented(400, "A parameter cannot be empty."),
       "InvalidParameter", new Documented(401, "The parameter is invalid."),
@@ -39,7 +39,7 @@ final class ApiErrors {
       "Forbidden.ExceptionDataSource", new Documented(500, "The authoritative data source service is abnormal."),
       "InternalError", new Documented(500, "An internal system error occurred."));
 
-  /** 001_6b50e83eedc0b45d.txt, "错误码". */
+  /** docs/provider-apis.md#verifymaterial-error-codes */
   private static final Map<String, Documented> VERIFY_MATERIAL = Map.of(
       "ParameterIsNull", new Documented(400, "The parameter must not be empty."),
       "InvalidParameter", new Documented(401, "The specified parameter is invalid."),
@@ -51,7 +51,7 @@ final class ApiErrors {
       "NoFaceDetected", new Documented(435, "No face is detected in either the image or the video."),
       "SystemError", new Documented(500, "A system error occurred."));
 
-  /** 002_375eb6ea701a5179.txt, "Response codes". */
+  /** docs/provider-apis.md#face-verification-response-codes */
   private static final Map<String, String> FACE_VERIFY = Map.of(
       "400", "The ServiceParameters parameter is invalid.",
       "402", "The number of queries exceeded the specification. Network traffic is throttled.",

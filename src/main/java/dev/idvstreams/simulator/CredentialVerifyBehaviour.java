@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code CredentialVerifyIntl} (000_3920d8a9be95c4cb.txt): checks the required parameters and the
+ * {@code CredentialVerifyIntl} (docs/provider-apis.md#credentialverifyintl): checks the required parameters and the
  * image, then answers {@code Result} 0 (no risk), 1 (risk: one tag per {@code sim-risk-TAG}) or 2
  * (suspected: {@code sim-suspect}); {@code sim-error-CODE} answers that error.
  */

@@ -8,7 +8,7 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * SAF {@code ExecuteRequest} with {@code Service=intl_face_verify} (002_375eb6ea701a5179.txt):
+ * SAF {@code ExecuteRequest} with {@code Service=intl_face_verify} (docs/provider-apis.md#face-verification-request):
  * checks the service, the {@code ServiceParameters} JSON and both images (base64 without a
  * {@code data:} prefix or line breaks, decoding to a JPG), then answers from the markers in the
  * images' bytes or the resource code: {@code sim-mismatch}, {@code sim-spoof}, {@code sim-unusable},

@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local stand-in for the three ID Verification APIs (DESIGN.md section 5), on 127.0.0.1 only.
+ * A local stand-in for the three ID Verification APIs (docs/simulator.md), on 127.0.0.1 only.
  * A call goes through, in order: signature check, the strict per-API QPS limit, the account state,
  * the repeated-call check, fault injection, then the API's {@link ApiBehaviour}; the answer waits
  * the configured latency. {@code GET /_sim/stats} shows the counters, {@code POST /_sim/account}

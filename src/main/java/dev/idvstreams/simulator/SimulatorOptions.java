@@ -92,7 +92,7 @@ public final class SimulatorOptions {
 
   /**
    * Defaults: a free port, the key pair {@value #DEFAULT_ACCESS_KEY_ID} / {@value #DEFAULT_ACCESS_KEY_SECRET},
-   * the published QPS limits of DESIGN.md section 3 (credential detection 10, face verification 50,
+   * the QPS limits of docs/provider-apis.md#rate-limits (credential detection 10, face verification 50,
    * VerifyMaterial 10), a 2 s repeat window, no latency, no faults.
    */
   public static final class Builder {

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code VerifyMaterial} (001_6b50e83eedc0b45d.txt): checks the required parameters, then answers
+ * {@code VerifyMaterial} (docs/provider-apis.md#verifymaterial): checks the required parameters, then answers
  * {@code VerifyStatus} 1 unless a {@code sim-status-N} marker asks for N (2..12); the scores follow
  * the status (6: low card-face score, 7: low authority score, 11 and 12: no authority photo), and
  * the ID card's OCR block comes back when a card image was sent.
@@ -58,7 +58,7 @@ final class VerifyMaterialBehaviour implements ApiBehaviour {
 
   @Override
   public String repeatKey(Map<String, String> params) {
-    // one BizId is one verification task (001_6b50e83eedc0b45d.txt)
+    // one BizId is one verification task (docs/provider-apis.md#verifymaterial-resubmission)
     return params.getOrDefault("BizId", "");
   }
 

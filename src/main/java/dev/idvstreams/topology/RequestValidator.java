@@ -18,15 +18,16 @@ import java.util.Set;
  */
 public final class RequestValidator {
 
-  static final int MAX_BIZ_ID_LENGTH = 64; // 001_6b50e83eedc0b45d.txt: BizId, at most 64 characters
-  // 000_3920d8a9be95c4cb.txt: PNG, JPG, JPEG, BMP, WebP; 15 < width, height < 8192; aspect ratio < 50; 3 MB inline
+  static final int MAX_BIZ_ID_LENGTH = 64; // docs/provider-apis.md#verifymaterial-request: BizId, at most 64 characters
+  // docs/provider-apis.md#credentialverifyintl-request: PNG, JPG, JPEG, BMP, WebP; 15 < width, height < 8192;
+  // aspect ratio < 50; 3 MB inline
   private static final Set<ImageProbe.Format> CREDENTIAL_FORMATS =
       EnumSet.of(ImageProbe.Format.PNG, ImageProbe.Format.JPEG, ImageProbe.Format.BMP, ImageProbe.Format.WEBP);
   private static final int CREDENTIAL_MIN_SIDE_EXCLUSIVE = 15;
   private static final int CREDENTIAL_MAX_SIDE_EXCLUSIVE = 8192;
   private static final double CREDENTIAL_MAX_ASPECT_EXCLUSIVE = 50;
   private static final int CREDENTIAL_MAX_INLINE_BYTES = 3 * 1024 * 1024;
-  // 002_375eb6ea701a5179.txt: the photos must be JPG
+  // docs/provider-apis.md#face-verification-request: the photos must be JPG
   private static final Set<ImageProbe.Format> FACE_FORMATS = EnumSet.of(ImageProbe.Format.JPEG);
 
   private final int maxInlineBytes;
@@ -99,7 +100,7 @@ public final class RequestValidator {
     return true;
   }
 
-  /** VerifyMaterial takes image URLs only (001_6b50e83eedc0b45d.txt: FaceImageUrl, IdCardFrontImageUrl, ...). */
+  /** VerifyMaterial takes image URLs only (docs/provider-apis.md#verifymaterial-request: FaceImageUrl, ...). */
   private static void urlOnly(List<Violation> violations, String field, Image image) {
     if (source(violations, field, image) && image.getContent() != null && image.getContent().remaining() > 0) {
       violations.add(new Violation("IMAGE_SOURCE", field + " must be given by url: VerifyMaterial takes image URLs only"));

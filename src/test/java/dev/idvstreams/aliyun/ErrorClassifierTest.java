@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The error table of DESIGN.md section 3, row by row; the body's code decides, not the status. */
+/** The error table of docs/provider-apis.md#error-classes, row by row; the body's code decides, not the status. */
 class ErrorClassifierTest {
 
   @ParameterizedTest(name = "{0} {1} HTTP {2} -> {3}")
