@@ -60,6 +60,17 @@ public final class IdvConfig extends AbstractConfig {
   public static final String NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
   private static final String NUM_STREAM_THREADS_DOC = "Stream threads in this instance. The API calls run on Vert.x, "
       + "not on these threads, so one thread is usually enough.";
+  public static final String GROUP_INSTANCE_ID_CONFIG = "group.instance.id";
+  private static final String GROUP_INSTANCE_ID_DOC = "This instance's static member id in the consumer group "
+      + "(Kafka Streams adds a thread suffix), so that after a crash a restarted instance gets its tasks back at once "
+      + "instead of after the group's session timeout. Unset: the HOSTNAME environment variable when set (a "
+      + "StatefulSet's stable pod name), else no static membership. Must differ between instances: set it per "
+      + "instance when several run with one host name.";
+  public static final String SHUTDOWN_GRACE_MS_CONFIG = "shutdown.grace.ms";
+  private static final String SHUTDOWN_GRACE_MS_DOC = "On SIGTERM the instance stops starting calls at once, lets "
+      + "the calls in flight finish and their results commit for at most this long, then closes and leaves the "
+      + "group so its partitions move at once. Calls still in flight then stay IN_FLIGHT for the next owner. Keep "
+      + "it under the orchestrator's own grace period (Kubernetes: 30 s).";
   public static final String STATE_DIR_CONFIG = "state.dir";
   private static final String STATE_DIR_DOC = "Directory of the local state stores. Unset: Kafka Streams' default "
       + "(java.io.tmpdir/kafka-streams). In a container, put it on a persistent volume to avoid restoring the "
@@ -79,6 +90,12 @@ public final class IdvConfig extends AbstractConfig {
   // ---- Topics
   public static final String TOPIC_REQUESTS_CONFIG = "topic.requests";
   private static final String TOPIC_REQUESTS_DOC = "Topic of VerificationRequest events, keyed by bizId.";
+  public static final String TOPIC_REQUESTS_KEYED_BY_BIZID_CONFIG = "topic.requests.keyed-by-bizid";
+  private static final String TOPIC_REQUESTS_KEYED_BY_BIZID_DOC = "false (default): every request is re-keyed "
+      + "through the repartition topic, so all records of one bizId meet in one task whatever key, partitioner or "
+      + "partition their producer used (librdkafka clients hash with CRC32 by default). true: records whose key is "
+      + "their bizId are taken where they are, saving the repartition hop; only for producers that key by bizId and "
+      + "partition with Kafka's Java default (murmur2) over the topic's partitions, else one bizId can be called twice.";
   public static final String TOPIC_RESULTS_CONFIG = "topic.results";
   private static final String TOPIC_RESULTS_DOC = "Topic of VerificationResult events, keyed by bizId.";
   public static final String TOPIC_DLQ_CONFIG = "topic.dlq";
@@ -213,6 +230,8 @@ public final class IdvConfig extends AbstractConfig {
           ValidString.in(StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE), MEDIUM, PROCESSING_GUARANTEE_DOC)
       .define(NUM_STREAM_THREADS_CONFIG, INT, 1, Range.between(1, 64), MEDIUM, NUM_STREAM_THREADS_DOC)
       .define(STATE_DIR_CONFIG, STRING, null, new NonEmptyString(), MEDIUM, STATE_DIR_DOC)
+      .define(GROUP_INSTANCE_ID_CONFIG, STRING, null, new NonEmptyString(), MEDIUM, GROUP_INSTANCE_ID_DOC)
+      .define(SHUTDOWN_GRACE_MS_CONFIG, LONG, 25_000L, Range.between(0, 600_000), MEDIUM, SHUTDOWN_GRACE_MS_DOC)
 
       .define(SCHEMA_REGISTRY_URL_CONFIG, STRING, NO_DEFAULT_VALUE, Validators.uri(false, "http", "https", "mock"),
           HIGH, SCHEMA_REGISTRY_URL_DOC)
@@ -222,6 +241,7 @@ public final class IdvConfig extends AbstractConfig {
           SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_DOC)
 
       .define(TOPIC_REQUESTS_CONFIG, STRING, "idv.requests", Validators.kafkaName(), HIGH, TOPIC_REQUESTS_DOC)
+      .define(TOPIC_REQUESTS_KEYED_BY_BIZID_CONFIG, BOOLEAN, false, MEDIUM, TOPIC_REQUESTS_KEYED_BY_BIZID_DOC)
       .define(TOPIC_RESULTS_CONFIG, STRING, "idv.results", Validators.kafkaName(), HIGH, TOPIC_RESULTS_DOC)
       .define(TOPIC_DLQ_CONFIG, STRING, "idv.dlq", Validators.kafkaName(), HIGH, TOPIC_DLQ_DOC)
       .define(TOPIC_PARTITIONS_CONFIG, INT, 6, Range.between(1, 10_000), MEDIUM, TOPIC_PARTITIONS_DOC)
@@ -339,6 +359,16 @@ public final class IdvConfig extends AbstractConfig {
     return getString(APPLICATION_ID_CONFIG);
   }
 
+  /** The configured static member id, else the HOSTNAME environment variable, else empty. */
+  public Optional<String> groupInstanceId() {
+    return Optional.ofNullable(getString(GROUP_INSTANCE_ID_CONFIG))
+        .or(() -> Optional.ofNullable(System.getenv("HOSTNAME")).filter(host -> !host.isBlank()));
+  }
+
+  public Duration shutdownGrace() {
+    return millis(SHUTDOWN_GRACE_MS_CONFIG);
+  }
+
   // ---- Schema registry
 
   /** How every part of the processor reaches the registry. */
@@ -352,6 +382,10 @@ public final class IdvConfig extends AbstractConfig {
 
   public String requestsTopic() {
     return getString(TOPIC_REQUESTS_CONFIG);
+  }
+
+  public boolean requestsKeyedByBizId() {
+    return getBoolean(TOPIC_REQUESTS_KEYED_BY_BIZID_CONFIG);
   }
 
   public String resultsTopic() {

@@ -62,7 +62,7 @@ public final class ProcessorRuntime implements AutoCloseable {
     ProcessorMetrics metrics = new ProcessorMetrics(idvMetrics);
     this.invoker = new ApiCheckInvoker(vertx, client, api -> laneSettings(config, api), Clock.systemUTC(), metrics);
     this.requestsTopic = config.requestsTopic();
-    VerificationTopology.Settings settings = new VerificationTopology.Settings(config.requestsTopic(), config.resultsTopic(),
+    VerificationTopology.Settings settings = new VerificationTopology.Settings(config.requestsTopic(), config.requestsKeyedByBizId(), config.resultsTopic(),
       config.deadLetterTopic(), config.dedupTtl(), config.dedupPurgeInterval(), COMPLETION_INTERVAL, MAX_SLOT_WAIT,
       config.imageInlineMaxBytes());
     this.streams = new KafkaStreams(VerificationTopology.build(settings, config.schemaRegistry().client(), invoker, metrics),

@@ -21,17 +21,25 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The verification topology: decode (through {@link DecodeDeadLetterHandler}), re-key by bizId
- * where needed, validate, deduplicate and call, then publish results and dead letters.
+ * The verification topology: decode (through {@link DecodeDeadLetterHandler}), re-key by bizId,
+ * validate, deduplicate and call, then publish results and dead letters.
  */
 public final class VerificationTopology {
 
   public static final String DEDUP_STORE = "idv-dedup";
 
   /** What the topology needs to know; built from the configuration. */
-  public record Settings(String requestsTopic, String resultsTopic, String dlqTopic, Duration dedupTtl,
-      Duration purgeInterval, Duration completionInterval, Duration maxSlotWait, int maxInlineImageBytes) {
+  /**
+   * @param keyedByBizId whether records whose key is their bizId are already in the partition of
+   *     their bizId (keyed by bizId, Kafka's default partitioner): only those skip the re-key
+   */
+  public record Settings(String requestsTopic, boolean keyedByBizId, String resultsTopic, String dlqTopic,
+      Duration dedupTtl, Duration purgeInterval, Duration completionInterval, Duration maxSlotWait,
+      int maxInlineImageBytes) {
   }
+
+  /** The name Kafka Streams gives the repartition topic: {@code <application.id>-by-bizid-repartition}. */
+  public static final String REPARTITION = "by-bizid";
 
   private VerificationTopology() {}
 
@@ -51,15 +59,18 @@ public final class VerificationTopology {
     KStream<String, VerificationRequest> requests = builder.stream(settings.requestsTopic(),
       Consumed.with(Serdes.String(), requestSerde).withName("requests"));
 
-    // deduplication needs every record of one bizId in one task: re-key the others through a repartition topic
-    Map<String, KStream<String, VerificationRequest>> byKey = requests.split(Named.as("key-"))
-      .branch((key, request) -> request.getBizId().equals(key), Branched.as("bizid"))
-      .defaultBranch(Branched.as("other"));
-    KStream<String, VerificationRequest> rekeyed = byKey.get("key-other")
-      .selectKey((key, request) -> request.getBizId(), Named.as("rekey-by-bizid"))
-      .repartition(Repartitioned.<String, VerificationRequest>as("by-bizid")
-        .withKeySerde(Serdes.String()).withValueSerde(requestSerde));
-    KStream<String, VerificationRequest> keyed = byKey.get("key-bizid").merge(rekeyed, Named.as("keyed-by-bizid"));
+    // deduplication needs every record of one bizId in one task: the key and partition its producer
+    // chose prove nothing (another partitioner, an explicit partition), so by default every record is
+    // re-keyed through the repartition topic, which Kafka Streams partitions by the bizId itself
+    KStream<String, VerificationRequest> keyed;
+    if (settings.keyedByBizId()) {
+      Map<String, KStream<String, VerificationRequest>> byKey = requests.split(Named.as("key-"))
+        .branch((key, request) -> request.getBizId().equals(key), Branched.as("bizid"))
+        .defaultBranch(Branched.as("other"));
+      keyed = byKey.get("key-bizid").merge(rekey(byKey.get("key-other"), requestSerde), Named.as("keyed-by-bizid"));
+    } else {
+      keyed = rekey(requests, requestSerde);
+    }
 
     RequestValidator validator = new RequestValidator(settings.maxInlineImageBytes());
     KStream<String, SpecificRecord> outcomes = keyed
@@ -82,5 +93,13 @@ public final class VerificationTopology {
     byType.get("out-dead-letters").mapValues(v -> (DeadLetter) v, Named.as("as-dead-letter"))
       .to(settings.dlqTopic(), Produced.with(Serdes.String(), deadLetterSerde).withName("dead-letters"));
     return builder.build();
+  }
+
+  private static KStream<String, VerificationRequest> rekey(KStream<String, VerificationRequest> requests,
+      AvroSerde<VerificationRequest> requestSerde) {
+    return requests
+      .selectKey((key, request) -> request.getBizId(), Named.as("rekey-by-bizid"))
+      .repartition(Repartitioned.<String, VerificationRequest>as(REPARTITION)
+        .withKeySerde(Serdes.String()).withValueSerde(requestSerde));
   }
 }

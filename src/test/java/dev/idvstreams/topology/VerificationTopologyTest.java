@@ -69,8 +69,12 @@ class VerificationTopologyTest {
 
   @BeforeEach
   void start() throws Exception {
-    VerificationTopology.Settings settings = new VerificationTopology.Settings("idv.requests", "idv.results", "idv.dlq",
-      TTL, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(20), 900 * 1024);
+    start(false);
+  }
+
+  private void start(boolean keyedByBizId) throws Exception {
+    VerificationTopology.Settings settings = new VerificationTopology.Settings("idv.requests", keyedByBizId,
+      "idv.results", "idv.dlq", TTL, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(20), 900 * 1024);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
@@ -181,7 +185,8 @@ class VerificationTopologyTest {
     assertThat(header(letter, DeadLetterHeaders.STAGE)).isEqualTo("DEDUP_CONFLICT");
     assertThat(header(letter, DeadLetterHeaders.CODE)).isEqualTo("DEDUP_CONFLICT");
     assertThat(header(letter, DeadLetterHeaders.OFFSET)).isEqualTo("1");
-    assertThat(header(letter, DeadLetterHeaders.TOPIC)).isEqualTo("idv.requests");
+    // every record reaches the verify task through the repartition topic: its position is there
+    assertThat(header(letter, DeadLetterHeaders.TOPIC)).isEqualTo("test-by-bizid-repartition");
     assertThat(invoker.calls).hasSize(1);
   }
 
@@ -247,6 +252,21 @@ class VerificationTopologyTest {
   }
 
   @Test
+  void shouldSendEveryRecordThroughTheRepartitionTopicByDefault() {
+    VerificationRequest request = credential("b-8", "0301");
+    requests.pipeInput("b-8", request);
+
+    assertThat(invoker.calls).hasSize(1);
+    invoker.answer("b-8", answered(request, Outcome.PASS));
+    tick();
+    assertThat(results.readValuesToList()).hasSize(1);
+    // the record that started the call is the repartition topic's, even though its key was the bizId
+    assertThat(driver.getKeyValueStore(VerificationTopology.DEDUP_STORE).get("b-8")).isNotNull();
+    assertThat(((dev.idvstreams.avro.DedupEntry) driver.getKeyValueStore(VerificationTopology.DEDUP_STORE).get("b-8"))
+      .getSourceTopic()).endsWith("by-bizid-repartition");
+  }
+
+  @Test
   void shouldReKeyRecordsWhoseKeyIsNotTheBizId() {
     VerificationRequest request = credential("b-7", "0301");
     requests.pipeInput("some-other-key", request);
@@ -289,7 +309,9 @@ class VerificationTopologyTest {
   }
 
   @Test
-  void shouldTellARecordReadAgainFromADuplicateAtTheSameOffsetOfTheOtherInputTopic() {
+  void shouldTellARecordReadAgainFromADuplicateAtTheSameOffsetOfTheOtherInputTopic() throws Exception {
+    driver.close();
+    start(true); // records keyed by bizId are read from idv.requests, the others from the repartition topic
     // offset 0 of idv.requests, read directly
     requests.pipeInput("b-1", credential("b-1", "0301"));
     // offset 1 of idv.requests, re-keyed: offset 0 of the repartition topic, the same partition and offset as the first
