@@ -2,6 +2,9 @@ package dev.idvstreams.simulator;
 
 import dev.idvstreams.api.SignatureVersion;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The counters of one simulated API; {@code GET /_sim/stats} shows one of these per API, {@link Simulator#stats()} their {@link Snapshot}s. */
 public final class ApiStats {
@@ -9,16 +12,19 @@ public final class ApiStats {
   /**
    * A consistent copy. {@code calls} counts every call naming the API; {@code accepted} those within
    * the QPS limit; {@code maxCallsInAnyOneSecondWindow} the most accepted calls in any 1-second window;
-   * {@code signedV1} and {@code signedV3} the correctly signed calls by signature version.
+   * {@code signedV1} and {@code signedV3} the correctly signed calls by signature version;
+   * {@code maxConcurrentCallsPerKey} the most calls for one business key (the repeat key: VerifyMaterial's
+   * {@code BizId}, else the hash of the parameters) in flight at once, over every call naming the API.
    */
   public record Snapshot(long calls, long accepted, long throttled, long repeated, long signatureFailures,
-      int maxCallsInAnyOneSecondWindow, int qpsLimit, long signedV1, long signedV3) {
+      int maxCallsInAnyOneSecondWindow, int qpsLimit, long signedV1, long signedV3, int maxConcurrentCallsPerKey) {
 
     JsonObject toJson() {
       return new JsonObject().put("calls", calls).put("accepted", accepted).put("throttled", throttled)
           .put("repeated", repeated).put("signatureFailures", signatureFailures)
           .put("maxCallsInAnyOneSecondWindow", maxCallsInAnyOneSecondWindow).put("qpsLimit", qpsLimit)
-          .put("signedV1", signedV1).put("signedV3", signedV3);
+          .put("signedV1", signedV1).put("signedV3", signedV3)
+          .put("maxConcurrentCallsPerKey", maxConcurrentCallsPerKey);
     }
   }
 
@@ -30,6 +36,9 @@ public final class ApiStats {
   private long signatureFailures;
   private long signedV1;
   private long signedV3;
+  /** Calls in flight per business key; a key leaves when its count drops to zero. */
+  private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
+  private final AtomicInteger maxConcurrentCallsPerKey = new AtomicInteger();
 
   ApiStats(int qpsLimit) {
     this.limiter = new SlidingWindowLimiter(qpsLimit);
@@ -37,6 +46,21 @@ public final class ApiStats {
 
   synchronized void call() {
     calls++;
+  }
+
+  /**
+   * Counts a call for {@code key} as in flight from now; the returned action ends it (the first run
+   * only), to be run when the answer is sent or the connection is gone.
+   */
+  Runnable inFlight(String key) {
+    int now = inFlight.merge(key, 1, Integer::sum);
+    maxConcurrentCallsPerKey.accumulateAndGet(now, Math::max);
+    AtomicBoolean ended = new AtomicBoolean();
+    return () -> {
+      if (ended.compareAndSet(false, true)) {
+        inFlight.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+      }
+    };
   }
 
   synchronized void signatureFailure() {
@@ -68,6 +92,6 @@ public final class ApiStats {
 
   synchronized Snapshot snapshot() {
     return new Snapshot(calls, accepted, throttled, repeated, signatureFailures, limiter.maxInAnyWindow(),
-        limiter.limit(), signedV1, signedV3);
+        limiter.limit(), signedV1, signedV3, maxConcurrentCallsPerKey.get());
   }
 }

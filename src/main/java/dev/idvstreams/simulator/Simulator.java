@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * A local stand-in for the three ID Verification APIs (docs/simulator.md), on 127.0.0.1 only.
  * A call goes through, in order: signature check, the strict per-API QPS limit, the account state,
  * the repeated-call check, fault injection, then the API's {@link ApiBehaviour}; the answer waits
- * the configured latency. {@code GET /_sim/stats} shows the counters, {@code POST /_sim/account}
+ * the configured latency. {@code GET /_sim/stats} shows the counters (among them the most calls for
+ * one business key in flight at once), {@code POST /_sim/account}
  * switches an API's {@link AccountState}. docs/simulator.md describes the outcomes.
  */
 public final class Simulator {
@@ -121,7 +122,16 @@ public final class Simulator {
             "Specified api is not found, please check your url and method.", requestId));
         return;
       }
-      Optional<ApiAnswer> answer = answer(api.get(), call, requestId);
+      // in flight per business key from here until the answer is sent (or the connection is gone),
+      // for every call naming the API, so even one throttled at once is counted while it is processed
+      Map<String, String> params = call.businessParameters();
+      String key = behaviours.get(api.get()).repeatKey(params);
+      Runnable ended = stats.get(api.get()).inFlight(key);
+      ctx.addEndHandler(done -> ended.run());
+      if (ctx.response().closed()) {
+        ended.run();
+      }
+      Optional<ApiAnswer> answer = answer(api.get(), call, params, key, requestId);
       if (answer.isEmpty()) {
         // an injected timeout: hold the call unanswered, then drop the connection
         vertx.setTimer(options.timeoutHold().toMillis(), id -> ctx.request().connection().close());
@@ -136,8 +146,12 @@ public final class Simulator {
     }).onFailure(e -> ctx.fail(400, e));
   }
 
-  /** The answer to an API call, or empty when the call is to go unanswered. */
-  private Optional<ApiAnswer> answer(Api api, IncomingCall call, String requestId) {
+  /**
+   * The answer to an API call, or empty when the call is to go unanswered; {@code params} are the
+   * call's business parameters, {@code key} its repeat key.
+   */
+  private Optional<ApiAnswer> answer(Api api, IncomingCall call, Map<String, String> params, String key,
+      String requestId) {
     ApiStats counters = stats.get(api);
     counters.call();
     Optional<String> badSignature = signatures.check(call);
@@ -154,9 +168,7 @@ public final class Simulator {
     if (state != AccountState.OK) {
       return Optional.of(ApiErrors.answer(api, ApiErrors.accountCode(api, state), requestId));
     }
-    ApiBehaviour behaviour = behaviours.get(api);
-    Map<String, String> params = call.businessParameters();
-    if (repeats.get(api).isRepeat(behaviour.repeatKey(params), now)) {
+    if (repeats.get(api).isRepeat(key, now)) {
       counters.repeat();
       return Optional.of(ApiErrors.answer(api, ApiErrors.faultCode(api, ErrorClass.REPEATED), requestId));
     }
@@ -167,7 +179,7 @@ public final class Simulator {
     if (fault.errorClass().isPresent()) {
       return Optional.of(ApiErrors.answer(api, ApiErrors.faultCode(api, fault.errorClass().get()), requestId));
     }
-    return Optional.of(behaviour.answer(params, requestId));
+    return Optional.of(behaviours.get(api).answer(params, requestId));
   }
 
   private static void send(RoutingContext ctx, ApiAnswer answer) {
