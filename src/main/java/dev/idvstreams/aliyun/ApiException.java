@@ -10,6 +10,8 @@ public final class ApiException extends RuntimeException {
 
   /** The code of a call that got no HTTP answer (connection refused, reset, DNS). */
   public static final String NETWORK_ERROR = "NetworkError";
+  /** The code of a call its caller gave up on (its task closed): reset on the wire, not to be retried. */
+  public static final String ABORTED = "Aborted";
   /** The code of a call that got no answer in time. */
   public static final String TIMEOUT = "Timeout";
   /** The code of an answer that is not the JSON the API documents. */

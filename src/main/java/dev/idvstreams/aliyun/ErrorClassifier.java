@@ -23,6 +23,7 @@ public final class ErrorClassifier {
       Map.entry("SYSTEM_ERROR", ErrorClass.TRANSIENT),
       Map.entry(ApiException.NETWORK_ERROR, ErrorClass.TRANSIENT),
       Map.entry(ApiException.TIMEOUT, ErrorClass.TRANSIENT),
+      Map.entry(ApiException.ABORTED, ErrorClass.TRANSIENT),
       Map.entry(ApiException.INVALID_RESPONSE, ErrorClass.TRANSIENT),
       Map.entry(ApiException.VERIFY_STATUS_12, ErrorClass.TRANSIENT),
       Map.entry("Forbidden.ExceptionRepeatedInvoke", ErrorClass.REPEATED),

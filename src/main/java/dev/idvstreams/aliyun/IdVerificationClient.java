@@ -4,25 +4,30 @@ import dev.idvstreams.api.Api;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URI;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The three ID Verification operations over a Vert.x Web Client. Each returns a {@link Future} that
+ * The three ID Verification operations over Vert.x's HTTP client. Each returns a {@link Future} that
  * fails with an {@link ApiException} carrying the provider's code and its {@link ErrorClass}; nothing
  * here blocks an event loop (the credentials are fetched on a worker thread). Logs name the API, the
  * code and the request id, never personal data or the secret.
+ *
+ * <p>A call ends on the wire when it ends here: past the request timeout, or when the caller's
+ * {@code abort} future completes, the HTTP request is reset (its stream, or its connection under
+ * HTTP/1.1), so a retry or another owner's call never overlaps it.
  */
 public final class IdVerificationClient implements AutoCloseable {
 
@@ -30,7 +35,10 @@ public final class IdVerificationClient implements AutoCloseable {
 
   private final Vertx vertx;
   private final ClientOptions options;
-  private final WebClient web;
+  /** An abort that never comes, for callers that do not cancel. */
+  public static final Future<Void> NO_ABORT = Future.<Void>future(promise -> { });
+
+  private final HttpClientAgent http;
   private final ImageFetcher images;
   private final RequestSigner signer;
   /** Whether {@link #close()} closes {@link #images}: only when this client made it. */
@@ -57,16 +65,19 @@ public final class IdVerificationClient implements AutoCloseable {
     this.images = images;
     this.signer = signer;
     this.ownsImages = ownsImages;
-    WebClientOptions http = new WebClientOptions()
+    HttpClientOptions http = new HttpClientOptions()
         .setConnectTimeout((int) options.connectTimeout().toMillis())
-        .setKeepAlive(options.keepAlive())
-        .setUserAgent("idv-streams")
-        .setFollowRedirects(false);
-    this.web = WebClient.create(vertx, http, new PoolOptions().setHttp1MaxSize(options.poolSize()));
+        .setKeepAlive(options.keepAlive());
+    this.http = vertx.createHttpClient(http, new PoolOptions().setHttp1MaxSize(options.poolSize()));
   }
 
   public Future<CredentialVerifyResponse> credentialVerify(CredentialVerifyRequest request) {
-    return call(Api.CREDENTIAL_VERIFY_INTL, request.parameters(), answer -> {
+    return credentialVerify(request, NO_ABORT);
+  }
+
+  /** @param abort completing it resets the call on the wire and fails it */
+  public Future<CredentialVerifyResponse> credentialVerify(CredentialVerifyRequest request, Future<Void> abort) {
+    return call(Api.CREDENTIAL_VERIFY_INTL, request.parameters(), abort, answer -> {
       if (answer.isSuccess() && "Success".equalsIgnoreCase(answer.code())) {
         return CredentialVerifyResponse.fromBody(answer.body());
       }
@@ -75,7 +86,12 @@ public final class IdVerificationClient implements AutoCloseable {
   }
 
   public Future<VerifyMaterialResponse> verifyMaterial(VerifyMaterialRequest request) {
-    return call(Api.VERIFY_MATERIAL, request.parameters(), answer -> {
+    return verifyMaterial(request, NO_ABORT);
+  }
+
+  /** @param abort completing it resets the call on the wire and fails it */
+  public Future<VerifyMaterialResponse> verifyMaterial(VerifyMaterialRequest request, Future<Void> abort) {
+    return call(Api.VERIFY_MATERIAL, request.parameters(), abort, answer -> {
       if (!answer.isSuccess() || !"200".equals(answer.code())) {
         throw answer.failure();
       }
@@ -91,9 +107,17 @@ public final class IdVerificationClient implements AutoCloseable {
     });
   }
 
-  /** Sends only: the images are already bytes ({@link #image}). */
   public Future<FaceVerifyResponse> faceVerify(FaceVerifyRequest request) {
-    return call(Api.FACE_VERIFY, request.parameters(), answer -> {
+    return faceVerify(request, NO_ABORT);
+  }
+
+  /**
+   * Sends only: the images are already bytes ({@link #image}).
+   *
+   * @param abort completing it resets the call on the wire and fails it
+   */
+  public Future<FaceVerifyResponse> faceVerify(FaceVerifyRequest request, Future<Void> abort) {
+    return call(Api.FACE_VERIFY, request.parameters(), abort, answer -> {
       if (!answer.isSuccess() || !"200".equals(answer.code())) {
         throw answer.failure();
       }
@@ -126,19 +150,19 @@ public final class IdVerificationClient implements AutoCloseable {
 
   @Override
   public void close() {
-    web.close();
+    http.close();
     if (ownsImages) {
       images.close();
     }
   }
 
-  private <T> Future<T> call(Api api, Map<String, String> params, Function<Answer, T> interpret) {
+  private <T> Future<T> call(Api api, Map<String, String> params, Future<Void> abort, Function<Answer, T> interpret) {
     long started = System.nanoTime();
     URI endpoint = options.endpoint(api);
     Future<T> result = accessKey()
         .recover(e -> Future.failedFuture(ApiException.of(api, ApiException.CREDENTIALS_UNAVAILABLE, null, null)))
-        .compose(key -> send(api, endpoint, params, key))
-        .map(response -> interpret.apply(Answer.of(api, response)));
+        .compose(key -> send(api, endpoint, params, key, abort))
+        .map(answer -> interpret.apply(answer));
     return result
         .onSuccess(r -> LOG.debug("{} succeeded in {} ms", api.action(), millisSince(started)))
         .onFailure(e -> LOG.info("{} after {} ms", e.getMessage(), millisSince(started)));
@@ -156,23 +180,50 @@ public final class IdVerificationClient implements AutoCloseable {
     }
   }
 
-  private Future<HttpResponse<Buffer>> send(Api api, URI endpoint, Map<String, String> params, AccessKey key) {
+  private Future<Answer> send(Api api, URI endpoint, Map<String, String> params, AccessKey key, Future<Void> abort) {
+    if (abort.isComplete()) {
+      return Future.failedFuture(ApiException.of(api, ApiException.ABORTED, null, null));
+    }
     boolean https = "https".equalsIgnoreCase(endpoint.getScheme());
     int port = endpoint.getPort() != -1 ? endpoint.getPort() : https ? 443 : 80;
     String host = endpoint.getHost() + (endpoint.getPort() == -1 ? "" : ":" + endpoint.getPort());
     SignedRequest signed = signer.sign(api, options.signatureVersion(api), host, params, key);
     long timeout = options.requestTimeout().toMillis();
-    // the idle timeout frees the connection of an unanswered call; the deadline bounds the whole call
-    HttpRequest<Buffer> request = web.request(HttpMethod.POST, port, endpoint.getHost(), "/")
-        .ssl(https)
-        .idleTimeout(timeout);
-    signed.query().forEach(request::addQueryParam);
+    RequestOptions request = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setHost(endpoint.getHost())
+        .setPort(port)
+        .setSsl(https)
+        .setURI("/" + query(signed.query()))
+        .setFollowRedirects(false)
+        .putHeader("User-Agent", "idv-streams");
     signed.headers().forEach(request::putHeader);
-    return Deadline.within(vertx, request.sendBuffer(Buffer.buffer(signed.formBody())), timeout,
-            () -> ApiException.of(api, ApiException.TIMEOUT, null, null))
-        .recover(failure -> Future.failedFuture(failure instanceof ApiException ? failure
-            : ApiException.of(api, Deadline.isTimeout(failure) ? ApiException.TIMEOUT : ApiException.NETWORK_ERROR,
-                null, null)));
+    Future<Answer> exchange = http.request(request).compose(sending -> {
+      // the deadline and the abort both end the call on the wire, not only here
+      if (abort != NO_ABORT) { // a listener on the shared never-completing future would never be freed
+        abort.onComplete(aborted -> sending.reset());
+      }
+      return Deadline.within(vertx, sending.send(Buffer.buffer(signed.formBody()))
+              .compose(response -> response.body().map(body -> Answer.of(api, response.statusCode(), body))),
+          timeout, () -> {
+            sending.reset();
+            return ApiException.of(api, ApiException.TIMEOUT, null, null);
+          });
+    });
+    return exchange.recover(failure -> Future.failedFuture(failure instanceof ApiException ? failure
+        : abort.isComplete() ? ApiException.of(api, ApiException.ABORTED, null, null)
+        : ApiException.of(api, Deadline.isTimeout(failure) ? ApiException.TIMEOUT : ApiException.NETWORK_ERROR,
+            null, null)));
+  }
+
+  /** The query string of the signed parameters, each name and value percent-encoded as they were signed. */
+  private static String query(Map<String, String> parameters) {
+    if (parameters.isEmpty()) {
+      return "";
+    }
+    StringJoiner query = new StringJoiner("&", "?", "");
+    parameters.forEach((name, value) -> query.add(PercentEncoding.encode(name) + "=" + PercentEncoding.encode(value)));
+    return query.toString();
   }
 
   private static long millisSince(long started) {
@@ -182,15 +233,15 @@ public final class IdVerificationClient implements AutoCloseable {
   /** An HTTP answer with its JSON body; {@link #failure()} is the error it stands for. */
   private record Answer(Api api, int status, JsonObject body) {
 
-    static Answer of(Api api, HttpResponse<Buffer> response) {
+    static Answer of(Api api, int status, Buffer raw) {
       try {
-        JsonObject body = response.body() == null ? null : response.bodyAsJsonObject();
+        JsonObject body = raw == null || raw.length() == 0 ? null : raw.toJsonObject();
         if (body == null) {
-          throw ApiException.of(api, ApiException.INVALID_RESPONSE, response.statusCode(), null);
+          throw ApiException.of(api, ApiException.INVALID_RESPONSE, status, null);
         }
-        return new Answer(api, response.statusCode(), body);
+        return new Answer(api, status, body);
       } catch (DecodeException | ClassCastException e) {
-        throw ApiException.of(api, ApiException.INVALID_RESPONSE, response.statusCode(), null);
+        throw ApiException.of(api, ApiException.INVALID_RESPONSE, status, null);
       }
     }
 

@@ -17,6 +17,11 @@ import java.util.function.LongSupplier;
  * apart and no window of one second ever sees more than rate permits. A larger bucket would let a
  * burst at the start of a window and a full refill inside it add up to twice the limit.
  *
+ * <p>The instance's share of the account limit can change (a rebalance moves partitions between
+ * instances): a lower share applies at once, a higher one only after {@code shareIncreaseDelay},
+ * so that the calls another instance made under the share it has just given up have left every
+ * 1-second window before this one uses it. A share of 0 grants nothing.
+ *
  * <p>Non-blocking only: {@link #tryAcquireOrDelayNanos()} never waits, so it is safe on a Vert.x
  * event loop. Thread-safe.
  */
@@ -29,9 +34,10 @@ public final class AdaptiveRateLimiter {
    * @param recoveryStep QPS added per recovery interval while calls succeed
    * @param recoveryInterval the time between two increases, and from a decrease to the first
    * @param floor the lowest rate in QPS, kept even when throttled
+   * @param shareIncreaseDelay how long a higher share waits before it applies
    */
   public record Settings(double decreaseFactor, Duration decreaseCooldown, double recoveryStep,
-      Duration recoveryInterval, double floor) {
+      Duration recoveryInterval, double floor, Duration shareIncreaseDelay) {
 
     public Settings {
       if (!(decreaseFactor > 0 && decreaseFactor < 1)) {
@@ -42,9 +48,12 @@ public final class AdaptiveRateLimiter {
       }
     }
 
-    /** Halve on throttling, at most once a second; add 1 QPS a second back; never below 0.5 QPS. */
+    /**
+     * Halve on throttling, at most once a second; add 1 QPS a second back; never below 0.5 QPS; a
+     * higher share after 1.5 s (a 1-second window and the arrival jitter, with room to spare).
+     */
     public static Settings defaults() {
-      return new Settings(0.5, Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 0.5);
+      return new Settings(0.5, Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 0.5, Duration.ofMillis(1500));
     }
   }
 
@@ -53,8 +62,15 @@ public final class AdaptiveRateLimiter {
   private final LongSupplier nanoTime;
   private final Bucket bucket;
 
+  /** How soon a caller held by a share of 0 asks again. */
+  private static final long HELD_RECHECK_NANOS = Duration.ofMillis(50).toNanos();
+
   private volatile double share = 1.0;
   private volatile double rate;
+  /** A higher share waiting for its delay; {@link #pendingShareAtNanos} is when it applies. */
+  private volatile boolean sharePending;
+  private double pendingShare;
+  private long pendingShareAtNanos;
   private long lastDecreaseNanos;
   private long lastChangeNanos;
 
@@ -81,6 +97,12 @@ public final class AdaptiveRateLimiter {
 
   /** @return 0 if a call may go now (the permit is taken), else the nanoseconds to wait before asking again */
   public long tryAcquireOrDelayNanos() {
+    if (sharePending) {
+      applyPendingShare();
+    }
+    if (rate == 0) {
+      return HELD_RECHECK_NANOS;
+    }
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
     return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
   }
@@ -105,23 +127,49 @@ public final class AdaptiveRateLimiter {
   }
 
   /**
-   * Sets this instance's share of the account limit (its fraction of the input partitions), so
-   * that all instances together stay within the limit. The current rate keeps its proportion
-   * to the ceiling: a throttled instance stays as far below its new ceiling as it was below the old.
+   * Sets this instance's share of the account limit, so that all instances together stay within
+   * the limit: a lower share at once, a higher one after {@code shareIncreaseDelay} (a lower share
+   * set meanwhile cancels it). The current rate keeps its proportion to the ceiling: a throttled
+   * instance stays as far below its new ceiling as it was below the old.
    *
-   * @param share in (0, 1]
+   * @param share in [0, 1]; 0 grants nothing
    */
   public synchronized void setShare(double share) {
-    if (!(share > 0 && share <= 1)) {
-      throw new IllegalArgumentException("share must be in (0, 1], was " + share);
+    if (!(share >= 0 && share <= 1)) {
+      throw new IllegalArgumentException("share must be in [0, 1], was " + share);
     }
-    double proportion = rate / ceiling();
-    this.share = share;
-    changeRate(Math.max(floor(), proportion * ceiling()), nanoTime.getAsLong());
+    long now = nanoTime.getAsLong();
+    if (share > this.share) {
+      if (!sharePending || share != pendingShare) {
+        pendingShare = share;
+        pendingShareAtNanos = now + settings.shareIncreaseDelay().toNanos();
+        sharePending = true;
+      }
+      return;
+    }
+    sharePending = false;
+    applyShare(share, now);
   }
 
-  /** The rate permits are currently granted at, in QPS. */
+  private synchronized void applyPendingShare() {
+    long now = nanoTime.getAsLong();
+    if (sharePending && now - pendingShareAtNanos >= 0) {
+      sharePending = false;
+      applyShare(pendingShare, now);
+    }
+  }
+
+  private void applyShare(double newShare, long now) {
+    double proportion = ceiling() == 0 ? 1.0 : rate / ceiling();
+    this.share = newShare;
+    changeRate(Math.max(floor(), proportion * ceiling()), now);
+  }
+
+  /** The rate permits are currently granted at, in QPS; 0 while the share is 0. */
   public double currentRate() {
+    if (sharePending) {
+      applyPendingShare();
+    }
     return rate;
   }
 
@@ -140,6 +188,9 @@ public final class AdaptiveRateLimiter {
       return;
     }
     rate = newRate;
+    if (newRate == 0) {
+      return; // tryAcquireOrDelayNanos grants nothing; the bucket keeps its last configuration
+    }
     // AS_IS keeps the partial token, so a change never hands out an extra permit.
     bucket.replaceConfiguration(
         BucketConfiguration.builder().addLimit(oneTokenEvery(newRate)).build(),

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
  * Drives one request to an {@link CallResult} against one API: held while the breaker is open, paced
@@ -21,8 +20,25 @@ import java.util.function.Supplier;
  * held count against the retry policy's attempts or deadline. A repeated-call answer counts
  * against the deadline only: it says the API still has this request from an earlier attempt (a
  * transient failure it had already registered), so only time can clear it.
+ *
+ * <p>A request belongs to a {@link CancelScope}. Cancelled, it ends at once as
+ * {@link FailureKind#CANCELLED} wherever it is: held by the breaker, waiting for a token, in
+ * backoff (the timer is cancelled), or calling (the attempt's abort future completes, which resets
+ * the HTTP request); an answer arriving later is dropped. A cancelled probe gives the breaker's
+ * probe back, so another request can probe.
  */
 public final class AsyncCaller<R> {
+
+  /** One call to the API. */
+  @FunctionalInterface
+  public interface Attempt<R> {
+    /**
+     * @param abort completes when the request is cancelled: the call must then end on the wire
+     * @return the answer; the future must complete: give the HTTP request a timeout that also
+     *     resets it, so a retry never overlaps it
+     */
+    Future<R> start(Future<Void> abort);
+  }
 
   private final Vertx vertx;
   private final AdaptiveRateLimiter limiter;
@@ -54,21 +70,28 @@ public final class AsyncCaller<R> {
   /**
    * Starts the request and returns at once. Safe to call from any thread.
    *
-   * @param attempt makes one call; asked again for each attempt. Its future must complete: give
-   *     the HTTP request a timeout, which also cancels it, so a retry never overlaps it (a timeout
-   *     here could not cancel the call, and would make two concurrent calls for one request)
+   * @param attempt makes one call; asked again for each attempt
+   * @param scope cancels the request when its owner closes
    * @return the outcome; it always succeeds, failures being {@link CallResult.Failure}
    */
-  public Future<CallResult<R>> call(Supplier<Future<R>> attempt) {
-    Request request = new Request(attempt);
+  public Future<CallResult<R>> call(Attempt<R> attempt, CancelScope scope) {
     Context context = vertx.getOrCreateContext();
+    Request request = new Request(attempt, context);
+    Runnable deregister = scope.register(() -> context.runOnContext(v -> request.cancel()));
+    request.outcome.future().onComplete(done -> deregister.run());
     context.runOnContext(v -> request.passBreaker());
     return request.outcome.future();
   }
 
+  /** One request's steps; they all run on its Vert.x context, one after another. */
   private final class Request {
-    private final Supplier<Future<R>> attempt;
+    private final Attempt<R> attempt;
+    private final Context context;
     private final Promise<CallResult<R>> outcome = Promise.promise();
+    /** Completed when the request is cancelled: the attempt in flight resets its HTTP request. */
+    private final Promise<Void> abort = Promise.promise();
+    private long timer = -1;
+    private boolean probing;
     private final long startNanos = nanoTime.getAsLong();
     private int calls;
     private int budgetedCalls;
@@ -78,20 +101,56 @@ public final class AsyncCaller<R> {
     private boolean held;
     private long holdStartNanos;
 
-    Request(Supplier<Future<R>> attempt) {
+    Request(Attempt<R> attempt, Context context) {
       this.attempt = attempt;
+      this.context = context;
+    }
+
+    boolean ended() {
+      return outcome.future().isComplete();
+    }
+
+    void cancel() {
+      if (ended()) {
+        return;
+      }
+      if (timer != -1) {
+        vertx.cancelTimer(timer);
+      }
+      if (probing) {
+        breaker.onProbeAbandoned();
+      }
+      abort.tryComplete();
+      outcome.tryComplete(new CallResult.Failure<>(new java.util.concurrent.CancellationException(
+          "the request's owner closed"), FailureKind.CANCELLED, calls, serviceTime()));
+    }
+
+    /** Runs {@code step} after {@code millis}, unless the request ends first. */
+    void after(long millis, Runnable step) {
+      timer = vertx.setTimer(millis, id -> {
+        timer = -1;
+        if (!ended()) {
+          step.run();
+        }
+      });
     }
 
     void passBreaker() {
+      if (ended()) {
+        return;
+      }
       long now = nanoTime.getAsLong();
+      boolean wasOpen = breaker.state() == CircuitBreaker.State.OPEN;
       if (!breaker.allowRequest()) {
         if (!held) {
           held = true;
           holdStartNanos = now;
         }
-        vertx.setTimer(holdRecheckMillis, id -> passBreaker());
+        after(holdRecheckMillis, this::passBreaker);
         return;
       }
+      // only one request passes an open breaker: the probe, until it reports
+      probing = wasOpen && breaker.state() == CircuitBreaker.State.HALF_OPEN;
       if (held) {
         held = false;
         heldNanos += now - holdStartNanos;
@@ -108,7 +167,7 @@ public final class AsyncCaller<R> {
       }
       long waitNanos = limiter.tryAcquireOrDelayNanos();
       if (waitNanos > 0) {
-        vertx.setTimer(ceilMillis(waitNanos), id -> awaitToken());
+        after(ceilMillis(waitNanos), this::awaitToken);
         return;
       }
       callOnce();
@@ -119,38 +178,45 @@ public final class AsyncCaller<R> {
       long callStart = nanoTime.getAsLong();
       Future<R> call;
       try {
-        call = attempt.get();
+        call = attempt.start(abort.future());
       } catch (RuntimeException e) {
         call = Future.failedFuture(e);
       }
-      call.onComplete((value, error) -> {
-        long callNanos = nanoTime.getAsLong() - callStart;
-        serviceNanos += callNanos;
-        try {
-          if (error == null) {
-            events.attemptEnded(null, Duration.ofNanos(callNanos));
-            succeed(value);
-          } else {
-            FailureKind kind = classifier.apply(error);
-            events.attemptEnded(kind, Duration.ofNanos(callNanos));
-            fail(error, kind);
-          }
-        } catch (RuntimeException bug) {
-          // A classifier bug must still free the request's in-flight slot, and must not
-          // leave a probe's breaker half-open for ever: it was not an account failure.
-          breaker.onSuccess();
-          outcome.tryComplete(new CallResult.Failure<>(bug, FailureKind.FATAL, calls, serviceTime()));
+      call.onComplete((value, error) -> context.runOnContext(v -> answered(callStart, value, error)));
+    }
+
+    private void answered(long callStart, R value, Throwable error) {
+      if (ended()) {
+        return; // cancelled meanwhile: the answer is dropped
+      }
+      long callNanos = nanoTime.getAsLong() - callStart;
+      serviceNanos += callNanos;
+      try {
+        if (error == null) {
+          events.attemptEnded(null, Duration.ofNanos(callNanos));
+          succeed(value);
+        } else {
+          FailureKind kind = classifier.apply(error);
+          events.attemptEnded(kind, Duration.ofNanos(callNanos));
+          fail(error, kind);
         }
-      });
+      } catch (RuntimeException bug) {
+        // A classifier bug must still free the request's in-flight slot, and must not
+        // leave a probe's breaker half-open for ever: it was not an account failure.
+        breaker.onSuccess();
+        outcome.tryComplete(new CallResult.Failure<>(bug, FailureKind.FATAL, calls, serviceTime()));
+      }
     }
 
     private void succeed(R value) {
+      probing = false;
       breaker.onSuccess();
       limiter.onSuccess();
       outcome.complete(new CallResult.Success<>(value, calls, serviceTime()));
     }
 
     private void fail(Throwable error, FailureKind kind) {
+      probing = false;
       if (kind == FailureKind.ACCOUNT) {
         breaker.onAccountFailure();
         events.retryScheduled();
@@ -175,7 +241,7 @@ public final class AsyncCaller<R> {
       }
       serviceNanos += backoff.get().toNanos();
       events.retryScheduled();
-      vertx.setTimer(ceilMillis(backoff.get().toNanos()), id -> passBreaker());
+      after(ceilMillis(backoff.get().toNanos()), this::passBreaker);
     }
 
     private Duration serviceTime() {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * One API's call machinery: its rate limiter, circuit breaker, retry policy and in-flight bound,
@@ -47,9 +46,16 @@ public final class CallLane<R> {
   private final ConcurrencyBound bound;
   private final AsyncCaller<R> caller;
   private final int inFlightMax;
+  private final double qps;
   private final AtomicInteger pending = new AtomicInteger();
 
-  public CallLane(Vertx vertx, Settings settings, Function<Throwable, FailureKind> classifier, CallEvents events) {
+  /**
+   * @param held whether the lane starts with no share of the limit, granting nothing until
+   *     {@link #setQuota} gives it one: a lane whose limit the group shares must not call before it
+   *     knows its part
+   */
+  public CallLane(Vertx vertx, Settings settings, boolean held, Function<Throwable, FailureKind> classifier,
+      CallEvents events) {
     this.limiter = new AdaptiveRateLimiter(settings.qps() * ARRIVAL_JITTER_MARGIN, AdaptiveRateLimiter.Settings.defaults(),
         System::nanoTime);
     this.breaker = new CircuitBreaker(settings.probeInterval(), settings.probeIntervalMax(), 2.0, System::nanoTime);
@@ -59,12 +65,16 @@ public final class CallLane<R> {
         settings.deadline(), RetryPolicy.RETRYABLE_BY_DEFAULT, () -> ThreadLocalRandom.current().nextDouble());
     this.caller = new AsyncCaller<>(vertx, limiter, breaker, retry, classifier, HOLD_RECHECK, System::nanoTime, events);
     this.inFlightMax = settings.inFlightMax();
+    this.qps = settings.qps();
+    if (held) {
+      limiter.setShare(0);
+    }
   }
 
   /** Starts one request's attempts and returns at once; see {@link AsyncCaller#call}. */
-  public Future<CallResult<R>> call(Supplier<Future<R>> attempt) {
+  public Future<CallResult<R>> call(AsyncCaller.Attempt<R> attempt, CancelScope scope) {
     pending.incrementAndGet();
-    return caller.call(attempt).onComplete(done -> pending.decrementAndGet());
+    return caller.call(attempt, scope).onComplete(done -> pending.decrementAndGet());
   }
 
   /**
@@ -101,8 +111,11 @@ public final class CallLane<R> {
     return limiter.currentRate();
   }
 
-  /** This instance's share of the account limit, in (0, 1]. */
-  public void setShare(double share) {
-    limiter.setShare(share);
+  /**
+   * The calls per second this instance may make of the API's limit, at most the limit: fewer at
+   * once, more only after the limiter's delay (see {@link AdaptiveRateLimiter#setShare}).
+   */
+  public void setQuota(int callsPerSecond) {
+    limiter.setShare(Math.min(1.0, callsPerSecond / qps));
   }
 }

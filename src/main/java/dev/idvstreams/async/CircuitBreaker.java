@@ -73,6 +73,17 @@ public final class CircuitBreaker {
     }
   }
 
+  /**
+   * The probe was cancelled before it answered: the breaker is open again with its probe due at
+   * once, so that another request can probe.
+   */
+  public synchronized void onProbeAbandoned() {
+    if (state == State.HALF_OPEN) {
+      state = State.OPEN;
+      openedAtNanos = nanoTime.getAsLong() - probeIntervalNanos;
+    }
+  }
+
   /** Opens a closed breaker; re-opens a half-open one with a longer probe interval. */
   public synchronized void onAccountFailure() {
     if (state == State.OPEN) {

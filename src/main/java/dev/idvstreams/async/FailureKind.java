@@ -16,5 +16,7 @@ public enum FailureKind {
   /** The account cannot call at all (access, debt, subscription, credentials). */
   ACCOUNT,
   /** Anything else that retrying cannot fix. */
-  FATAL
+  FATAL,
+  /** The request's owner closed (its task moved or stopped): nothing to publish, the next owner calls again. */
+  CANCELLED
 }

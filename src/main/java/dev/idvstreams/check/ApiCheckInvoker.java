@@ -6,6 +6,7 @@ import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CallEvents;
 import dev.idvstreams.async.CallLane;
 import dev.idvstreams.async.CallResult;
+import dev.idvstreams.async.CancelScope;
 import dev.idvstreams.async.FailureKind;
 import dev.idvstreams.avro.VerificationRequest;
 import io.vertx.core.Future;
@@ -36,7 +37,7 @@ public final class ApiCheckInvoker implements CheckInvoker {
       CallListener listener) {
     this.clock = clock;
     CallLane<FaceVerifyRequest> downloads = new CallLane<>(vertx,
-        settings.apply(Api.FACE_VERIFY).withQps(DOWNLOAD_RATE), FailureMapping::classify, CallEvents.NONE);
+        settings.apply(Api.FACE_VERIFY).withQps(DOWNLOAD_RATE), false, FailureMapping::classify, CallEvents.NONE);
     add(new CredentialBinding(client), vertx, settings, listener);
     add(new MaterialBinding(client), vertx, settings, listener);
     add(new FaceBinding(client, downloads), vertx, settings, listener);
@@ -56,7 +57,9 @@ public final class ApiCheckInvoker implements CheckInvoker {
         listener.retryScheduled(api);
       }
     };
-    routes.put(api, new Route<>(binding, new CallLane<>(vertx, settings.apply(api), FailureMapping::classify, events)));
+    // held until the group's split of the limit gives this instance its part (GroupShare)
+    routes.put(api, new Route<>(binding, new CallLane<>(vertx, settings.apply(api), true, FailureMapping::classify,
+        events)));
   }
 
   /** The call machinery of one API, for metrics and the share of the account limit. */
@@ -65,13 +68,13 @@ public final class ApiCheckInvoker implements CheckInvoker {
   }
 
   @Override
-  public Future<Settlement> invoke(VerificationRequest request) {
-    return invoke(routes.get(Checks.apiOf(request)), request);
+  public Future<Settlement> invoke(VerificationRequest request, CancelScope scope) {
+    return invoke(routes.get(Checks.apiOf(request)), request, scope);
   }
 
-  private <Q, A> Future<Settlement> invoke(Route<Q, A> route, VerificationRequest request) {
-    return route.binding().prepare(request).compose(prepared -> prepared.fold(
-        ready -> route.lane().call(() -> route.binding().send(ready.value())).map(called -> called.fold(
+  private <Q, A> Future<Settlement> invoke(Route<Q, A> route, VerificationRequest request, CancelScope scope) {
+    return route.binding().prepare(request, scope).compose(prepared -> prepared.fold(
+        ready -> route.lane().call(abort -> route.binding().send(ready.value(), abort), scope).map(called -> called.fold(
             answered -> new Settlement.Answered(route.binding().toResult(request, answered.value(), answered.attempts(),
                 clock.instant()), answered.serviceTime()),
             failed -> FailureMapping.settle(request, failed, clock.instant()))),

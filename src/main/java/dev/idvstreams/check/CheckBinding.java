@@ -2,6 +2,7 @@ package dev.idvstreams.check;
 
 import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CallResult;
+import dev.idvstreams.async.CancelScope;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.avro.VerificationResult;
 import io.vertx.core.Future;
@@ -23,10 +24,14 @@ interface CheckBinding<Q, A> {
    * a face check its images downloaded (retried on their own, not paced by the account's limit).
    * A failure here ends the request as a failed call would, with no call made.
    */
-  Future<CallResult<Q>> prepare(VerificationRequest request);
+  Future<CallResult<Q>> prepare(VerificationRequest request, CancelScope scope);
 
-  /** One call to the API; asked again for each attempt. */
-  Future<A> send(Q apiRequest);
+  /**
+   * One call to the API; asked again for each attempt.
+   *
+   * @param abort completes when the request is cancelled: the call is reset on the wire
+   */
+  Future<A> send(Q apiRequest, Future<Void> abort);
 
   /** The result of an answer: the one place an answer's outcome is decided ({@link ResultMapping}). */
   VerificationResult toResult(VerificationRequest request, A answer, int attempts, Instant completedAt);

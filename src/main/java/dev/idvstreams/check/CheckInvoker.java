@@ -1,6 +1,7 @@
 package dev.idvstreams.check;
 
 import dev.idvstreams.api.Api;
+import dev.idvstreams.async.CancelScope;
 import dev.idvstreams.avro.VerificationRequest;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -12,8 +13,13 @@ import java.time.Duration;
  */
 public interface CheckInvoker {
 
-  /** Starts the call and returns at once; the future never fails, failures being {@link Settlement.Failed}. */
-  Future<Settlement> invoke(VerificationRequest request);
+  /**
+   * Starts the call and returns at once; the future never fails, failures being {@link Settlement.Failed}.
+   *
+   * @param scope the owner's scope: cancelling it ends the call wherever it is (see
+   *     {@link dev.idvstreams.async.AsyncCaller}), and the settlement is then of no use to anyone
+   */
+  Future<Settlement> invoke(VerificationRequest request, CancelScope scope);
 
   /** Whether the API's circuit breaker holds its requests (an account-level error): no slot frees until it recovers. */
   boolean isHeld(Api api);

@@ -5,6 +5,7 @@ import dev.idvstreams.aliyun.CredentialVerifyResponse;
 import dev.idvstreams.aliyun.IdVerificationClient;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CallResult;
+import dev.idvstreams.async.CancelScope;
 import dev.idvstreams.avro.CredentialCheck;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.avro.VerificationResult;
@@ -26,15 +27,15 @@ final class CredentialBinding implements CheckBinding<CredentialVerifyRequest, C
   }
 
   @Override
-  public Future<CallResult<CredentialVerifyRequest>> prepare(VerificationRequest request) {
+  public Future<CallResult<CredentialVerifyRequest>> prepare(VerificationRequest request, CancelScope scope) {
     CredentialCheck check = (CredentialCheck) request.getCheck();
     return CheckBinding.ready(new CredentialVerifyRequest(check.getCredType(), check.getCredName(), check.getProductCode(),
         Images.source(check.getImage())));
   }
 
   @Override
-  public Future<CredentialVerifyResponse> send(CredentialVerifyRequest apiRequest) {
-    return client.credentialVerify(apiRequest);
+  public Future<CredentialVerifyResponse> send(CredentialVerifyRequest apiRequest, Future<Void> abort) {
+    return client.credentialVerify(apiRequest, abort);
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.idvstreams.aliyun.IdVerificationClient;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CallLane;
 import dev.idvstreams.async.CallResult;
+import dev.idvstreams.async.CancelScope;
 import dev.idvstreams.avro.FaceCheck;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.avro.VerificationResult;
@@ -34,19 +35,19 @@ final class FaceBinding implements CheckBinding<FaceVerifyRequest, FaceVerifyRes
   }
 
   @Override
-  public Future<CallResult<FaceVerifyRequest>> prepare(VerificationRequest request) {
+  public Future<CallResult<FaceVerifyRequest>> prepare(VerificationRequest request, CancelScope scope) {
     FaceCheck check = (FaceCheck) request.getCheck();
-    return downloads.call(() -> {
+    return downloads.call(abort -> {
       Future<byte[]> refFace = client.image(Images.source(check.getRefFace()));
       Future<byte[]> authFace = client.image(Images.source(check.getAuthFace()));
       return Future.all(refFace, authFace)
           .map(both -> new FaceVerifyRequest(check.getResourceCode(), refFace.result(), authFace.result()));
-    });
+    }, scope);
   }
 
   @Override
-  public Future<FaceVerifyResponse> send(FaceVerifyRequest apiRequest) {
-    return client.faceVerify(apiRequest);
+  public Future<FaceVerifyResponse> send(FaceVerifyRequest apiRequest, Future<Void> abort) {
+    return client.faceVerify(apiRequest, abort);
   }
 
   @Override

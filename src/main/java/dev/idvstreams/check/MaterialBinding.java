@@ -5,6 +5,7 @@ import dev.idvstreams.aliyun.VerifyMaterialRequest;
 import dev.idvstreams.aliyun.VerifyMaterialResponse;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CallResult;
+import dev.idvstreams.async.CancelScope;
 import dev.idvstreams.avro.Image;
 import dev.idvstreams.avro.MaterialCheck;
 import dev.idvstreams.avro.VerificationRequest;
@@ -27,7 +28,7 @@ final class MaterialBinding implements CheckBinding<VerifyMaterialRequest, Verif
   }
 
   @Override
-  public Future<CallResult<VerifyMaterialRequest>> prepare(VerificationRequest request) {
+  public Future<CallResult<VerifyMaterialRequest>> prepare(VerificationRequest request, CancelScope scope) {
     MaterialCheck check = (MaterialCheck) request.getCheck();
     return CheckBinding.ready(new VerifyMaterialRequest(request.getBizId(), check.getBizType(), check.getName(),
         check.getIdCardNumber(), check.getFaceImage().getUrl(), urlOrNull(check.getIdCardFrontImage()),
@@ -35,8 +36,8 @@ final class MaterialBinding implements CheckBinding<VerifyMaterialRequest, Verif
   }
 
   @Override
-  public Future<VerifyMaterialResponse> send(VerifyMaterialRequest apiRequest) {
-    return client.verifyMaterial(apiRequest);
+  public Future<VerifyMaterialResponse> send(VerifyMaterialRequest apiRequest, Future<Void> abort) {
+    return client.verifyMaterial(apiRequest, abort);
   }
 
   @Override

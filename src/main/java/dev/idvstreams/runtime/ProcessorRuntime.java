@@ -8,12 +8,14 @@ import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CallLane;
 import dev.idvstreams.check.ApiCheckInvoker;
 import dev.idvstreams.config.IdvConfig;
+import dev.idvstreams.group.GroupShare;
 import dev.idvstreams.ops.HealthCheck;
 import dev.idvstreams.ops.IdvMetrics;
 import dev.idvstreams.ops.OpsHttpServer;
 import dev.idvstreams.ops.ProcessorMetrics;
 import dev.idvstreams.serde.RegistryUnavailableException;
 import dev.idvstreams.topology.DecodeDeadLetterHandler;
+import dev.idvstreams.topology.ProcessingControl;
 import dev.idvstreams.topology.VerificationTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -21,56 +23,88 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The processor as it runs: the API client and its async lanes, the topology, Kafka Streams, and
- * the ops endpoints, wired from one {@link IdvConfig}. Used by {@code run} and {@code demo}.
+ * The processor as it runs: the API client and its lanes, the group's split of the limits, the
+ * topology, Kafka Streams, and the ops endpoints, wired from one {@link IdvConfig}. Used by
+ * {@code run} and {@code demo}.
+ *
+ * <p>Its life: built with every lane held (no share of any limit yet); started; each assignment
+ * gives the instance its part of each limit ({@link GroupShare}); {@link #close()} drains (no new
+ * call, the calls in flight finish and their results are forwarded, within
+ * {@code shutdown.grace.ms}), then closes Kafka Streams leaving the group, so the partitions move
+ * at once; calls still running then are cancelled and stay IN_FLIGHT for the next owner.
  */
 public final class ProcessorRuntime implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorRuntime.class);
-  private static final long SHARE_REFRESH_MS = 5_000;
+  /** How often the instance's part of each limit is recomputed besides every state change. */
+  private static final long SHARE_REFRESH_MS = 250;
   /** How often completions are forwarded when no record arrives: a bound on the added latency. */
   private static final Duration COMPLETION_INTERVAL = Duration.ofMillis(20);
-  /** Backpressure at an API's bound, kept well under Kafka Streams' 10 s EOS transaction timeout. */
-  private static final Duration MAX_SLOT_WAIT = Duration.ofSeconds(1);
+  /**
+   * The most a stream thread blocks at the in-flight bound between two of its loops: a fifth of
+   * Kafka Streams' 10 s EOS transaction timeout, so no transaction outlives it.
+   */
+  private static final Duration BLOCKING_BUDGET = Duration.ofSeconds(2);
+  /** The stream thread that failed on an unreachable registry is replaced after this pause, not at once. */
+  private static final Duration REGISTRY_OUTAGE_PAUSE = Duration.ofSeconds(5);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final IdVerificationClient client;
   private final ApiCheckInvoker invoker;
+  private final ProcessingControl control = new ProcessingControl(BLOCKING_BUDGET);
   private final KafkaStreams streams;
+  private final GroupShare share;
   private final PrometheusMeterRegistry meters;
   private final KafkaStreamsMetrics streamsMetrics;
   private final OpsHttpServer ops;
-  private final String requestsTopic;
+  private final Duration shutdownGrace;
   private final int opsPort;
   private final CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private ProcessorRuntime(IdvConfig config) {
     this.vertx = Vertx.vertx();
     this.client = new IdVerificationClient(vertx, clientOptions(config));
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.shutdownGrace = config.shutdownGrace();
     IdvMetrics idvMetrics = new IdvMetrics(meters);
     ProcessorMetrics metrics = new ProcessorMetrics(idvMetrics);
     this.invoker = new ApiCheckInvoker(vertx, client, api -> laneSettings(config, api), Clock.systemUTC(), metrics);
-    this.requestsTopic = config.requestsTopic();
-    VerificationTopology.Settings settings = new VerificationTopology.Settings(config.requestsTopic(), config.requestsKeyedByBizId(), config.resultsTopic(),
-      config.deadLetterTopic(), config.dedupTtl(), config.dedupPurgeInterval(), COMPLETION_INTERVAL, MAX_SLOT_WAIT,
-      config.imageInlineMaxBytes());
-    this.streams = new KafkaStreams(VerificationTopology.build(settings, config.schemaRegistry().client(), invoker, metrics),
-      streamsProperties(config));
+    VerificationTopology.Settings settings = new VerificationTopology.Settings(config.requestsTopic(),
+      config.requestsKeyedByBizId(), config.resultsTopic(), config.deadLetterTopic(), config.dedupTtl(),
+      config.dedupPurgeInterval(), COMPLETION_INTERVAL, config.imageInlineMaxBytes());
+    Properties props = streamsProperties(config);
+    this.streams = new KafkaStreams(VerificationTopology.build(settings, config.schemaRegistry().client(), invoker,
+      metrics, control), props);
+    Map<Api, Integer> limits = new EnumMap<>(Api.class);
+    for (Api api : Api.values()) {
+      limits.put(api, config.qps(api));
+    }
+    this.share = new GroupShare(streams, HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)),
+      VerificationTopology.callingTopic(config.applicationId(), settings), limits, invoker::lane);
     streams.setUncaughtExceptionHandler(error -> {
       if (RegistryUnavailableException.isCauseOf(error)) {
-        LOG.warn("Schema registry unavailable ({}): replacing the stream thread, which reads again from the last commit",
-          error.getMessage());
+        LOG.warn("Schema registry unavailable ({}): replacing the stream thread in {}, which reads again from the last "
+          + "commit", error.getMessage(), REGISTRY_OUTAGE_PAUSE);
+        pause(REGISTRY_OUTAGE_PAUSE);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
       }
       // classes only: an Avro or Kafka message can quote the record, personal data included
@@ -78,10 +112,9 @@ public final class ProcessorRuntime implements AutoCloseable {
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     streams.setStateListener((now, before) -> {
-      if (now == KafkaStreams.State.RUNNING) {
-        // on the stream thread, before it processes: a new instance never runs at the whole limit
-        refreshShare();
-      }
+      // no blocking while Kafka Streams cannot commit: a transaction must not outlive its timeout
+      control.setRebalancing(now == KafkaStreams.State.REBALANCING);
+      share.refresh();
       if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
         stopped.complete(now);
       }
@@ -89,9 +122,7 @@ public final class ProcessorRuntime implements AutoCloseable {
     this.streamsMetrics = idvMetrics.bindKafkaStreams(streams);
     vertx.setPeriodic(1_000, id -> metrics.sampleLanes(invoker::lane));
     vertx.setPeriodic(SHARE_REFRESH_MS, id -> vertx.executeBlocking(() -> {
-      if (streams.state() == KafkaStreams.State.RUNNING) {
-        refreshShare();
-      }
+      share.refresh();
       return null;
     }));
     if (config.opsHttpEnabled()) {
@@ -107,8 +138,9 @@ public final class ProcessorRuntime implements AutoCloseable {
   public static ProcessorRuntime start(IdvConfig config) {
     ProcessorRuntime runtime = new ProcessorRuntime(config);
     runtime.streams.start();
-    LOG.info("idv-streams started: application.id={}, requests from {}, ops endpoints {}", config.applicationId(),
-      config.requestsTopic(), runtime.opsPort < 0 ? "off" : "on port " + runtime.opsPort);
+    LOG.info("idv-streams started: application.id={}, requests from {}, member {}, ops endpoints {}",
+      config.applicationId(), config.requestsTopic(), config.groupInstanceId().orElse("dynamic"),
+      runtime.opsPort < 0 ? "off" : "on port " + runtime.opsPort);
     return runtime;
   }
 
@@ -118,12 +150,30 @@ public final class ProcessorRuntime implements AutoCloseable {
   }
 
   /**
-   * Stops taking records and closes. Calls still in flight are not waited for: their IN_FLIGHT
-   * entries are in the changelogged store and are called again when the tasks start anywhere.
+   * Drains, then closes leaving the group: no call starts from now on; the calls in flight get
+   * {@code shutdown.grace.ms} to finish and have their results forwarded; then Kafka Streams
+   * closes (committing what was forwarded) and leaves the group, so the partitions move at once.
+   * Calls still running are cancelled with their tasks and stay IN_FLIGHT for the next owner.
+   * Safe to call more than once.
    */
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(30));
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (streams.state().isRunningOrRebalancing()) {
+      control.startDraining();
+      long drainStart = System.nanoTime();
+      long deadline = drainStart + shutdownGrace.toNanos();
+      while (control.callsInFlight() > 0 && System.nanoTime() < deadline) {
+        pause(COMPLETION_INTERVAL);
+      }
+      int left = control.callsInFlight();
+      LOG.info("Drained for {} ms: {} call(s) still in flight{}", (System.nanoTime() - drainStart) / 1_000_000, left,
+        left == 0 ? "" : ", left IN_FLIGHT for the next owner of their partitions");
+    }
+    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+      .withTimeout(CLOSE_TIMEOUT));
     streamsMetrics.close();
     if (ops != null) {
       ops.stop();
@@ -158,31 +208,22 @@ public final class ProcessorRuntime implements AutoCloseable {
   private static Properties streamsProperties(IdvConfig config) {
     Properties props = new Properties();
     props.putAll(config.kafkaStreamsProperties());
+    // every member then gets the whole group's assignment, from which GroupShare splits the limits
+    props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, config.groupInstanceId()
+      .map(id -> id.replaceAll("[^0-9A-Za-z._-]", "-")).orElse("idv-" + UUID.randomUUID()) + ":0");
+    config.groupInstanceId().ifPresent(id ->
+      props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
     props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, config.deadLetterTopic());
     props.putAll(config.schemaRegistry().asProperties());
     return props;
   }
 
-  /**
-   * Each instance takes the share of the account's QPS limit that its share of the request
-   * partitions gives, so a group of instances never exceeds the account limit.
-   */
-  private void refreshShare() {
-    long local = streams.metadataForLocalThreads().stream()
-      .flatMap(thread -> thread.activeTasks().stream())
-      .flatMap(task -> task.topicPartitions().stream())
-      .filter(tp -> tp.topic().equals(requestsTopic))
-      .count();
-    long total = streams.metadataForAllStreamsClients().stream()
-      .flatMap(client -> client.topicPartitions().stream())
-      .filter(tp -> tp.topic().equals(requestsTopic))
-      .count();
-    if (local > 0 && total > 0) {
-      double share = Math.min(1.0, (double) local / total);
-      for (Api api : Api.values()) {
-        invoker.lane(api).setShare(share);
-      }
+  private static void pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

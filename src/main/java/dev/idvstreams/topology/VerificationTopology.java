@@ -34,21 +34,24 @@ public final class VerificationTopology {
    *     their bizId (keyed by bizId, Kafka's default partitioner): only those skip the re-key
    */
   public record Settings(String requestsTopic, boolean keyedByBizId, String resultsTopic, String dlqTopic,
-      Duration dedupTtl, Duration purgeInterval, Duration completionInterval, Duration maxSlotWait,
-      int maxInlineImageBytes) {
+      Duration dedupTtl, Duration purgeInterval, Duration completionInterval, int maxInlineImageBytes) {
   }
 
-  /** The name Kafka Streams gives the repartition topic: {@code <application.id>-by-bizid-repartition}. */
-  public static final String REPARTITION = "by-bizid";
+  private static final String REPARTITION = "by-bizid";
 
   private VerificationTopology() {}
+
+  /** The topic whose partitions the verify (calling) tasks read: the repartition topic, unless the input is keyed by bizId. */
+  public static String callingTopic(String applicationId, Settings settings) {
+    return settings.keyedByBizId() ? settings.requestsTopic() : applicationId + "-" + REPARTITION + "-repartition";
+  }
 
   /**
    * @param listener told of every result and dead letter the topology publishes and of every
    *     parked duplicate, for metrics
    */
   public static Topology build(Settings settings, SchemaRegistryClient registry, CheckInvoker invoker,
-      TopologyListener listener) {
+      TopologyListener listener, ProcessingControl control) {
     AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
     AvroSerde<VerificationResult> resultSerde = AvroSerde.forValues(VerificationResult.class, registry);
     AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.forValues(DeadLetter.class, registry);
@@ -79,7 +82,7 @@ public final class VerificationTopology {
       .branch((key, value) -> value instanceof VerificationRequest, Branched.withFunction(valid -> valid
         .mapValues(value -> (VerificationRequest) value, Named.as("as-request"))
         .process(() -> new VerifyProcessor(DEDUP_STORE, invoker, listener, settings.dedupTtl(), settings.purgeInterval(),
-          settings.completionInterval(), settings.maxSlotWait()), Named.as("verify"), DEDUP_STORE), "verify"))
+          settings.completionInterval(), control), Named.as("verify"), DEDUP_STORE), "verify"))
       .defaultBranch(Branched.as("invalid"))
       .values().stream().reduce((a, b) -> a.merge(b, Named.as("outcomes"))).orElseThrow();
 

@@ -1,6 +1,7 @@
 package dev.idvstreams.topology;
 
 import dev.idvstreams.api.Api;
+import dev.idvstreams.async.CancelScope;
 import dev.idvstreams.async.CompletionHandle;
 import dev.idvstreams.async.InFlightQueue;
 import dev.idvstreams.avro.DeadLetter;
@@ -63,8 +64,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: calls complete on Vert.x threads; their settlements wait in each API's
  * {@link ApiSlots} and are forwarded only here, on the stream thread, from {@link #process} and a
- * wall-clock punctuator. At an API's in-flight bound, {@link #process} waits for a completion (at
- * most {@code maxSlotWait}), which stops the task from consuming: backpressure.
+ * wall-clock punctuator. At an API's in-flight bound, {@link #process} waits for a completion,
+ * which stops the task from consuming: backpressure, within the stream thread's budget of
+ * {@link ProcessingControl}; past it the request waits in the store.
+ *
+ * <p>The processor owns its calls: they run in its {@link CancelScope}, which {@link #close()}
+ * cancels (a rebalance, a migration, a revival, a shutdown), so no call of a closed task goes on
+ * beside the next owner's; a late answer is dropped. Their IN_FLIGHT entries are the next owner's.
  */
 final class VerifyProcessor implements Processor<String, VerificationRequest, String, SpecificRecord> {
 
@@ -77,27 +83,24 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private final Duration ttl;
   private final Duration purgeInterval;
   private final Duration completionInterval;
-  private final Duration maxSlotWait;
+  private final ProcessingControl control;
   private final Map<Api, ApiSlots> slots = new EnumMap<>(Api.class);
+  private final CancelScope calls = new CancelScope();
+  /** This task's calls started and not yet drained, as counted in {@link ProcessingControl#callsInFlight()}. */
+  private int callsNotDrained;
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, DedupEntry> store;
 
-  /**
-   * @param maxSlotWait how long process() waits for a free slot of an API that is not held by its
-   *     breaker before it leaves the request waiting in the store. A slot frees at the API's pace
-   *     in normal operation, so the wait is backpressure; a longer wait would outlast the EOS
-   *     transaction timeout
-   */
   VerifyProcessor(String storeName, CheckInvoker invoker, TopologyListener listener, Duration ttl, Duration purgeInterval,
-      Duration completionInterval, Duration maxSlotWait) {
+      Duration completionInterval, ProcessingControl control) {
     this.storeName = storeName;
     this.invoker = invoker;
     this.listener = listener;
     this.ttl = ttl;
     this.purgeInterval = purgeInterval;
     this.completionInterval = completionInterval;
-    this.maxSlotWait = maxSlotWait;
+    this.control = control;
   }
 
   @Override
@@ -120,6 +123,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       LOG.info("Task {}: calling {} in-flight request(s) again after a restart or migration", context.taskId(), restored);
     }
     context.schedule(completionInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+      control.loopPassed();
       drainCompletions();
       startWaiting();
     });
@@ -168,8 +172,12 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       .build());
     Api api = Checks.apiOf(request);
     ApiSlots apiSlots = slots.get(api);
+    if (control.draining()) {
+      apiSlots.await(request.getBizId()); // stored for the next owner, which calls it
+      return;
+    }
     // an API held by its breaker frees no slot until it recovers: its requests wait in the store
-    long giveUpAt = System.nanoTime() + (invoker.isHeld(api) ? 0 : maxSlotWait.toNanos());
+    long giveUpAt = System.nanoTime() + (invoker.isHeld(api) ? 0 : control.blockingBudgetNanos());
     Optional<CompletionHandle<Settlement>> handle;
     while ((handle = apiSlots.trySlot(request.getBizId())).isEmpty()) {
       if (System.nanoTime() >= giveUpAt) {
@@ -182,7 +190,9 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   }
 
   private void call(VerificationRequest request, CompletionHandle<Settlement> handle) {
-    invoker.invoke(request).onComplete(result -> handle.complete(result.succeeded() ? result.result()
+    callsNotDrained++;
+    control.callsChanged(1);
+    invoker.invoke(request, calls).onComplete(result -> handle.complete(result.succeeded() ? result.result()
       : new Settlement.Failed("INTERNAL_ERROR", "call failed unexpectedly: " + result.cause().getClass().getSimpleName(),
         null, 0, Duration.ZERO)));
   }
@@ -215,6 +225,9 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
   /** Starts waiting requests while their API has free slots; each API's queue on its own. */
   private void startWaiting() {
+    if (control.draining()) {
+      return;
+    }
     for (ApiSlots apiSlots : slots.values()) {
       apiSlots.startWaiting(bizId -> {
         DedupEntry entry = store.get(bizId);
@@ -232,6 +245,8 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   }
 
   private void complete(Api api, InFlightQueue.Completion<String, Settlement> completion) {
+    callsNotDrained--;
+    control.callsChanged(-1);
     String bizId = completion.key();
     Settlement settlement = completion.value();
     invoker.recordServiceTime(api, settlement.serviceTime());
@@ -290,6 +305,23 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       out = out.withHeaders(DeadLetterHeaders.of(VerifyProcessor.class.getName(), letter));
     }
     context.forward(out);
+  }
+
+  /**
+   * Cancels this task's calls: whatever they were doing, they stop, and their answers, if any
+   * come, are dropped. Nothing is written here (Kafka Streams may be closing the task dirty); the
+   * IN_FLIGHT entries are in the store for the next owner.
+   */
+  @Override
+  public void close() {
+    int running = calls.running();
+    calls.cancel();
+    control.callsChanged(-callsNotDrained);
+    callsNotDrained = 0;
+    if (running > 0) {
+      LOG.info("Task {}: closed with {} call(s) not finished, cancelled; the next owner calls them again",
+        context.taskId(), running);
+    }
   }
 
   private void purge(long now) {

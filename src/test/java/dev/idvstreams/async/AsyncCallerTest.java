@@ -37,7 +37,7 @@ class AsyncCallerTest {
   void shouldSucceedOnTheFirstAttempt() throws Exception {
     ScriptedApi api = new ScriptedApi("ok");
 
-    CallResult<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api, CancelScope.NEVER));
 
     assertThat(outcome).isInstanceOfSatisfying(CallResult.Success.class, success -> {
       assertThat(success.value()).isEqualTo("ok");
@@ -50,7 +50,7 @@ class AsyncCallerTest {
   void shouldRetryRetryableFailuresUntilSuccess() throws Exception {
     ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.REPEATED, FailureKind.THROTTLED, "ok");
 
-    CallResult<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api, CancelScope.NEVER));
 
     assertThat(outcome).isEqualTo(new CallResult.Success<>("ok", 4, outcome.serviceTime()));
     assertThat(api.calls.get()).isEqualTo(4);
@@ -75,7 +75,7 @@ class AsyncCallerTest {
     AsyncCaller<String> caller = new AsyncCaller<>(vertx, limiter, breaker, policy(3, Duration.ofMinutes(1)),
         AsyncCallerTest::classify, Duration.ofMillis(5), System::nanoTime, events);
 
-    CallResult<String> outcome = outcomeOf(caller.call(api));
+    CallResult<String> outcome = outcomeOf(caller.call(api, CancelScope.NEVER));
 
     // the request ends as a failure: its two retries are counted all the same
     assertThat(outcome).isInstanceOf(CallResult.Failure.class);
@@ -89,7 +89,7 @@ class AsyncCallerTest {
     ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.REPEATED, FailureKind.REPEATED,
         FailureKind.REPEATED, FailureKind.REPEATED, "ok");
 
-    CallResult<String> outcome = outcomeOf(caller(policy(2, Duration.ofMinutes(1))).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy(2, Duration.ofMinutes(1))).call(api, CancelScope.NEVER));
 
     assertThat(outcome).isInstanceOfSatisfying(CallResult.Success.class, success -> assertThat(success.attempts()).isEqualTo(6));
   }
@@ -98,7 +98,7 @@ class AsyncCallerTest {
   void shouldStopAtInputRejectedWithoutRetrying() throws Exception {
     ScriptedApi api = new ScriptedApi(FailureKind.INPUT_REJECTED, "never reached");
 
-    CallResult<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api, CancelScope.NEVER));
 
     assertThat(outcome).isInstanceOfSatisfying(CallResult.Failure.class, failure -> {
       assertThat(failure.kind()).isEqualTo(FailureKind.INPUT_REJECTED);
@@ -111,7 +111,7 @@ class AsyncCallerTest {
   void shouldGiveUpWithTheLastErrorWhenTheRetryPolicyDoes() throws Exception {
     ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.TRANSIENT, FailureKind.TRANSIENT, "ok");
 
-    CallResult<String> outcome = outcomeOf(caller(policy(3, Duration.ofMinutes(1))).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy(3, Duration.ofMinutes(1))).call(api, CancelScope.NEVER));
 
     assertThat(outcome).isInstanceOfSatisfying(CallResult.Failure.class, failure -> {
       assertThat(failure.kind()).isEqualTo(FailureKind.TRANSIENT);
@@ -122,11 +122,11 @@ class AsyncCallerTest {
 
   @Test
   void shouldTreatAnExceptionThrownByTheCallLikeAFailedCall() throws Exception {
-    Supplier<Future<String>> throwing = () -> {
+    AsyncCaller.Attempt<String> throwing = abort -> {
       throw new IllegalStateException("cannot build the request");
     };
 
-    CallResult<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(throwing));
+    CallResult<String> outcome = outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(throwing, CancelScope.NEVER));
 
     assertThat(outcome).isInstanceOfSatisfying(CallResult.Failure.class, failure -> {
       assertThat(failure.kind()).isEqualTo(FailureKind.FATAL);
@@ -142,7 +142,7 @@ class AsyncCallerTest {
           throw bug;
         }, Duration.ofMillis(5), System::nanoTime, CallEvents.NONE);
 
-    CallResult<String> outcome = outcomeOf(caller.call(new ScriptedApi(FailureKind.TRANSIENT)));
+    CallResult<String> outcome = outcomeOf(caller.call(new ScriptedApi(FailureKind.TRANSIENT), CancelScope.NEVER));
 
     assertThat(outcome).isInstanceOfSatisfying(CallResult.Failure.class, failure -> {
       assertThat(failure.kind()).isEqualTo(FailureKind.FATAL);
@@ -153,10 +153,11 @@ class AsyncCallerTest {
   @Test
   void shouldLowerTheRateWhenThrottled() throws Exception {
     Duration noRecovery = Duration.ofHours(1);
-    limiter = limiter(1000, new AdaptiveRateLimiter.Settings(0.5, Duration.ofSeconds(1), 1, noRecovery, 1));
+    limiter = limiter(1000, new AdaptiveRateLimiter.Settings(0.5, Duration.ofSeconds(1), 1, noRecovery, 1,
+        Duration.ZERO));
     ScriptedApi api = new ScriptedApi(FailureKind.THROTTLED, "ok");
 
-    outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api));
+    outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api, CancelScope.NEVER));
 
     assertThat(limiter.currentRate()).isEqualTo(500);
   }
@@ -166,7 +167,7 @@ class AsyncCallerTest {
     ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, FailureKind.THROTTLED, FailureKind.REPEATED,
         FailureKind.TRANSIENT, "ok");
 
-    CallResult<String> outcome = outcomeOf(caller(policy(10, Duration.ofMinutes(1))).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy(10, Duration.ofMinutes(1))).call(api, CancelScope.NEVER));
 
     assertThat(outcome.attempts()).isEqualTo(5);
     assertThat(api.maxConcurrent.get()).isEqualTo(1);
@@ -177,12 +178,12 @@ class AsyncCallerTest {
     limiter = limiter(10, AdaptiveRateLimiter.Settings.defaults());
     AsyncCaller<String> caller = caller(policy(5, Duration.ofMinutes(1)));
     List<Long> callStarts = new CopyOnWriteArrayList<>();
-    Supplier<Future<String>> api = () -> {
+    AsyncCaller.Attempt<String> api = abort -> {
       callStarts.add(System.nanoTime());
       return Future.succeededFuture("ok");
     };
 
-    List<Future<CallResult<String>>> outcomes = List.of(caller.call(api), caller.call(api), caller.call(api));
+    List<Future<CallResult<String>>> outcomes = List.of(caller.call(api, CancelScope.NEVER), caller.call(api, CancelScope.NEVER), caller.call(api, CancelScope.NEVER));
     for (Future<CallResult<String>> outcome : outcomes) {
       outcomeOf(outcome);
     }
@@ -199,7 +200,7 @@ class AsyncCallerTest {
     AtomicInteger accountFailures = new AtomicInteger();
     List<CircuitBreaker.State> statesSeenByCallsInDebt = new CopyOnWriteArrayList<>();
     AtomicInteger calls = new AtomicInteger();
-    Supplier<Future<String>> api = () -> {
+    AsyncCaller.Attempt<String> api = abort -> {
       calls.incrementAndGet();
       if (inDebt.get()) {
         statesSeenByCallsInDebt.add(breaker.state());
@@ -211,7 +212,7 @@ class AsyncCallerTest {
     AsyncCaller<String> caller = caller(policy(2, Duration.ofMinutes(1)));
     breaker.onAccountFailure();
 
-    List<Future<CallResult<String>>> outcomes = List.of(caller.call(api), caller.call(api), caller.call(api));
+    List<Future<CallResult<String>>> outcomes = List.of(caller.call(api, CancelScope.NEVER), caller.call(api, CancelScope.NEVER), caller.call(api, CancelScope.NEVER));
     await().atMost(Duration.ofSeconds(10)).until(() -> accountFailures.get() >= 3);
 
     assertThat(outcomes).as("held, neither failed nor answered").noneMatch(Future::isComplete);
@@ -235,7 +236,7 @@ class AsyncCallerTest {
     limiter = limiter(5, AdaptiveRateLimiter.Settings.defaults());
     AtomicBoolean inDebt = new AtomicBoolean(true);
     AtomicInteger callsInDebt = new AtomicInteger();
-    Supplier<Future<String>> api = () -> {
+    AsyncCaller.Attempt<String> api = abort -> {
       if (inDebt.get()) {
         callsInDebt.incrementAndGet();
         // answered after 100 ms: by then the other requests have passed the closed breaker
@@ -248,7 +249,7 @@ class AsyncCallerTest {
 
     List<Future<CallResult<String>>> outcomes = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      outcomes.add(caller.call(api));
+      outcomes.add(caller.call(api, CancelScope.NEVER));
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> callsInDebt.get() >= 1);
     // for longer than every waiting request's token takes (3 × 200 ms), no other call goes out
@@ -265,7 +266,7 @@ class AsyncCallerTest {
     // Four account failures hold the request for at least three probe intervals (150 ms).
     RetryPolicy policy = policy(2, Duration.ofMillis(100));
 
-    CallResult<String> outcome = outcomeOf(caller(policy).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy).call(api, CancelScope.NEVER));
 
     assertThat(outcome).isInstanceOf(CallResult.Success.class);
     assertThat(outcome.attempts()).isEqualTo(6);
@@ -279,7 +280,7 @@ class AsyncCallerTest {
     RetryPolicy policy = new RetryPolicy(Duration.ofMillis(10), Duration.ofMillis(100), 5, Duration.ofMinutes(1),
         RetryPolicy.RETRYABLE_BY_DEFAULT, () -> 0.5);
 
-    CallResult<String> outcome = outcomeOf(caller(policy, breaker, clock).call(api));
+    CallResult<String> outcome = outcomeOf(caller(policy, breaker, clock).call(api, CancelScope.NEVER));
 
     assertThat(outcome.serviceTime()).as("3 calls × 30 ms + backoffs of 5 and 10 ms")
         .isEqualTo(Duration.ofMillis(105));
@@ -291,7 +292,7 @@ class AsyncCallerTest {
     CircuitBreaker breakerOnClock = new CircuitBreaker(PROBE_INTERVAL, PROBE_INTERVAL, 1.0, clock);
     ScriptedApi api = new ScriptedApi(taking(clock, Duration.ofMillis(30)), FailureKind.ACCOUNT, "ok");
 
-    Future<CallResult<String>> pending = caller(policy(5, Duration.ofMinutes(1)), breakerOnClock, clock).call(api);
+    Future<CallResult<String>> pending = caller(policy(5, Duration.ofMinutes(1)), breakerOnClock, clock).call(api, CancelScope.NEVER);
     await().until(() -> breakerOnClock.state() == CircuitBreaker.State.OPEN);
     clock.advance(Duration.ofSeconds(10));
     CallResult<String> outcome = outcomeOf(pending);
@@ -345,7 +346,7 @@ class AsyncCallerTest {
   }
 
   /** Answers each call with the next scripted value or failure kind, after a delay. */
-  private final class ScriptedApi implements Supplier<Future<String>> {
+  private final class ScriptedApi implements AsyncCaller.Attempt<String> {
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger concurrent = new AtomicInteger();
     final AtomicInteger maxConcurrent = new AtomicInteger();
@@ -362,7 +363,7 @@ class AsyncCallerTest {
     }
 
     @Override
-    public synchronized Future<String> get() {
+    public synchronized Future<String> start(Future<Void> abort) {
       int call = calls.incrementAndGet();
       maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
       Object next = script.remove();

@@ -1,6 +1,7 @@
 package dev.idvstreams.topology;
 
 import dev.idvstreams.api.Api;
+import dev.idvstreams.async.CancelScope;
 import dev.idvstreams.check.CheckInvoker;
 import dev.idvstreams.check.Settlement;
 import dev.idvstreams.avro.VerificationRequest;
@@ -24,7 +25,7 @@ final class ScriptedInvoker implements CheckInvoker {
   }
 
   @Override
-  public Future<Settlement> invoke(VerificationRequest request) {
+  public Future<Settlement> invoke(VerificationRequest request, CancelScope scope) {
     calls.add(request);
     Promise<Settlement> promise = Promise.promise();
     open.put(request.getBizId(), promise);

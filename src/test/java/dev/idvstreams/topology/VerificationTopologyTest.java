@@ -61,6 +61,8 @@ class VerificationTopologyTest {
       parked++;
     }
   };
+  /** A stream thread may block 20 ms between two loops at the bound. */
+  private final ProcessingControl control = new ProcessingControl(Duration.ofMillis(20));
   private TopologyTestDriver driver;
   private TestInputTopic<String, VerificationRequest> requests;
   private TestInputTopic<String, byte[]> rawRequests;
@@ -74,7 +76,7 @@ class VerificationTopologyTest {
 
   private void start(boolean keyedByBizId) throws Exception {
     VerificationTopology.Settings settings = new VerificationTopology.Settings("idv.requests", keyedByBizId,
-      "idv.results", "idv.dlq", TTL, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(20), 900 * 1024);
+      "idv.results", "idv.dlq", TTL, Duration.ofMinutes(1), Duration.ofMillis(20), 900 * 1024);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
@@ -82,7 +84,7 @@ class VerificationTopologyTest {
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
     props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, "idv.dlq");
     props.putAll(new RegistrySettings("mock://" + scope, null, Duration.ofSeconds(1)).asProperties());
-    driver = new TopologyTestDriver(VerificationTopology.build(settings, registry, invoker, listener), props, Instant.parse("2026-11-25T00:00:00Z"));
+    driver = new TopologyTestDriver(VerificationTopology.build(settings, registry, invoker, listener, control), props, Instant.parse("2026-11-25T00:00:00Z"));
     AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
     requests = driver.createInputTopic("idv.requests", new StringSerializer(), requestSerde.serializer());
     rawRequests = driver.createInputTopic("idv.requests", new StringSerializer(), new ByteArraySerializer());

@@ -1,0 +1,67 @@
+package dev.idvstreams.topology;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the running processor tells its verify processors, shared by all of them:
+ *
+ * <ul>
+ *   <li>whether to start calls: not while the instance drains before shutdown, when new requests
+ *       are stored IN_FLIGHT for the next owner instead;
+ *   <li>how long a stream thread may still block at an API's in-flight bound (backpressure). Kafka
+ *       Streams commits, and so ends the EOS transaction, only between its loops, and a loop may
+ *       process many records of many tasks; so the budget counts from the thread's last
+ *       punctuation (once per loop), not per record, and a loop never blocks for longer than the
+ *       budget in all, whatever the number of tasks, the latency or the error rate. During a
+ *       rebalance, when Kafka Streams does not commit at all, the budget is 0.
+ * </ul>
+ */
+public final class ProcessingControl {
+
+  private final long budgetNanos;
+  private final ThreadLocal<long[]> loopStartNanos = ThreadLocal.withInitial(() -> new long[] {System.nanoTime()});
+  private final AtomicInteger calls = new AtomicInteger();
+  private volatile boolean draining;
+  private volatile boolean rebalancing;
+
+  /** @param blockingBudget the most a stream thread blocks between two of its loops; keep it well under transaction.timeout.ms */
+  public ProcessingControl(Duration blockingBudget) {
+    this.budgetNanos = blockingBudget.toNanos();
+  }
+
+  /** From now on no call starts; calls already started go on. */
+  public void startDraining() {
+    draining = true;
+  }
+
+  public boolean draining() {
+    return draining;
+  }
+
+  public void setRebalancing(boolean rebalancing) {
+    this.rebalancing = rebalancing;
+  }
+
+  /** Calls started by the verify processors and not yet settled on the stream thread (or cancelled). */
+  public int callsInFlight() {
+    return calls.get();
+  }
+
+  void callsChanged(int delta) {
+    calls.addAndGet(delta);
+  }
+
+  /** The calling stream thread is between two loops (it punctuates): its budget starts again. */
+  void loopPassed() {
+    loopStartNanos.get()[0] = System.nanoTime();
+  }
+
+  /** How long the calling stream thread may still block in this loop, in nanoseconds. */
+  long blockingBudgetNanos() {
+    if (rebalancing || draining) {
+      return 0;
+    }
+    return Math.max(0, budgetNanos - (System.nanoTime() - loopStartNanos.get()[0]));
+  }
+}
