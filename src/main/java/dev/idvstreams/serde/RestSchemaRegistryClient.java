@@ -52,11 +52,12 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     String schemaJson = schema.toString();
     return idsBySubjectAndSchema.computeIfAbsent(subject + '\n' + schemaJson, k -> {
       String body = JSON.createObjectNode().put("schema", schemaJson).toString();
-      HttpRequest request = request("/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions")
-          .POST(HttpRequest.BodyPublishers.ofString(body))
-          .build();
+      String path = "/subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8);
       String what = "register a schema under subject " + subject;
-      JsonNode answer = send(request, what).orElseThrow(() -> notFound(what));
+      HttpResponse<String> response = exchange(post(path + "/versions", body), what);
+      JsonNode answer = response.statusCode() == 409
+          ? registeredUnder(subject, path, body)
+          : answer(response, what).orElseThrow(() -> notFound(what));
       int id = answer.path("id").asInt(-1);
       if (id < 0) {
         throw new RegistryUnavailableException("registry at " + baseUrl + " answered a registration without an id");
@@ -64,6 +65,19 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
       schemasById.putIfAbsent(id, schema);
       return id;
     });
+  }
+
+  /**
+   * After a 409 on registration: the schema as registered under the subject, found by the
+   * "is this schema registered under this subject" lookup. A 409 is not always an incompatibility:
+   * when several instances register the same schema at once, Apicurio answers 409 to all but the
+   * first. Only when the subject does not hold the schema (404: 40401 no such subject, 40403 no
+   * such schema) was the schema really refused.
+   */
+  private JsonNode registeredUnder(String subject, String path, String body) {
+    return send(post(path, body), "look up a schema under subject " + subject).orElseThrow(() -> new SerializationException(
+        "cannot register a schema under subject " + subject + ": the schema is incompatible with the subject's existing"
+            + " versions (registry at " + baseUrl + " answered HTTP 409 and does not hold it under the subject)"));
   }
 
   @Override
@@ -95,17 +109,27 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     return builder;
   }
 
-  /** The answer's JSON, or empty for a 404, which means "no such schema" for a lookup by id. */
+  private HttpRequest post(String path, String body) {
+    return request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+  }
+
+  /** The answer's JSON, or empty for a 404, which means "no such schema" for a lookup. */
   private Optional<JsonNode> send(HttpRequest request, String what) {
-    HttpResponse<String> response;
+    return answer(exchange(request, what), what);
+  }
+
+  private HttpResponse<String> exchange(HttpRequest request, String what) {
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new RegistryUnavailableException("cannot " + what + ": registry at " + baseUrl + " unreachable (" + e + ")", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryUnavailableException("interrupted while trying to " + what, e);
     }
+  }
+
+  private Optional<JsonNode> answer(HttpResponse<String> response, String what) {
     int status = response.statusCode();
     if (status == 404) {
       return Optional.empty();

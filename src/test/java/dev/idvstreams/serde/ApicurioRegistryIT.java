@@ -8,6 +8,13 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.avro.registry.confluent.shaded.io.confluent.kafka.schemaregistry.client.CachedSchemaRegistryClient;
 import org.apache.flink.avro.shaded.org.apache.avro.generic.GenericDatumReader;
 import org.apache.flink.avro.shaded.org.apache.avro.generic.GenericDatumWriter;
@@ -99,6 +106,35 @@ class ApicurioRegistryIT {
     assertThatThrownBy(() -> ourSerde().deserialize("unknown.requests", bytes))
         .isInstanceOfSatisfying(BadRecordException.class, e -> assertThat(e.reason()).isEqualTo(BadRecordException.Reason.UNKNOWN_SCHEMA_ID))
         .hasMessageContaining("unknown schema id 987654");
+  }
+
+  @Test
+  void shouldGiveEveryInstanceTheSameIdWhenTheyRegisterASchemaAtOnce() throws Exception {
+    // Apicurio answers 409 to all but one of simultaneous registrations of a new subject's schema
+    int instances = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(instances);
+    try {
+      for (int round = 0; round < 5; round++) {
+        String subject = "race" + round + ".results-value";
+        CyclicBarrier start = new CyclicBarrier(instances);
+        List<Future<Integer>> ids = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+          // one client per instance: no shared cache, only the registry
+          SchemaRegistryClient client = SchemaRegistries.forUrl(apicurio.ccompatUrl(), null, Duration.ofSeconds(10));
+          ids.add(pool.submit(() -> {
+            start.await();
+            return client.register(subject, VerificationRequest.getClassSchema());
+          }));
+        }
+        List<Integer> answered = new ArrayList<>();
+        for (Future<Integer> id : ids) {
+          answered.add(id.get(30, TimeUnit.SECONDS));
+        }
+        assertThat(answered).as(subject).containsOnly(answered.get(0));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** Avro's JSON encoding of our record: the neutral form both Avro copies read. */

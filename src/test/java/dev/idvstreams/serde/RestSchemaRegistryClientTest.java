@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.errors.SerializationException;
@@ -22,9 +24,14 @@ import org.junit.jupiter.api.Test;
 class RestSchemaRegistryClientTest {
 
   private final List<String> requests = new CopyOnWriteArrayList<>();
+  private final List<String> requestBodies = new CopyOnWriteArrayList<>();
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private final AtomicInteger status = new AtomicInteger(200);
+  /** Answers given in turn, one a request, before falling back to {@link #status} and the body given to start. */
+  private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
   private HttpServer server;
+
+  private record Reply(int status, String body) {}
 
   private String start(String body) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -35,9 +42,11 @@ class RestSchemaRegistryClientTest {
 
   private void answer(HttpExchange exchange, String body) throws IOException {
     requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+    requestBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(status.get(), bytes.length);
+    Reply reply = script.poll();
+    byte[] bytes = (reply == null ? body : reply.body()).getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(reply == null ? status.get() : reply.status(), bytes.length);
     exchange.getResponseBody().write(bytes);
     exchange.close();
   }
@@ -92,12 +101,50 @@ class RestSchemaRegistryClientTest {
   }
 
   @Test
+  void shouldTakeTheIdOfTheSameSchemaWhenARegistrationLosesARace() throws IOException {
+    // what Apicurio answers the losers when several instances register the same new schema at once
+    script.add(new Reply(409, "{\"error_code\":409,\"message\":\"An artifact with ID 'idv.results-value' in group 'null' already exists.\"}"));
+    script.add(new Reply(200, "{\"subject\":\"idv.results-value\",\"id\":12,\"version\":1,\"schema\":\"{}\"}"));
+    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{}"), null, Duration.ofSeconds(2));
+
+    assertThat(client.register("idv.results-value", VerificationRequest.getClassSchema())).isEqualTo(12);
+    assertThat(client.register("idv.results-value", VerificationRequest.getClassSchema())).isEqualTo(12);
+
+    assertThat(requests).containsExactly(
+        "POST /apis/ccompat/v7/subjects/idv.results-value/versions",
+        "POST /apis/ccompat/v7/subjects/idv.results-value");
+    assertThat(requestBodies.get(1)).isEqualTo(requestBodies.get(0));
+    assertThat(client.schemaById(12)).isEqualTo(VerificationRequest.getClassSchema());
+    assertThat(requests).hasSize(2);
+  }
+
+  @Test
   void shouldRefuseAnIncompatibleSchemaAsASerializationError() throws IOException {
-    status.set(409);
-    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{\"error_code\":409,\"message\":\"incompatible\"}"), null, Duration.ofSeconds(2));
+    script.add(new Reply(409, "{\"error_code\":409,\"message\":\"Incompatible artifact: reader type: INT not compatible with writer type: STRING at /fields/0/type\"}"));
+    script.add(new Reply(404, "{\"error_code\":40403,\"message\":\"The given schema does not match any schema under the subject s-value\"}"));
+    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{}"), null, Duration.ofSeconds(2));
     assertThatThrownBy(() -> client.register("s-value", VerificationRequest.getClassSchema()))
         .isInstanceOf(SerializationException.class)
         .isNotInstanceOf(RegistryUnavailableException.class)
-        .hasMessageContaining("HTTP 409");
+        .hasMessageContaining("subject s-value")
+        .hasMessageContaining("incompatible with the subject's existing versions")
+        .hasMessageNotContaining("bizId")
+        .hasMessageNotContaining("fields");
+    assertThat(requests).containsExactly(
+        "POST /apis/ccompat/v7/subjects/s-value/versions",
+        "POST /apis/ccompat/v7/subjects/s-value");
+  }
+
+  @Test
+  void shouldCallAFailedLookupAfterAConflictUnavailable() throws IOException {
+    script.add(new Reply(409, "{\"error_code\":409}"));
+    script.add(new Reply(503, "{}"));
+    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{\"id\":5}"), null, Duration.ofSeconds(2));
+    assertThatThrownBy(() -> client.register("s-value", VerificationRequest.getClassSchema()))
+        .isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageContaining("HTTP 503");
+    // nothing was cached: the next record registers again
+    assertThat(client.register("s-value", VerificationRequest.getClassSchema())).isEqualTo(5);
+    assertThat(requests).hasSize(3);
   }
 }
