@@ -205,10 +205,8 @@ public final class IdVerificationClient implements AutoCloseable {
       }
       return Deadline.within(vertx, sending.send(Buffer.buffer(signed.formBody()))
               .compose(response -> response.body().map(body -> Answer.of(api, response.statusCode(), body))),
-          timeout, () -> {
-            sending.reset();
-            return ApiException.of(api, ApiException.TIMEOUT, null, null);
-          });
+          timeout, () -> ApiException.of(api, ApiException.TIMEOUT, null, null))
+          .onFailure(failure -> sending.reset()); // a no-op once answered; ends a timed-out call on the wire
     });
     return exchange.recover(failure -> Future.failedFuture(failure instanceof ApiException ? failure
         : abort.isComplete() ? ApiException.of(api, ApiException.ABORTED, null, null)

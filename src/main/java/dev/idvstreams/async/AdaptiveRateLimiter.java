@@ -175,6 +175,9 @@ public final class AdaptiveRateLimiter {
 
   /** The highest rate this instance may reach: account limit × share. */
   public double ceiling() {
+    if (sharePending) {
+      applyPendingShare();
+    }
     return accountLimit * share;
   }
 

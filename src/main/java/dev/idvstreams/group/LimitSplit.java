@@ -41,6 +41,9 @@ public final class LimitSplit {
     }
     Comparator<String> mostPartitionsFirst = Comparator.<String>comparingInt(partitions::get).reversed()
         .thenComparing(Comparator.naturalOrder());
+    if (owners.isEmpty()) {
+      return parts;
+    }
     if (limit < owners.size()) {
       owners.sort(mostPartitionsFirst);
       owners.subList(0, limit).forEach(id -> parts.put(id, 1));

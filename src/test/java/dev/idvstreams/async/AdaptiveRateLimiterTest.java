@@ -199,11 +199,53 @@ class AdaptiveRateLimiterTest {
     assertThat(limiter.currentRate()).isEqualTo(5);
 
     limiter.setShare(1.0);
+    clock.advance(AdaptiveRateLimiter.Settings.defaults().shareIncreaseDelay());
 
     assertThat(limiter.ceiling()).isEqualTo(20);
     assertThat(limiter.currentRate()).isEqualTo(10);
-    assertThatThrownBy(() -> limiter.setShare(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> limiter.setShare(-0.1)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> limiter.setShare(1.5)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void shouldApplyALowerShareAtOnceAndAHigherOneOnlyAfterTheDelay() {
+    AdaptiveRateLimiter limiter = limiter(20);
+    limiter.setShare(0.25);
+    assertThat(limiter.currentRate()).as("lower: at once").isEqualTo(5);
+
+    limiter.setShare(0.5);
+    clock.advance(AdaptiveRateLimiter.Settings.defaults().shareIncreaseDelay().minusMillis(1));
+    assertThat(limiter.currentRate()).as("higher: not before the delay").isEqualTo(5);
+    clock.advance(Duration.ofMillis(1));
+    assertThat(limiter.currentRate()).isEqualTo(10);
+  }
+
+  @Test
+  void shouldCancelAPendingIncreaseWhenTheShareFallsAgain() {
+    AdaptiveRateLimiter limiter = limiter(20);
+    limiter.setShare(0.25);
+    limiter.setShare(1.0);
+    limiter.setShare(0.1);
+
+    clock.advance(Duration.ofSeconds(10));
+
+    assertThat(limiter.currentRate()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldGrantNothingAtAShareOfZeroAndGrantAgainAfterTheDelayOnceItRises() {
+    AdaptiveRateLimiter limiter = limiter(20);
+    limiter.setShare(0);
+
+    List<Long> held = grantsToEagerCaller(limiter::tryAcquireOrDelayNanos, Duration.ofSeconds(3), 0);
+    assertThat(held).isEmpty();
+
+    limiter.setShare(0.25);
+    long raisedAt = clock.getAsLong();
+    List<Long> grants = grantsToEagerCaller(limiter::tryAcquireOrDelayNanos, Duration.ofSeconds(5), 0);
+    assertThat(grants.get(0) - raisedAt).isGreaterThanOrEqualTo(
+        AdaptiveRateLimiter.Settings.defaults().shareIncreaseDelay().toNanos());
+    assertThat(maxInAnyWindow(grants, SECOND)).isEqualTo(5);
   }
 
   /**

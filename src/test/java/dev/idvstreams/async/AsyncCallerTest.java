@@ -151,6 +151,86 @@ class AsyncCallerTest {
   }
 
   @Test
+  void shouldEndACancelledRequestHeldByTheBreakerWithoutACall() throws Exception {
+    CircuitBreaker open = new CircuitBreaker(Duration.ofMinutes(1), Duration.ofMinutes(1), 1.0, System::nanoTime);
+    open.onAccountFailure();
+    ScriptedApi api = new ScriptedApi("never called");
+    CancelScope scope = new CancelScope();
+    Future<CallResult<String>> pending = caller(policy(5, Duration.ofMinutes(1)), open, System::nanoTime).call(api, scope);
+    await().until(() -> scope.running() == 1);
+
+    scope.cancel();
+
+    assertThat(outcomeOf(pending)).isInstanceOfSatisfying(CallResult.Failure.class,
+        failure -> assertThat(failure.kind()).isEqualTo(FailureKind.CANCELLED));
+    assertThat(api.calls.get()).isZero();
+    assertThat(scope.running()).isZero();
+  }
+
+  @Test
+  void shouldAbortTheCallOnTheWireAndDropItsLateAnswerWhenCancelled() throws Exception {
+    AtomicBoolean aborted = new AtomicBoolean();
+    AtomicInteger calls = new AtomicInteger();
+    io.vertx.core.Promise<String> answer = io.vertx.core.Promise.promise();
+    AsyncCaller.Attempt<String> api = abort -> {
+      calls.incrementAndGet();
+      abort.onComplete(done -> aborted.set(true));
+      return answer.future();
+    };
+    CancelScope scope = new CancelScope();
+    Future<CallResult<String>> pending = caller(policy(5, Duration.ofMinutes(1))).call(api, scope);
+    await().until(() -> calls.get() == 1);
+
+    scope.cancel();
+    CallResult<String> outcome = outcomeOf(pending);
+    answer.complete("late");
+
+    assertThat(outcome).isInstanceOfSatisfying(CallResult.Failure.class,
+        failure -> assertThat(failure.kind()).isEqualTo(FailureKind.CANCELLED));
+    await().untilTrue(aborted);
+    assertThat(calls.get()).as("no retry after the cancel").isEqualTo(1);
+  }
+
+  @Test
+  void shouldStopABackoffWhenCancelled() throws Exception {
+    ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, "never reached");
+    RetryPolicy slow = new RetryPolicy(Duration.ofMinutes(1), Duration.ofMinutes(1), 5, Duration.ofHours(1),
+        RetryPolicy.RETRYABLE_BY_DEFAULT, () -> 1.0);
+    CancelScope scope = new CancelScope();
+    Future<CallResult<String>> pending = caller(slow).call(api, scope);
+    await().until(() -> api.calls.get() == 1 && api.concurrent.get() == 0);
+
+    scope.cancel();
+
+    assertThat(outcomeOf(pending)).isInstanceOfSatisfying(CallResult.Failure.class,
+        failure -> assertThat(failure.kind()).isEqualTo(FailureKind.CANCELLED));
+    assertThat(api.calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldGiveTheBreakersProbeBackWhenTheProbeIsCancelled() throws Exception {
+    CircuitBreaker quickProbe = new CircuitBreaker(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, System::nanoTime);
+    quickProbe.onAccountFailure();
+    io.vertx.core.Promise<String> never = io.vertx.core.Promise.promise();
+    AtomicInteger calls = new AtomicInteger();
+    CancelScope scope = new CancelScope();
+    Future<CallResult<String>> probe = caller(policy(5, Duration.ofMinutes(1)), quickProbe, System::nanoTime)
+        .call(abort -> {
+          calls.incrementAndGet();
+          return never.future();
+        }, scope);
+    await().until(() -> calls.get() == 1 && quickProbe.state() == CircuitBreaker.State.HALF_OPEN);
+
+    scope.cancel();
+    outcomeOf(probe);
+
+    assertThat(quickProbe.state()).isEqualTo(CircuitBreaker.State.OPEN);
+    CallResult<String> next = outcomeOf(caller(policy(5, Duration.ofMinutes(1)), quickProbe, System::nanoTime)
+        .call(new ScriptedApi("ok"), CancelScope.NEVER));
+    assertThat(next).isInstanceOf(CallResult.Success.class);
+  }
+
+  @Test
   void shouldLowerTheRateWhenThrottled() throws Exception {
     Duration noRecovery = Duration.ofHours(1);
     limiter = limiter(1000, new AdaptiveRateLimiter.Settings(0.5, Duration.ofSeconds(1), 1, noRecovery, 1,

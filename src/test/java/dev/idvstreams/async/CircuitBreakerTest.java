@@ -28,6 +28,20 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void shouldLetAnotherRequestProbeAtOnceWhenTheProbeIsAbandoned() {
+    breaker.onAccountFailure();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(breaker.allowRequest()).isTrue();
+
+    breaker.onProbeAbandoned();
+
+    assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
+    assertThat(breaker.allowRequest()).isTrue();
+    assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
+    assertThat(breaker.probeInterval()).as("an abandoned probe is no failure").isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
   void shouldLetExactlyOneProbeThroughAfterTheProbeInterval() {
     breaker.onAccountFailure();
     clock.advance(Duration.ofSeconds(1));

@@ -17,6 +17,7 @@ import java.util.Map;
 final class ScriptedInvoker implements CheckInvoker {
 
   final List<VerificationRequest> calls = new ArrayList<>();
+  final List<CancelScope> scopes = new ArrayList<>();
   private final Map<String, Promise<Settlement>> open = new LinkedHashMap<>();
   private final int bound;
 
@@ -27,6 +28,7 @@ final class ScriptedInvoker implements CheckInvoker {
   @Override
   public Future<Settlement> invoke(VerificationRequest request, CancelScope scope) {
     calls.add(request);
+    scopes.add(scope);
     Promise<Settlement> promise = Promise.promise();
     open.put(request.getBizId(), promise);
     return promise.future();

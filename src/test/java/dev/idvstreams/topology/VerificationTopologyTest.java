@@ -269,6 +269,45 @@ class VerificationTopologyTest {
   }
 
   @Test
+  void shouldCancelTheCallsOfATaskWhenItCloses() throws Exception {
+    requests.pipeInput("b-9", credential("b-9", "0301"));
+    assertThat(invoker.scopes).hasSize(1);
+    assertThat(invoker.scopes.get(0).isCancelled()).isFalse();
+
+    driver.close();
+
+    assertThat(invoker.scopes.get(0).isCancelled()).as("the closed task's call is cancelled").isTrue();
+    assertThat(control.callsInFlight()).isZero();
+    start(); // for stop()
+  }
+
+  @Test
+  void shouldStartNoCallWhileDrainingAndLeaveTheRequestInFlightForTheNextOwner() {
+    control.startDraining();
+
+    requests.pipeInput("b-10", credential("b-10", "0301"));
+    tick();
+
+    assertThat(invoker.calls).isEmpty();
+    assertThat(((dev.idvstreams.avro.DedupEntry) driver.getKeyValueStore(VerificationTopology.DEDUP_STORE).get("b-10"))
+      .getStatus()).isEqualTo(dev.idvstreams.avro.DedupStatus.IN_FLIGHT);
+  }
+
+  @Test
+  void shouldForwardTheResultsOfCallsInFlightWhileDraining() {
+    VerificationRequest request = credential("b-11", "0301");
+    requests.pipeInput("b-11", request);
+    assertThat(control.callsInFlight()).isEqualTo(1);
+    control.startDraining();
+
+    invoker.answer("b-11", answered(request, Outcome.PASS));
+    tick();
+
+    assertThat(results.readValuesToList()).hasSize(1);
+    assertThat(control.callsInFlight()).isZero();
+  }
+
+  @Test
   void shouldReKeyRecordsWhoseKeyIsNotTheBizId() {
     VerificationRequest request = credential("b-7", "0301");
     requests.pipeInput("some-other-key", request);
