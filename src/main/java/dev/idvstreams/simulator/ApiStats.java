@@ -14,17 +14,19 @@ public final class ApiStats {
    * the QPS limit; {@code maxCallsInAnyOneSecondWindow} the most accepted calls in any 1-second window;
    * {@code signedV1} and {@code signedV3} the correctly signed calls by signature version;
    * {@code maxConcurrentCallsPerKey} the most calls for one business key (the repeat key: VerifyMaterial's
-   * {@code BizId}, else the hash of the parameters) in flight at once, over every call naming the API.
+   * {@code BizId}, else the hash of the parameters) in flight at once, over every call naming the API;
+   * {@code callsInFlight} the calls received and not yet answered (or closed by the caller) now.
    */
   public record Snapshot(long calls, long accepted, long throttled, long repeated, long signatureFailures,
-      int maxCallsInAnyOneSecondWindow, int qpsLimit, long signedV1, long signedV3, int maxConcurrentCallsPerKey) {
+      int maxCallsInAnyOneSecondWindow, int qpsLimit, long signedV1, long signedV3, int maxConcurrentCallsPerKey,
+      int callsInFlight) {
 
     JsonObject toJson() {
       return new JsonObject().put("calls", calls).put("accepted", accepted).put("throttled", throttled)
           .put("repeated", repeated).put("signatureFailures", signatureFailures)
           .put("maxCallsInAnyOneSecondWindow", maxCallsInAnyOneSecondWindow).put("qpsLimit", qpsLimit)
           .put("signedV1", signedV1).put("signedV3", signedV3)
-          .put("maxConcurrentCallsPerKey", maxConcurrentCallsPerKey);
+          .put("maxConcurrentCallsPerKey", maxConcurrentCallsPerKey).put("callsInFlight", callsInFlight);
     }
   }
 
@@ -92,6 +94,7 @@ public final class ApiStats {
 
   synchronized Snapshot snapshot() {
     return new Snapshot(calls, accepted, throttled, repeated, signatureFailures, limiter.maxInAnyWindow(),
-        limiter.limit(), signedV1, signedV3, maxConcurrentCallsPerKey.get());
+        limiter.limit(), signedV1, signedV3, maxConcurrentCallsPerKey.get(),
+        inFlight.values().stream().mapToInt(Integer::intValue).sum());
   }
 }

@@ -406,6 +406,39 @@ class ClientAgainstSimulatorTest {
     }
   }
 
+  @Test
+  void shouldEndATimedOutCallOnTheWire() {
+    try (SimulatorHarness silent = new SimulatorHarness(SimulatorOptions.builder()
+        .timeouts(1.0, Duration.ofSeconds(30)).build());
+        IdVerificationClient impatient = silent.client(o -> o.requestTimeout(Duration.ofMillis(300)))) {
+      ApiException e = failure(impatient.credentialVerify(credential(TestImages.url("plain"))));
+      assertThat(e.code()).isEqualTo(ApiException.TIMEOUT);
+
+      // the simulator would hold the call 30 s: only a reset ends it before
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+          silent.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL).callsInFlight() == 0);
+    }
+  }
+
+  @Test
+  void shouldResetACallOnTheWireWhenItsCallerAborts() {
+    try (SimulatorHarness silent = new SimulatorHarness(SimulatorOptions.builder()
+        .timeouts(1.0, Duration.ofSeconds(30)).build());
+        IdVerificationClient patient = silent.client(o -> o.requestTimeout(Duration.ofSeconds(60)))) {
+      io.vertx.core.Promise<Void> abort = io.vertx.core.Promise.promise();
+      Future<CredentialVerifyResponse> call = patient.credentialVerify(credential(TestImages.url("plain")),
+          abort.future());
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+          silent.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL).callsInFlight() == 1);
+
+      abort.complete();
+
+      assertThat(failure(call).code()).isEqualTo(ApiException.ABORTED);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+          silent.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL).callsInFlight() == 0);
+    }
+  }
+
   static CredentialVerifyRequest credential(String url) {
     return new CredentialVerifyRequest("03", "0301", null, ImageSource.ofUrl(url));
   }

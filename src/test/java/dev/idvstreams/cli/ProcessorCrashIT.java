@@ -11,15 +11,10 @@ import dev.idvstreams.embedded.KafkaExtension;
 import dev.idvstreams.serde.ApicurioRegistry;
 import dev.idvstreams.simulator.ApiStats;
 import dev.idvstreams.simulator.SimulatorOptions;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -47,16 +42,16 @@ class ProcessorCrashIT {
       for (int i = 0; i < requests; i++) {
         batch.add(DemoBatch.credential("crash-" + i, "clean"));
       }
-      Process first = startProcessor(it, "first");
+      ProcessorProcess first = ProcessorProcess.start("first", it.config());
       it.sendRequests(batch);
       Awaitility.await().atMost(Duration.ofSeconds(120))
         .until(() -> it.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL).accepted() >= 40);
-      first.destroyForcibly().waitFor(); // SIGKILL: no drain, no commit
+      first.kill(); // SIGKILL: no drain, no commit
       ApiStats.Snapshot atCrash = it.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL);
       assertThat(atCrash.accepted()).isLessThan(requests);
 
-      Process second = startProcessor(it, "second");
-      try {
+      // a fresh state.dir: the store comes back from its changelog, as on another machine
+      try (ProcessorProcess second = ProcessorProcess.start("second", it.config())) {
         PipelineHarness.Events events = it.awaitEvents(requests, Duration.ofSeconds(180));
         assertThat(events.deadLetters()).isEmpty();
         Map<String, Long> perBizId = events.results().stream()
@@ -73,25 +68,7 @@ class ProcessorCrashIT {
         long uncommittedCompletions = 5;
         assertThat(verified - requests).as("API calls made again after the crash")
           .isBetween(0L, IN_FLIGHT_BOUND + uncommittedCompletions);
-      } finally {
-        second.destroy();
-        second.waitFor(30, TimeUnit.SECONDS);
       }
     }
-  }
-
-  private static Process startProcessor(PipelineHarness it, String name) throws Exception {
-    Properties properties = new Properties();
-    properties.putAll(it.config()); // a fresh state.dir each time: the store comes back from its changelog
-    Path file = Files.createTempFile("idv-crash-" + name + "-", ".properties");
-    try (OutputStream out = Files.newOutputStream(file)) {
-      properties.store(out, null);
-    }
-    Path log = Files.createTempFile("idv-crash-" + name + "-", ".log");
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-Xmx512m", "-jar", System.getProperty("idv.jar", "target/idv-streams.jar"), "run", "--config", file.toString())
-      .redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
-    return builder.start();
   }
 }

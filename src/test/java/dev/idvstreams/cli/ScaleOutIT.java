@@ -1,0 +1,211 @@
+package dev.idvstreams.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.idvstreams.api.Api;
+import dev.idvstreams.avro.VerificationRequest;
+import dev.idvstreams.avro.VerificationResult;
+import dev.idvstreams.demo.DemoBatch;
+import dev.idvstreams.embedded.KafkaBootstrap;
+import dev.idvstreams.embedded.KafkaExtension;
+import dev.idvstreams.serde.ApicurioRegistry;
+import dev.idvstreams.simulator.ApiStats;
+import dev.idvstreams.simulator.SimulatorOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The promise across processes: instances of the jar as separate JVMs in one group, one real
+ * registry (Apicurio) and the simulator at strict limits, while instances join, leave with SIGTERM
+ * and are killed with SIGKILL. Each test prints its figures ({@code [scale-out] ...}) for the
+ * README and the closing notes.
+ */
+@ExtendWith(KafkaExtension.class)
+class ScaleOutIT {
+
+  private static final int LIMIT = 10;
+  private static final Duration LATENCY = Duration.ofMillis(200);
+
+  private static SimulatorOptions.Builder strictSimulator(int limit) {
+    SimulatorOptions.Builder sim = SimulatorOptions.builder().latency(LATENCY, Duration.ofMillis(50));
+    for (Api api : Api.values()) {
+      sim.qps(api, limit);
+    }
+    return sim;
+  }
+
+  private static Map<String, String> limits(int limit) {
+    Map<String, String> config = new HashMap<>();
+    for (Api api : Api.values()) {
+      config.put("qps." + api.id(), String.valueOf(limit));
+    }
+    config.put("shutdown.grace.ms", "10000");
+    return config;
+  }
+
+  private static Map<String, String> instance(PipelineHarness it, String id) throws Exception {
+    Map<String, String> config = new HashMap<>(it.config());
+    config.put("group.instance.id", id);
+    return config;
+  }
+
+  private static List<VerificationRequest> mixedBatch(String prefix, int size) {
+    List<VerificationRequest> batch = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      String bizId = prefix + "-" + i;
+      batch.add(switch (i % 3) {
+        case 0 -> DemoBatch.credential(bizId, "clean");
+        case 1 -> DemoBatch.material(bizId, "pass");
+        default -> DemoBatch.face(bizId, "pass");
+      });
+    }
+    return batch;
+  }
+
+  /** Every request ended once: one result per bizId, none replayed, no dead letter. */
+  private static void assertEachEndedOnce(PipelineHarness.Events events, int requests) {
+    assertThat(events.deadLetters()).isEmpty();
+    Map<String, Long> perBizId = events.results().stream()
+      .collect(Collectors.groupingBy(VerificationResult::getBizId, Collectors.counting()));
+    assertThat(perBizId).hasSize(requests);
+    assertThat(perBizId.values()).as("results per bizId").containsOnly(1L);
+    assertThat(events.results()).noneMatch(VerificationResult::getReplayed);
+  }
+
+  /** Never two calls for one request at once, never over a limit, never throttled. */
+  private static Map<Api, ApiStats.Snapshot> assertWithinLimits(PipelineHarness it, int limit) {
+    Map<Api, ApiStats.Snapshot> stats = it.simulator.stats();
+    stats.forEach((api, s) -> {
+      System.out.printf("[scale-out] %s: calls %d, accepted %d, throttled %d, repeated %d, busiest 1 s %d of %d, "
+        + "most concurrent calls for one key %d%n", api.action(), s.calls(), s.accepted(), s.throttled(), s.repeated(),
+        s.maxCallsInAnyOneSecondWindow(), limit, s.maxConcurrentCallsPerKey());
+      assertThat(s.maxConcurrentCallsPerKey()).as(api + ": concurrent calls for one request").isLessThanOrEqualTo(1);
+      assertThat(s.maxCallsInAnyOneSecondWindow()).as(api + ": busiest 1-second window").isLessThanOrEqualTo(limit);
+      assertThat(s.throttled()).as(api + ": throttled answers").isZero();
+    });
+    return stats;
+  }
+
+  @Test
+  void shouldKeepThePromiseWhileInstancesJoinLeaveAndCrash(KafkaBootstrap kafka) throws Exception {
+    int requests = 1500;
+    try (ApicurioRegistry registry = ApicurioRegistry.start();
+        PipelineHarness it = new PipelineHarness(kafka, strictSimulator(LIMIT), registry.ccompatUrl(), limits(LIMIT), 6)) {
+      List<ProcessorProcess> instances = new ArrayList<>();
+      try {
+        // three at the same moment, against a registry none of them has written to yet
+        for (int i = 1; i <= 3; i++) {
+          instances.add(ProcessorProcess.start("a" + i, instance(it, "a" + i)));
+        }
+        it.sendRequests(mixedBatch("roll", requests));
+        awaitAccepted(it, requests / 6);
+        long joinedAt = System.nanoTime();
+        instances.add(ProcessorProcess.start("a4", instance(it, "a4")));
+        awaitAccepted(it, requests / 3);
+
+        ProcessorProcess leaving = instances.get(0);
+        leaving.terminate();
+        assertThat(leaving.awaitExit(Duration.ofSeconds(30))).as("SIGTERM ends the instance").isTrue();
+        assertThat(leaving.log()).contains("Drained for");
+        awaitAccepted(it, requests / 2);
+
+        ProcessorProcess crashing = instances.get(1);
+        crashing.kill();
+        ProcessorProcess restarted = ProcessorProcess.start("a2", instance(it, "a2"));
+        instances.add(restarted);
+
+        PipelineHarness.Events events = it.awaitEvents(requests, Duration.ofSeconds(300));
+        assertEachEndedOnce(events, requests);
+        Map<Api, ApiStats.Snapshot> stats = assertWithinLimits(it, LIMIT);
+        for (Api api : Api.values()) {
+          long extra = stats.get(api).accepted() - stats.get(api).repeated() - requests / 3;
+          System.out.printf("[scale-out] %s: calls made again %d%n", api.action(), extra);
+          // on the wire when the instance was killed, and at each rebalance: about limit x latency each
+          assertThat(extra).as(api + ": calls made again").isLessThanOrEqualTo(3L * LIMIT);
+        }
+        for (ProcessorProcess instance : instances) {
+          if (instance != leaving && instance != crashing) {
+            assertThat(instance.isAlive()).as(instance.name() + " still running").isTrue();
+            assertThat(instance.log()).doesNotContain("fenced").doesNotContain("Stream thread failed");
+          }
+        }
+        System.out.printf("[scale-out] 1500 requests done %.1f s after the fourth instance joined%n",
+          (System.nanoTime() - joinedAt) / 1e9);
+      } finally {
+        for (ProcessorProcess instance : instances) {
+          instance.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldLoseNothingThroughACrashLoop(KafkaBootstrap kafka) throws Exception {
+    int requests = 300;
+    SplittableRandom random = new SplittableRandom(11);
+    try (ApicurioRegistry registry = ApicurioRegistry.start();
+        PipelineHarness it = new PipelineHarness(kafka, strictSimulator(LIMIT), registry.ccompatUrl(), limits(LIMIT), 3)) {
+      Map<String, String> config = instance(it, "crashy"); // one state dir and member id for every restart
+      it.sendRequests(mixedBatch("loop", requests));
+      ProcessorProcess current = ProcessorProcess.start("crashy", config);
+      try {
+        for (int crash = 1; crash <= 5; crash++) {
+          long before = totalAccepted(it);
+          long startedAt = System.nanoTime();
+          Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> totalAccepted(it) > before);
+          System.out.printf("[scale-out] restart %d: first call %.1f s after the start%n", crash,
+            (System.nanoTime() - startedAt) / 1e9);
+          assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).isLessThan(Duration.ofSeconds(10));
+          long target = before + 5 + random.nextInt(20);
+          Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> totalAccepted(it) >= target);
+          current.kill();
+          current = ProcessorProcess.start("crashy", config);
+        }
+        PipelineHarness.Events events = it.awaitEvents(requests, Duration.ofSeconds(180));
+        assertEachEndedOnce(events, requests);
+        Map<Api, ApiStats.Snapshot> stats = assertWithinLimits(it, LIMIT);
+        long extra = stats.values().stream().mapToLong(s -> s.accepted() - s.repeated()).sum() - requests;
+        System.out.printf("[scale-out] crash loop: %d calls made again over 5 SIGKILLs%n", extra);
+        assertThat(extra).as("calls made again: those in flight at each crash").isLessThanOrEqualTo(5L * 3 * LIMIT);
+      } finally {
+        current.close();
+      }
+    }
+  }
+
+  @Test
+  void shouldStayWithinTheLimitRightAfterEveryStart(KafkaBootstrap kafka) throws Exception {
+    int limit = 5;
+    try (ApicurioRegistry registry = ApicurioRegistry.start();
+        PipelineHarness it = new PipelineHarness(kafka, strictSimulator(limit).latency(Duration.ofMillis(80), Duration.ZERO),
+          registry.ccompatUrl(), limits(limit), 2)) {
+      it.sendRequests(mixedBatch("cold", 600));
+      for (int start = 1; start <= 10; start++) {
+        Map<String, String> fresh = new HashMap<>(it.config()); // a fresh state dir and JVM: a cold start
+        long before = totalAccepted(it);
+        try (ProcessorProcess instance = ProcessorProcess.start("cold" + start, fresh)) {
+          Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> totalAccepted(it) >= before + 12);
+          instance.terminate();
+          assertThat(instance.awaitExit(Duration.ofSeconds(30))).as("SIGTERM ends the instance").isTrue();
+        }
+      }
+      assertWithinLimits(it, limit);
+    }
+  }
+
+  private static long totalAccepted(PipelineHarness it) {
+    return it.simulator.stats().values().stream().mapToLong(ApiStats.Snapshot::accepted).sum();
+  }
+
+  private static void awaitAccepted(PipelineHarness it, long calls) {
+    Awaitility.await().atMost(Duration.ofSeconds(180)).until(() -> totalAccepted(it) >= calls);
+  }
+}
