@@ -35,9 +35,6 @@ public final class IdVerificationClient implements AutoCloseable {
 
   private final Vertx vertx;
   private final ClientOptions options;
-  /** An abort that never comes, for callers that do not cancel. */
-  public static final Future<Void> NO_ABORT = Future.<Void>future(promise -> { });
-
   private final HttpClientAgent http;
   private final ImageFetcher images;
   private final RequestSigner signer;
@@ -72,12 +69,12 @@ public final class IdVerificationClient implements AutoCloseable {
   }
 
   public Future<CredentialVerifyResponse> credentialVerify(CredentialVerifyRequest request) {
-    return credentialVerify(request, NO_ABORT);
+    return credentialVerify(request, CallControl.NONE);
   }
 
-  /** @param abort completing it resets the call on the wire and fails it */
-  public Future<CredentialVerifyResponse> credentialVerify(CredentialVerifyRequest request, Future<Void> abort) {
-    return call(Api.CREDENTIAL_VERIFY_INTL, request.parameters(), abort, answer -> {
+  /** @param control when the call may leave, and when it is given up */
+  public Future<CredentialVerifyResponse> credentialVerify(CredentialVerifyRequest request, CallControl control) {
+    return call(Api.CREDENTIAL_VERIFY_INTL, request.parameters(), control, answer -> {
       if (answer.isSuccess() && "Success".equalsIgnoreCase(answer.code())) {
         return CredentialVerifyResponse.fromBody(answer.body());
       }
@@ -86,12 +83,12 @@ public final class IdVerificationClient implements AutoCloseable {
   }
 
   public Future<VerifyMaterialResponse> verifyMaterial(VerifyMaterialRequest request) {
-    return verifyMaterial(request, NO_ABORT);
+    return verifyMaterial(request, CallControl.NONE);
   }
 
-  /** @param abort completing it resets the call on the wire and fails it */
-  public Future<VerifyMaterialResponse> verifyMaterial(VerifyMaterialRequest request, Future<Void> abort) {
-    return call(Api.VERIFY_MATERIAL, request.parameters(), abort, answer -> {
+  /** @param control when the call may leave, and when it is given up */
+  public Future<VerifyMaterialResponse> verifyMaterial(VerifyMaterialRequest request, CallControl control) {
+    return call(Api.VERIFY_MATERIAL, request.parameters(), control, answer -> {
       if (!answer.isSuccess() || !"200".equals(answer.code())) {
         throw answer.failure();
       }
@@ -108,16 +105,16 @@ public final class IdVerificationClient implements AutoCloseable {
   }
 
   public Future<FaceVerifyResponse> faceVerify(FaceVerifyRequest request) {
-    return faceVerify(request, NO_ABORT);
+    return faceVerify(request, CallControl.NONE);
   }
 
   /**
    * Sends only: the images are already bytes ({@link #image}).
    *
-   * @param abort completing it resets the call on the wire and fails it
+   * @param control when the call may leave, and when it is given up
    */
-  public Future<FaceVerifyResponse> faceVerify(FaceVerifyRequest request, Future<Void> abort) {
-    return call(Api.FACE_VERIFY, request.parameters(), abort, answer -> {
+  public Future<FaceVerifyResponse> faceVerify(FaceVerifyRequest request, CallControl control) {
+    return call(Api.FACE_VERIFY, request.parameters(), control, answer -> {
       if (!answer.isSuccess() || !"200".equals(answer.code())) {
         throw answer.failure();
       }
@@ -156,12 +153,12 @@ public final class IdVerificationClient implements AutoCloseable {
     }
   }
 
-  private <T> Future<T> call(Api api, Map<String, String> params, Future<Void> abort, Function<Answer, T> interpret) {
+  private <T> Future<T> call(Api api, Map<String, String> params, CallControl control, Function<Answer, T> interpret) {
     long started = System.nanoTime();
     URI endpoint = options.endpoint(api);
     Future<T> result = accessKey()
         .recover(e -> Future.failedFuture(ApiException.of(api, ApiException.CREDENTIALS_UNAVAILABLE, null, null)))
-        .compose(key -> send(api, endpoint, params, key, abort))
+        .compose(key -> send(api, endpoint, params, key, control))
         .map(answer -> interpret.apply(answer));
     return result
         .onSuccess(r -> LOG.debug("{} succeeded in {} ms", api.action(), millisSince(started)))
@@ -180,14 +177,15 @@ public final class IdVerificationClient implements AutoCloseable {
     }
   }
 
-  private Future<Answer> send(Api api, URI endpoint, Map<String, String> params, AccessKey key, Future<Void> abort) {
-    if (abort.isComplete()) {
+  private Future<Answer> send(Api api, URI endpoint, Map<String, String> params, AccessKey key, CallControl control) {
+    if (control.abort().isComplete()) {
       return Future.failedFuture(ApiException.of(api, ApiException.ABORTED, null, null));
     }
     boolean https = "https".equalsIgnoreCase(endpoint.getScheme());
     int port = endpoint.getPort() != -1 ? endpoint.getPort() : https ? 443 : 80;
     String host = endpoint.getHost() + (endpoint.getPort() == -1 ? "" : ":" + endpoint.getPort());
     SignedRequest signed = signer.sign(api, options.signatureVersion(api), host, params, key);
+    Buffer body = Buffer.buffer(signed.formBody());
     long timeout = options.requestTimeout().toMillis();
     RequestOptions request = new RequestOptions()
         .setMethod(HttpMethod.POST)
@@ -200,18 +198,35 @@ public final class IdVerificationClient implements AutoCloseable {
     signed.headers().forEach(request::putHeader);
     Future<Answer> exchange = http.request(request).compose(sending -> {
       // the deadline and the abort both end the call on the wire, not only here
-      if (abort != NO_ABORT) { // a listener on the shared never-completing future would never be freed
-        abort.onComplete(aborted -> sending.reset());
+      if (control.mayAbort()) { // a listener on the shared never-completing future would never be freed
+        control.abort().onComplete(aborted -> sending.reset());
       }
-      return Deadline.within(vertx, sending.send(Buffer.buffer(signed.formBody()))
-              .compose(response -> response.body().map(body -> Answer.of(api, response.statusCode(), body))),
-          timeout, () -> ApiException.of(api, ApiException.TIMEOUT, null, null))
-          .onFailure(failure -> sending.reset()); // a no-op once answered; ends a timed-out call on the wire
+      // signed, connected: only now may the caller's pacing let it leave
+      return control.departure().get()
+          .recover(refused -> {
+            sending.reset();
+            return Future.failedFuture(new Unsent(refused));
+          })
+          .compose(departed -> Deadline.within(vertx, sending.send(body)
+                  .compose(response -> response.body().map(raw -> Answer.of(api, response.statusCode(), raw))),
+              timeout, () -> ApiException.of(api, ApiException.TIMEOUT, null, null))
+              .onFailure(failure -> sending.reset())); // a no-op once answered; ends a timed-out call on the wire
     });
-    return exchange.recover(failure -> Future.failedFuture(failure instanceof ApiException ? failure
-        : abort.isComplete() ? ApiException.of(api, ApiException.ABORTED, null, null)
+    return exchange.recover(failure -> Future.failedFuture(
+        failure instanceof Unsent unsent ? unsent.getCause()
+        : failure instanceof ApiException ? failure
+        : control.abort().isComplete() ? ApiException.of(api, ApiException.ABORTED, null, null)
         : ApiException.of(api, Deadline.isTimeout(failure) ? ApiException.TIMEOUT : ApiException.NETWORK_ERROR,
             null, null)));
+  }
+
+  /** The caller refused the departure: the call ends unsent, with the caller's own failure. */
+  private static final class Unsent extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Unsent(Throwable refusal) {
+      super(null, refusal, false, false);
+    }
   }
 
   /** The query string of the signed parameters, each name and value percent-encoded as they were signed. */

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Drives one request to an {@link CallResult} against one API: held while the breaker is open, paced
@@ -33,11 +34,33 @@ public final class AsyncCaller<R> {
   @FunctionalInterface
   public interface Attempt<R> {
     /**
-     * @param abort completes when the request is cancelled: the call must then end on the wire
+     * Prepares the call (signs it, gets its connection), asks the gate's permit, and sends only
+     * when it is granted: the limiter then paces departures, not the moments calls began to be
+     * built, whose cost varies (a cold JVM's first calls take tens of milliseconds longer).
+     *
      * @return the answer; the future must complete: give the HTTP request a timeout that also
-     *     resets it, so a retry never overlaps it
+     *     resets it, so a retry never overlaps it. When the permit fails the attempt must fail
+     *     with the permit's failure, unsent
      */
-    Future<R> start(Future<Void> abort);
+    Future<R> start(Gate gate);
+  }
+
+  /**
+   * What an attempt is given: {@code permit} completes when the call may leave (the rate
+   * limiter's token is taken), or fails when it must not (the breaker opened, the request was
+   * cancelled); {@code abort} completes when the request is cancelled, and the call must then end
+   * on the wire.
+   */
+  public record Gate(Supplier<Future<Void>> permit, Future<Void> abort) {
+  }
+
+  /** The permit refused because the breaker opened while the call waited for a token: not a call. */
+  private static final class HeldByBreaker extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HeldByBreaker() {
+      super("held by the circuit breaker", null, false, false);
+    }
   }
 
   private final Vertx vertx;
@@ -100,6 +123,8 @@ public final class AsyncCaller<R> {
     private long heldNanos;
     private boolean held;
     private long holdStartNanos;
+    /** When the current attempt's permit was granted: its call left then. */
+    private long departedNanos;
 
     Request(Attempt<R> attempt, Context context) {
       this.attempt = attempt;
@@ -155,41 +180,61 @@ public final class AsyncCaller<R> {
         held = false;
         heldNanos += now - holdStartNanos;
       }
-      awaitToken();
+      callOnce();
     }
 
-    void awaitToken() {
+    /** The attempt is ready to send: grants its permit when the limiter has a token. */
+    Future<Void> permit() {
+      Promise<Void> permit = Promise.promise();
+      context.runOnContext(v -> awaitToken(permit));
+      return permit.future();
+    }
+
+    void awaitToken(Promise<Void> permit) {
+      if (ended()) {
+        permit.tryFail(new java.util.concurrent.CancellationException("cancelled"));
+        return;
+      }
       // The breaker may have opened while this request waited for a token: hold it then,
       // or every request that passed before the first account failure would still call.
-      if (breaker.state() == CircuitBreaker.State.OPEN) {
-        passBreaker();
+      if (breaker.state() == CircuitBreaker.State.OPEN && !probing) {
+        permit.tryFail(new HeldByBreaker());
         return;
       }
       long waitNanos = limiter.tryAcquireOrDelayNanos();
       if (waitNanos > 0) {
-        after(ceilMillis(waitNanos), this::awaitToken);
+        timer = vertx.setTimer(ceilMillis(waitNanos), id -> {
+          timer = -1;
+          awaitToken(permit);
+        });
         return;
       }
-      callOnce();
+      departedNanos = nanoTime.getAsLong();
+      permit.tryComplete();
     }
 
     void callOnce() {
-      calls++;
-      long callStart = nanoTime.getAsLong();
+      departedNanos = 0;
       Future<R> call;
       try {
-        call = attempt.start(abort.future());
+        call = attempt.start(new Gate(this::permit, abort.future()));
       } catch (RuntimeException e) {
         call = Future.failedFuture(e);
       }
-      call.onComplete((value, error) -> context.runOnContext(v -> answered(callStart, value, error)));
+      call.onComplete((value, error) -> context.runOnContext(v -> answered(value, error)));
     }
 
-    private void answered(long callStart, R value, Throwable error) {
+    private void answered(R value, Throwable error) {
       if (ended()) {
         return; // cancelled meanwhile: the answer is dropped
       }
-      long callNanos = nanoTime.getAsLong() - callStart;
+      if (error instanceof HeldByBreaker) {
+        passBreaker(); // never sent: not a call, and the hold is not the request's fault
+        return;
+      }
+      calls++;
+      // a call that failed before its permit (say, no connection) took no time of the API's
+      long callNanos = departedNanos == 0 ? 0 : nanoTime.getAsLong() - departedNanos;
       serviceNanos += callNanos;
       try {
         if (error == null) {

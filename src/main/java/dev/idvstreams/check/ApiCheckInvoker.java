@@ -74,7 +74,7 @@ public final class ApiCheckInvoker implements CheckInvoker {
 
   private <Q, A> Future<Settlement> invoke(Route<Q, A> route, VerificationRequest request, CancelScope scope) {
     return route.binding().prepare(request, scope).compose(prepared -> prepared.fold(
-        ready -> route.lane().call(abort -> route.binding().send(ready.value(), abort), scope).map(called -> called.fold(
+        ready -> route.lane().call(gate -> route.binding().send(ready.value(), gate), scope).map(called -> called.fold(
             answered -> new Settlement.Answered(route.binding().toResult(request, answered.value(), answered.attempts(),
                 clock.instant()), answered.serviceTime()),
             failed -> FailureMapping.settle(request, failed, clock.instant()))),
@@ -86,6 +86,11 @@ public final class ApiCheckInvoker implements CheckInvoker {
   @Override
   public boolean isHeld(Api api) {
     return routes.get(api).lane().isHeld();
+  }
+
+  @Override
+  public boolean hasCapacity(Api api) {
+    return routes.get(api).lane().hasCapacity();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.idvstreams.check;
 
 import dev.idvstreams.api.Api;
+import dev.idvstreams.async.AsyncCaller;
 import dev.idvstreams.async.CallResult;
 import dev.idvstreams.async.CancelScope;
 import dev.idvstreams.avro.VerificationRequest;
@@ -29,9 +30,10 @@ interface CheckBinding<Q, A> {
   /**
    * One call to the API; asked again for each attempt.
    *
-   * @param abort completes when the request is cancelled: the call is reset on the wire
+   * @param gate the permit to leave (asked once the request is signed and connected) and the
+   *     abort, when the request is cancelled, which resets the call on the wire
    */
-  Future<A> send(Q apiRequest, Future<Void> abort);
+  Future<A> send(Q apiRequest, AsyncCaller.Gate gate);
 
   /** The result of an answer: the one place an answer's outcome is decided ({@link ResultMapping}). */
   VerificationResult toResult(VerificationRequest request, A answer, int attempts, Instant completedAt);

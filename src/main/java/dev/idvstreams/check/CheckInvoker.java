@@ -24,6 +24,14 @@ public interface CheckInvoker {
   /** Whether the API's circuit breaker holds its requests (an account-level error): no slot frees until it recovers. */
   boolean isHeld(Api api);
 
+  /**
+   * Whether a call of {@code api} may start now: the instance's calls of it, from all its tasks,
+   * are under the API's in-flight bound. The bound is the instance's, not each task's, so neither
+   * the calls in flight (repeated after a crash) nor the images held for them grow with the
+   * number of tasks.
+   */
+  boolean hasCapacity(Api api);
+
   /** The in-flight bound for one API right now (Little's law on its rate and latency). */
   int inFlightBound(Api api);
 

@@ -2,8 +2,10 @@ package dev.idvstreams.check;
 
 import dev.idvstreams.aliyun.CredentialVerifyRequest;
 import dev.idvstreams.aliyun.CredentialVerifyResponse;
+import dev.idvstreams.aliyun.CallControl;
 import dev.idvstreams.aliyun.IdVerificationClient;
 import dev.idvstreams.api.Api;
+import dev.idvstreams.async.AsyncCaller;
 import dev.idvstreams.async.CallResult;
 import dev.idvstreams.async.CancelScope;
 import dev.idvstreams.avro.CredentialCheck;
@@ -34,8 +36,8 @@ final class CredentialBinding implements CheckBinding<CredentialVerifyRequest, C
   }
 
   @Override
-  public Future<CredentialVerifyResponse> send(CredentialVerifyRequest apiRequest, Future<Void> abort) {
-    return client.credentialVerify(apiRequest, abort);
+  public Future<CredentialVerifyResponse> send(CredentialVerifyRequest apiRequest, AsyncCaller.Gate gate) {
+    return client.credentialVerify(apiRequest, new CallControl(gate.permit(), gate.abort()));
   }
 
   @Override

@@ -2,9 +2,11 @@ package dev.idvstreams.check;
 
 import dev.idvstreams.aliyun.FaceVerifyRequest;
 import dev.idvstreams.aliyun.FaceVerifyResponse;
+import dev.idvstreams.aliyun.CallControl;
 import dev.idvstreams.aliyun.IdVerificationClient;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CallLane;
+import dev.idvstreams.async.AsyncCaller;
 import dev.idvstreams.async.CallResult;
 import dev.idvstreams.async.CancelScope;
 import dev.idvstreams.avro.FaceCheck;
@@ -37,7 +39,7 @@ final class FaceBinding implements CheckBinding<FaceVerifyRequest, FaceVerifyRes
   @Override
   public Future<CallResult<FaceVerifyRequest>> prepare(VerificationRequest request, CancelScope scope) {
     FaceCheck check = (FaceCheck) request.getCheck();
-    return downloads.call(abort -> {
+    return downloads.call(gate -> { // downloads are not paced: no permit asked
       Future<byte[]> refFace = client.image(Images.source(check.getRefFace()));
       Future<byte[]> authFace = client.image(Images.source(check.getAuthFace()));
       return Future.all(refFace, authFace)
@@ -46,8 +48,8 @@ final class FaceBinding implements CheckBinding<FaceVerifyRequest, FaceVerifyRes
   }
 
   @Override
-  public Future<FaceVerifyResponse> send(FaceVerifyRequest apiRequest, Future<Void> abort) {
-    return client.faceVerify(apiRequest, abort);
+  public Future<FaceVerifyResponse> send(FaceVerifyRequest apiRequest, AsyncCaller.Gate gate) {
+    return client.faceVerify(apiRequest, new CallControl(gate.permit(), gate.abort()));
   }
 
   @Override

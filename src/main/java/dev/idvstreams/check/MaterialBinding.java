@@ -1,9 +1,11 @@
 package dev.idvstreams.check;
 
+import dev.idvstreams.aliyun.CallControl;
 import dev.idvstreams.aliyun.IdVerificationClient;
 import dev.idvstreams.aliyun.VerifyMaterialRequest;
 import dev.idvstreams.aliyun.VerifyMaterialResponse;
 import dev.idvstreams.api.Api;
+import dev.idvstreams.async.AsyncCaller;
 import dev.idvstreams.async.CallResult;
 import dev.idvstreams.async.CancelScope;
 import dev.idvstreams.avro.Image;
@@ -36,8 +38,8 @@ final class MaterialBinding implements CheckBinding<VerifyMaterialRequest, Verif
   }
 
   @Override
-  public Future<VerifyMaterialResponse> send(VerifyMaterialRequest apiRequest, Future<Void> abort) {
-    return client.verifyMaterial(apiRequest, abort);
+  public Future<VerifyMaterialResponse> send(VerifyMaterialRequest apiRequest, AsyncCaller.Gate gate) {
+    return client.verifyMaterial(apiRequest, new CallControl(gate.permit(), gate.abort()));
   }
 
   @Override

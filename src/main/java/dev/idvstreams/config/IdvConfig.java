@@ -70,7 +70,7 @@ public final class IdvConfig extends AbstractConfig {
   private static final String SHUTDOWN_GRACE_MS_DOC = "On SIGTERM the instance stops starting calls at once, lets "
       + "the calls in flight finish and their results commit for at most this long, then closes and leaves the "
       + "group so its partitions move at once. Calls still in flight then stay IN_FLIGHT for the next owner. Keep "
-      + "it under the orchestrator's own grace period (Kubernetes: 30 s).";
+      + "it, plus 40 s for closing, under the orchestrator's grace period (terminationGracePeriodSeconds).";
   public static final String STATE_DIR_CONFIG = "state.dir";
   private static final String STATE_DIR_DOC = "Directory of the local state stores. Unset: Kafka Streams' default "
       + "(java.io.tmpdir/kafka-streams). In a container, put it on a persistent volume to avoid restoring the "
@@ -145,16 +145,17 @@ public final class IdvConfig extends AbstractConfig {
       + "transient error and is retried.";
 
   // ---- Rate and concurrency
+  private static final String GROUP_SPLIT = "All instances of the group together stay under it in every 1-second "
+      + "window: each gets whole calls per second by the partitions it owns, and none before it owns any.";
   public static final String QPS_CREDENTIAL_VERIFY_INTL_CONFIG = "qps.credential-verify-intl";
   private static final String QPS_CREDENTIAL_VERIFY_INTL_DOC = "The account's QPS limit of CredentialVerifyIntl "
-      + "(published: 10 in Singapore). All instances together stay under it: each takes its share by its input "
-      + "partitions.";
+      + "(published: 10 in Singapore). " + GROUP_SPLIT;
   public static final String QPS_VERIFY_MATERIAL_CONFIG = "qps.verify-material";
   private static final String QPS_VERIFY_MATERIAL_DOC = "The account's QPS limit of VerifyMaterial (none published: "
-      + "10). All instances together stay under it: each takes its share by its input partitions.";
+      + "10). " + GROUP_SPLIT;
   public static final String QPS_FACE_VERIFY_CONFIG = "qps.face-verify";
   private static final String QPS_FACE_VERIFY_DOC = "The account's QPS limit of SAF intl_face_verify (published: 50). "
-      + "All instances together stay under it: each takes its share by its input partitions.";
+      + GROUP_SPLIT;
   public static final String IN_FLIGHT_MAX_CONFIG = "in-flight.max";
   private static final String IN_FLIGHT_MAX_DOC = "Ceiling of concurrent calls per API in one instance. Below it the "
       + "bound follows Little's law: QPS share x observed latency x in-flight.headroom.";

@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -58,8 +59,8 @@ public final class ProcessorRuntime implements AutoCloseable {
   /** How often completions are forwarded when no record arrives: a bound on the added latency. */
   private static final Duration COMPLETION_INTERVAL = Duration.ofMillis(20);
   /**
-   * The most a stream thread blocks at the in-flight bound between two of its loops: a fifth of
-   * Kafka Streams' 10 s EOS transaction timeout, so no transaction outlives it.
+   * The most a stream thread blocks at the in-flight bound between two of its loops: well under
+   * the EOS transaction timeout (30 s, set below), so no transaction outlives it.
    */
   private static final Duration BLOCKING_BUDGET = Duration.ofSeconds(2);
   /** The stream thread that failed on an unreachable registry is replaced after this pause, not at once. */
@@ -213,6 +214,12 @@ public final class ProcessorRuntime implements AutoCloseable {
       .map(id -> id.replaceAll("[^0-9A-Za-z._-]", "-")).orElse("idv-" + UUID.randomUUID()) + ":0");
     config.groupInstanceId().ifPresent(id ->
       props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
+    // A member that died is noticed in 10 s, not Kafka Streams' 45: a rebalance waits for it no
+    // longer, and its partitions move sooner (a restarted static member comes back within it).
+    // Kafka Streams does not commit during a rebalance, so the EOS transaction must outlive the
+    // longest one: 30 s, not 10. Both can be set with kafka.* keys.
+    props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
+    props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "30000");
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
     props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, config.deadLetterTopic());
     props.putAll(config.schemaRegistry().asProperties());

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -57,11 +58,13 @@ final class ApiSlots {
    *
    * @param requestOf the request of a waiting bizId if its entry is still IN_FLIGHT, else null (it
    *     was answered or purged meanwhile: it stops waiting)
+   * @param capacity whether the instance may start another call of this API now
    * @param call starts the call of a request that got its slot
    */
-  <R> void startWaiting(Function<String, R> requestOf, BiConsumer<R, CompletionHandle<Settlement>> call) {
+  <R> void startWaiting(Function<String, R> requestOf, BooleanSupplier capacity,
+      BiConsumer<R, CompletionHandle<Settlement>> call) {
     Iterator<String> next = waiting.iterator();
-    while (next.hasNext()) {
+    while (next.hasNext() && capacity.getAsBoolean()) {
       String bizId = next.next();
       R request = requestOf.apply(bizId);
       if (request == null) {
@@ -82,8 +85,15 @@ final class ApiSlots {
     calling.drainCompleted(sink);
   }
 
-  /** Blocks until a call completes, the timeout passes, or at once when nothing is calling. */
+  /**
+   * Blocks until a call of this task completes or the timeout passes. When this task has no call
+   * in flight (the instance's bound is taken by other tasks' calls), it waits the timeout.
+   */
   void awaitCompletion(Duration timeout) throws InterruptedException {
+    if (calling.size() == 0) {
+      Thread.sleep(timeout.toMillis());
+      return;
+    }
     calling.awaitCompletion(timeout);
   }
 

@@ -76,6 +76,8 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
   private static final Logger LOG = LoggerFactory.getLogger(VerifyProcessor.class);
   private static final Duration BACKPRESSURE_POLL = Duration.ofMillis(50);
+  /** Entries the purge looks at per step: a few milliseconds of the stream thread. */
+  private static final int PURGE_STEP_ENTRIES = 1_000;
 
   private final String storeName;
   private final CheckInvoker invoker;
@@ -91,6 +93,11 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, DedupEntry> store;
+  /** Where the purge's sweep of the store goes on, or null when no sweep is under way. */
+  private String purgeFrom;
+  private boolean sweeping;
+  private long purgeCutoff;
+  private int purged;
 
   VerifyProcessor(String storeName, CheckInvoker invoker, TopologyListener listener, Duration ttl, Duration purgeInterval,
       Duration completionInterval, ProcessingControl control) {
@@ -126,8 +133,11 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       control.loopPassed();
       drainCompletions();
       startWaiting();
+      if (sweeping) {
+        purgeStep();
+      }
     });
-    context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purge);
+    context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::startSweep);
   }
 
   @Override
@@ -178,13 +188,13 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     }
     // an API held by its breaker frees no slot until it recovers: its requests wait in the store
     long giveUpAt = System.nanoTime() + (invoker.isHeld(api) ? 0 : control.blockingBudgetNanos());
-    Optional<CompletionHandle<Settlement>> handle;
-    while ((handle = apiSlots.trySlot(request.getBizId())).isEmpty()) {
+    Optional<CompletionHandle<Settlement>> handle = Optional.empty();
+    while (!invoker.hasCapacity(api) || (handle = apiSlots.trySlot(request.getBizId())).isEmpty()) {
       if (System.nanoTime() >= giveUpAt) {
         apiSlots.await(request.getBizId());
         return;
       }
-      awaitCompletion(apiSlots);
+      awaitCompletion(apiSlots, giveUpAt);
     }
     call(request, handle.get());
   }
@@ -197,9 +207,10 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
         null, 0, Duration.ZERO)));
   }
 
-  private void awaitCompletion(ApiSlots apiSlots) {
+  private void awaitCompletion(ApiSlots apiSlots, long giveUpAtNanos) {
+    long left = giveUpAtNanos - System.nanoTime();
     try {
-      apiSlots.awaitCompletion(BACKPRESSURE_POLL);
+      apiSlots.awaitCompletion(Duration.ofNanos(Math.max(0, Math.min(left, BACKPRESSURE_POLL.toNanos()))));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new org.apache.kafka.common.errors.InterruptException(e);
@@ -228,11 +239,12 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     if (control.draining()) {
       return;
     }
-    for (ApiSlots apiSlots : slots.values()) {
-      apiSlots.startWaiting(bizId -> {
+    for (Map.Entry<Api, ApiSlots> apiSlots : slots.entrySet()) {
+      Api api = apiSlots.getKey();
+      apiSlots.getValue().startWaiting(bizId -> {
         DedupEntry entry = store.get(bizId);
         return entry == null || entry.getStatus() != DedupStatus.IN_FLIGHT ? null : entry.getRequest();
-      }, this::call);
+      }, () -> invoker.hasCapacity(api), this::call);
     }
   }
 
@@ -324,20 +336,39 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     }
   }
 
-  private void purge(long now) {
-    long cutoff = now - ttl.toMillis();
+  /** Starts a sweep of the store for expired entries, unless one is still under way. */
+  private void startSweep(long now) {
+    if (!sweeping) {
+      sweeping = true;
+      purgeFrom = null;
+      purgeCutoff = now - ttl.toMillis();
+      purged = 0;
+    }
+  }
+
+  /**
+   * One bounded step of the sweep, from the completion punctuator: at most
+   * {@link #PURGE_STEP_ENTRIES} entries, so a large store is swept over many loops and never
+   * holds the stream thread (or its transaction) for long.
+   */
+  private void purgeStep() {
     List<String> expired = new ArrayList<>();
-    try (KeyValueIterator<String, DedupEntry> entries = store.all()) {
-      while (entries.hasNext()) {
+    try (KeyValueIterator<String, DedupEntry> entries = purgeFrom == null ? store.all() : store.range(purgeFrom, null)) {
+      for (int seen = 0; seen < PURGE_STEP_ENTRIES && entries.hasNext(); seen++) {
         KeyValue<String, DedupEntry> kv = entries.next();
-        if (kv.value.getStatus() == DedupStatus.COMPLETED && kv.value.getUpdatedAt().toEpochMilli() < cutoff) {
+        if (kv.value.getStatus() == DedupStatus.COMPLETED && kv.value.getUpdatedAt().toEpochMilli() < purgeCutoff) {
           expired.add(kv.key);
         }
       }
+      purgeFrom = entries.hasNext() ? entries.peekNextKey() : null;
     }
     expired.forEach(store::delete);
-    if (!expired.isEmpty()) {
-      LOG.info("Task {}: purged {} dedup entries older than {}", context.taskId(), expired.size(), ttl);
+    purged += expired.size();
+    if (purgeFrom == null) {
+      sweeping = false;
+      if (purged > 0) {
+        LOG.info("Task {}: purged {} dedup entries older than {}", context.taskId(), purged, ttl);
+      }
     }
   }
 }

@@ -122,7 +122,7 @@ class AsyncCallerTest {
 
   @Test
   void shouldTreatAnExceptionThrownByTheCallLikeAFailedCall() throws Exception {
-    AsyncCaller.Attempt<String> throwing = abort -> {
+    AsyncCaller.Attempt<String> throwing = gate -> {
       throw new IllegalStateException("cannot build the request");
     };
 
@@ -172,10 +172,10 @@ class AsyncCallerTest {
     AtomicBoolean aborted = new AtomicBoolean();
     AtomicInteger calls = new AtomicInteger();
     io.vertx.core.Promise<String> answer = io.vertx.core.Promise.promise();
-    AsyncCaller.Attempt<String> api = abort -> {
+    AsyncCaller.Attempt<String> api = gate -> {
       calls.incrementAndGet();
-      abort.onComplete(done -> aborted.set(true));
-      return answer.future();
+      gate.abort().onComplete(done -> aborted.set(true));
+      return gate.permit().get().compose(permitted -> answer.future());
     };
     CancelScope scope = new CancelScope();
     Future<CallResult<String>> pending = caller(policy(5, Duration.ofMinutes(1))).call(api, scope);
@@ -215,10 +215,10 @@ class AsyncCallerTest {
     AtomicInteger calls = new AtomicInteger();
     CancelScope scope = new CancelScope();
     Future<CallResult<String>> probe = caller(policy(5, Duration.ofMinutes(1)), quickProbe, System::nanoTime)
-        .call(abort -> {
+        .call(gate -> gate.permit().get().compose(permitted -> {
           calls.incrementAndGet();
           return never.future();
-        }, scope);
+        }), scope);
     await().until(() -> calls.get() == 1 && quickProbe.state() == CircuitBreaker.State.HALF_OPEN);
 
     scope.cancel();
@@ -228,6 +228,34 @@ class AsyncCallerTest {
     CallResult<String> next = outcomeOf(caller(policy(5, Duration.ofMinutes(1)), quickProbe, System::nanoTime)
         .call(new ScriptedApi("ok"), CancelScope.NEVER));
     assertThat(next).isInstanceOf(CallResult.Success.class);
+  }
+
+  @Test
+  void shouldPaceDeparturesNotTheMomentsCallsBeganToBeBuilt() throws Exception {
+    limiter = limiter(5, AdaptiveRateLimiter.Settings.defaults());
+    List<Long> departures = new CopyOnWriteArrayList<>();
+    AtomicInteger started = new AtomicInteger();
+    // the first call is slow to get ready (a cold JVM signing and connecting), the others are quick
+    AsyncCaller.Attempt<String> api = gate -> {
+      long preparation = started.getAndIncrement() == 0 ? 150 : 1;
+      return vertx.timer(preparation).compose(ready -> gate.permit().get()).map(permitted -> {
+        departures.add(System.nanoTime());
+        return "ok";
+      });
+    };
+    AsyncCaller<String> caller = caller(policy(5, Duration.ofMinutes(1)));
+
+    List<Future<CallResult<String>>> outcomes = List.of(caller.call(api, CancelScope.NEVER),
+        caller.call(api, CancelScope.NEVER), caller.call(api, CancelScope.NEVER));
+    for (Future<CallResult<String>> outcome : outcomes) {
+      outcomeOf(outcome);
+    }
+
+    List<Long> sorted = departures.stream().sorted().toList();
+    for (int i = 1; i < sorted.size(); i++) {
+      assertThat(sorted.get(i) - sorted.get(i - 1)).as("departures at most 5 a second")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(195).toNanos());
+    }
   }
 
   @Test
@@ -258,10 +286,10 @@ class AsyncCallerTest {
     limiter = limiter(10, AdaptiveRateLimiter.Settings.defaults());
     AsyncCaller<String> caller = caller(policy(5, Duration.ofMinutes(1)));
     List<Long> callStarts = new CopyOnWriteArrayList<>();
-    AsyncCaller.Attempt<String> api = abort -> {
+    AsyncCaller.Attempt<String> api = gate -> gate.permit().get().map(permitted -> {
       callStarts.add(System.nanoTime());
-      return Future.succeededFuture("ok");
-    };
+      return "ok";
+    });
 
     List<Future<CallResult<String>>> outcomes = List.of(caller.call(api, CancelScope.NEVER), caller.call(api, CancelScope.NEVER), caller.call(api, CancelScope.NEVER));
     for (Future<CallResult<String>> outcome : outcomes) {
@@ -280,7 +308,7 @@ class AsyncCallerTest {
     AtomicInteger accountFailures = new AtomicInteger();
     List<CircuitBreaker.State> statesSeenByCallsInDebt = new CopyOnWriteArrayList<>();
     AtomicInteger calls = new AtomicInteger();
-    AsyncCaller.Attempt<String> api = abort -> {
+    AsyncCaller.Attempt<String> api = gate -> gate.permit().get().compose(permitted -> {
       calls.incrementAndGet();
       if (inDebt.get()) {
         statesSeenByCallsInDebt.add(breaker.state());
@@ -288,7 +316,7 @@ class AsyncCallerTest {
         return Future.failedFuture(new ScriptedFailure(FailureKind.ACCOUNT, "InDebt"));
       }
       return Future.succeededFuture("ok");
-    };
+    });
     AsyncCaller<String> caller = caller(policy(2, Duration.ofMinutes(1)));
     breaker.onAccountFailure();
 
@@ -316,14 +344,14 @@ class AsyncCallerTest {
     limiter = limiter(5, AdaptiveRateLimiter.Settings.defaults());
     AtomicBoolean inDebt = new AtomicBoolean(true);
     AtomicInteger callsInDebt = new AtomicInteger();
-    AsyncCaller.Attempt<String> api = abort -> {
+    AsyncCaller.Attempt<String> api = gate -> gate.permit().get().compose(permitted -> {
       if (inDebt.get()) {
         callsInDebt.incrementAndGet();
         // answered after 100 ms: by then the other requests have passed the closed breaker
         return vertx.timer(100).compose(t -> Future.<String>failedFuture(new ScriptedFailure(FailureKind.ACCOUNT, "InDebt")));
       }
       return Future.succeededFuture("ok");
-    };
+    });
     CircuitBreaker slowProbes = new CircuitBreaker(Duration.ofSeconds(30), Duration.ofSeconds(30), 1.0, System::nanoTime);
     AsyncCaller<String> caller = caller(policy(2, Duration.ofMinutes(1)), slowProbes, System::nanoTime);
 
@@ -443,7 +471,11 @@ class AsyncCallerTest {
     }
 
     @Override
-    public synchronized Future<String> start(Future<Void> abort) {
+    public Future<String> start(AsyncCaller.Gate gate) {
+      return gate.permit().get().compose(permitted -> send());
+    }
+
+    private synchronized Future<String> send() {
       int call = calls.incrementAndGet();
       maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
       Object next = script.remove();

@@ -20,7 +20,7 @@ class ApiSlotsTest {
   private final List<String> started = new ArrayList<>();
 
   private void startWaiting(Map<String, String> inFlight) {
-    slots.startWaiting(inFlight::get, (request, handle) -> started.add(request));
+    slots.startWaiting(inFlight::get, () -> true, (request, handle) -> started.add(request));
   }
 
   @Test
