@@ -207,7 +207,9 @@ public final class IdVerificationClient implements AutoCloseable {
             sending.reset();
             return Future.failedFuture(new Unsent(refused));
           })
-          .compose(departed -> Deadline.within(vertx, sending.send(body)
+          .compose(departed -> Deadline.within(vertx, sending.end(body)
+                  .onSuccess(written -> control.sent().run())
+                  .compose(written -> sending.response())
                   .compose(response -> response.body().map(raw -> Answer.of(api, response.statusCode(), raw))),
               timeout, () -> ApiException.of(api, ApiException.TIMEOUT, null, null))
               .onFailure(failure -> sending.reset())); // a no-op once answered; ends a timed-out call on the wire

@@ -62,6 +62,11 @@ public final class AdaptiveRateLimiter {
   private final LongSupplier nanoTime;
   private final Bucket bucket;
 
+  /**
+   * A permit is this many units of the bucket, so that a fraction of a permit (a late
+   * departure's delay) can be taken from it.
+   */
+  private static final long UNITS_PER_PERMIT = 1_000;
   /** How soon a caller held by a share of 0 asks again. */
   private static final long HELD_RECHECK_NANOS = Duration.ofMillis(50).toNanos();
 
@@ -103,7 +108,7 @@ public final class AdaptiveRateLimiter {
     if (rate == 0) {
       return HELD_RECHECK_NANOS;
     }
-    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(UNITS_PER_PERMIT);
     return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
   }
 
@@ -203,7 +208,25 @@ public final class AdaptiveRateLimiter {
   private static Bandwidth oneTokenEvery(double ratePerSecond) {
     // Rounded up: a period even a nanosecond short would let rate + 1 permits into some second.
     long periodNanos = (long) Math.ceil(1e9 / ratePerSecond);
-    return Bandwidth.builder().capacity(1).refillGreedy(1, Duration.ofNanos(periodNanos)).build();
+    return Bandwidth.builder().capacity(UNITS_PER_PERMIT).refillGreedy(UNITS_PER_PERMIT, Duration.ofNanos(periodNanos))
+        .build();
+  }
+
+  /**
+   * A permitted call left {@code lateNanos} after its permit (a cold connection, a busy event
+   * loop): the next permit moves as much later, so that the calls after it cannot catch up with
+   * it and crowd one 1-second window at the API. Pacing follows when calls left, not when they
+   * were allowed to.
+   */
+  public void onLateDeparture(long lateNanos) {
+    double rateNow = rate;
+    if (lateNanos <= 0 || rateNow == 0) {
+      return;
+    }
+    long units = Math.round(UNITS_PER_PERMIT * lateNanos * rateNow / 1e9);
+    if (units > 0) {
+      bucket.consumeIgnoringRateLimits(Math.min(units, UNITS_PER_PERMIT));
+    }
   }
 
   private record InjectedTimeMeter(LongSupplier nanoTime) implements TimeMeter {

@@ -48,10 +48,11 @@ public final class AsyncCaller<R> {
   /**
    * What an attempt is given: {@code permit} completes when the call may leave (the rate
    * limiter's token is taken), or fails when it must not (the breaker opened, the request was
-   * cancelled); {@code abort} completes when the request is cancelled, and the call must then end
+   * cancelled); {@code sent} is to be run when the call has really left, so that a late
+   * departure delays the next permit; {@code abort} completes when the request is cancelled, and the call must then end
    * on the wire.
    */
-  public record Gate(Supplier<Future<Void>> permit, Future<Void> abort) {
+  public record Gate(Supplier<Future<Void>> permit, Runnable sent, Future<Void> abort) {
   }
 
   /** The permit refused because the breaker opened while the call waited for a token: not a call. */
@@ -123,8 +124,10 @@ public final class AsyncCaller<R> {
     private long heldNanos;
     private boolean held;
     private long holdStartNanos;
+    /** The permit the current attempt waits for, failed if the request is cancelled meanwhile. */
+    private Promise<Void> pendingPermit;
     /** When the current attempt's permit was granted: its call left then. */
-    private long departedNanos;
+    private volatile long departedNanos;
 
     Request(Attempt<R> attempt, Context context) {
       this.attempt = attempt;
@@ -146,6 +149,9 @@ public final class AsyncCaller<R> {
         breaker.onProbeAbandoned();
       }
       abort.tryComplete();
+      if (pendingPermit != null) {
+        pendingPermit.tryFail(new java.util.concurrent.CancellationException("cancelled"));
+      }
       outcome.tryComplete(new CallResult.Failure<>(new java.util.concurrent.CancellationException(
           "the request's owner closed"), FailureKind.CANCELLED, calls, serviceTime()));
     }
@@ -186,11 +192,21 @@ public final class AsyncCaller<R> {
     /** The attempt is ready to send: grants its permit when the limiter has a token. */
     Future<Void> permit() {
       Promise<Void> permit = Promise.promise();
+      permit.future().onComplete(done -> context.runOnContext(v -> pendingPermit = null));
       context.runOnContext(v -> awaitToken(permit));
       return permit.future();
     }
 
+    /** The call left: how late after its permit tells the limiter how far the next one moves. */
+    void sent() {
+      long permitted = departedNanos;
+      if (permitted != 0) {
+        limiter.onLateDeparture(nanoTime.getAsLong() - permitted);
+      }
+    }
+
     void awaitToken(Promise<Void> permit) {
+      pendingPermit = permit;
       if (ended()) {
         permit.tryFail(new java.util.concurrent.CancellationException("cancelled"));
         return;
@@ -217,7 +233,7 @@ public final class AsyncCaller<R> {
       departedNanos = 0;
       Future<R> call;
       try {
-        call = attempt.start(new Gate(this::permit, abort.future()));
+        call = attempt.start(new Gate(this::permit, this::sent, abort.future()));
       } catch (RuntimeException e) {
         call = Future.failedFuture(e);
       }

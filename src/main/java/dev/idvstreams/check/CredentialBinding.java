@@ -37,7 +37,7 @@ final class CredentialBinding implements CheckBinding<CredentialVerifyRequest, C
 
   @Override
   public Future<CredentialVerifyResponse> send(CredentialVerifyRequest apiRequest, AsyncCaller.Gate gate) {
-    return client.credentialVerify(apiRequest, new CallControl(gate.permit(), gate.abort()));
+    return client.credentialVerify(apiRequest, new CallControl(gate.permit(), gate.sent(), gate.abort()));
   }
 
   @Override

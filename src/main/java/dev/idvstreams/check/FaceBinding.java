@@ -49,7 +49,7 @@ final class FaceBinding implements CheckBinding<FaceVerifyRequest, FaceVerifyRes
 
   @Override
   public Future<FaceVerifyResponse> send(FaceVerifyRequest apiRequest, AsyncCaller.Gate gate) {
-    return client.faceVerify(apiRequest, new CallControl(gate.permit(), gate.abort()));
+    return client.faceVerify(apiRequest, new CallControl(gate.permit(), gate.sent(), gate.abort()));
   }
 
   @Override

@@ -39,7 +39,7 @@ final class MaterialBinding implements CheckBinding<VerifyMaterialRequest, Verif
 
   @Override
   public Future<VerifyMaterialResponse> send(VerifyMaterialRequest apiRequest, AsyncCaller.Gate gate) {
-    return client.verifyMaterial(apiRequest, new CallControl(gate.permit(), gate.abort()));
+    return client.verifyMaterial(apiRequest, new CallControl(gate.permit(), gate.sent(), gate.abort()));
   }
 
   @Override

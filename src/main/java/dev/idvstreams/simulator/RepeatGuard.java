@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * Remembers accepted calls by key for a window, so that the same call again within it is answered
- * {@code Forbidden.ExceptionRepeatedInvoke} (README of the references: what repeated calls earn).
+ * {@code Forbidden.ExceptionRepeatedInvoke} (docs/provider-apis.md#error-classes).
  */
 final class RepeatGuard {
 

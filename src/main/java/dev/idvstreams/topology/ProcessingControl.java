@@ -8,7 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li>whether to start calls: not while the instance drains before shutdown, when new requests
- *       are stored IN_FLIGHT for the next owner instead;
+ *       are stored IN_FLIGHT for the next owner instead, and not during a rebalance, when Kafka
+ *       Streams does not commit: a call started then would complete into a transaction that may
+ *       never commit, and be made again by the next owner. Only the calls already on the wire
+ *       when a rebalance begins can be made twice;
  *   <li>how long a stream thread may still block at an API's in-flight bound (backpressure). Kafka
  *       Streams commits, and so ends the EOS transaction, only between its loops, and a loop may
  *       process many records of many tasks; so the budget counts from the thread's last
@@ -35,8 +38,9 @@ public final class ProcessingControl {
     draining = true;
   }
 
-  public boolean draining() {
-    return draining;
+  /** Whether calls may start now: not while draining, not during a rebalance. */
+  public boolean mayStartCalls() {
+    return !draining && !rebalancing;
   }
 
   public void setRebalancing(boolean rebalancing) {

@@ -182,8 +182,8 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       .build());
     Api api = Checks.apiOf(request);
     ApiSlots apiSlots = slots.get(api);
-    if (control.draining()) {
-      apiSlots.await(request.getBizId()); // stored for the next owner, which calls it
+    if (!control.mayStartCalls()) {
+      apiSlots.await(request.getBizId()); // stored: called once the rebalance is over, or by the next owner
       return;
     }
     // an API held by its breaker frees no slot until it recovers: its requests wait in the store
@@ -236,7 +236,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
   /** Starts waiting requests while their API has free slots; each API's queue on its own. */
   private void startWaiting() {
-    if (control.draining()) {
+    if (!control.mayStartCalls()) {
       return;
     }
     for (Map.Entry<Api, ApiSlots> apiSlots : slots.entrySet()) {

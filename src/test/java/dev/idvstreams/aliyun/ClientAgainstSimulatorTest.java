@@ -427,7 +427,7 @@ class ClientAgainstSimulatorTest {
         IdVerificationClient patient = silent.client(o -> o.requestTimeout(Duration.ofSeconds(60)))) {
       io.vertx.core.Promise<Void> abort = io.vertx.core.Promise.promise();
       Future<CredentialVerifyResponse> call = patient.credentialVerify(credential(TestImages.url("plain")),
-          new CallControl(Future::succeededFuture, abort.future()));
+          new CallControl(Future::succeededFuture, () -> { }, abort.future()));
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
           silent.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL).callsInFlight() == 1);
 

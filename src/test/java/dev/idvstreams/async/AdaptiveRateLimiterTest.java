@@ -208,6 +208,16 @@ class AdaptiveRateLimiterTest {
   }
 
   @Test
+  void shouldMoveTheNextPermitByALateDeparture() {
+    AdaptiveRateLimiter limiter = limiter(5); // a permit every 200 ms
+    assertThat(limiter.tryAcquireOrDelayNanos()).isZero();
+
+    limiter.onLateDeparture(Duration.ofMillis(60).toNanos()); // the call left 60 ms after its permit
+
+    assertThat(limiter.tryAcquireOrDelayNanos()).isEqualTo(Duration.ofMillis(260).toNanos());
+  }
+
+  @Test
   void shouldApplyALowerShareAtOnceAndAHigherOneOnlyAfterTheDelay() {
     AdaptiveRateLimiter limiter = limiter(20);
     limiter.setShare(0.25);

@@ -100,15 +100,19 @@ class ScaleOutIT {
     try (ApicurioRegistry registry = ApicurioRegistry.start();
         PipelineHarness it = new PipelineHarness(kafka, strictSimulator(LIMIT), registry.ccompatUrl(), limits(LIMIT), 6)) {
       List<ProcessorProcess> instances = new ArrayList<>();
+      Map<String, Map<String, String>> configs = new HashMap<>(); // one state dir per member, as a StatefulSet's volume
+      for (int i = 1; i <= 4; i++) {
+        configs.put("a" + i, instance(it, "a" + i));
+      }
       try {
         // three at the same moment, against a registry none of them has written to yet
         for (int i = 1; i <= 3; i++) {
-          instances.add(ProcessorProcess.start("a" + i, instance(it, "a" + i)));
+          instances.add(ProcessorProcess.start("a" + i, configs.get("a" + i)));
         }
         it.sendRequests(mixedBatch("roll", requests));
         awaitAccepted(it, requests / 6);
         long joinedAt = System.nanoTime();
-        instances.add(ProcessorProcess.start("a4", instance(it, "a4")));
+        instances.add(ProcessorProcess.start("a4", configs.get("a4")));
         awaitAccepted(it, requests / 3);
 
         ProcessorProcess leaving = instances.get(0);
@@ -119,7 +123,7 @@ class ScaleOutIT {
 
         ProcessorProcess crashing = instances.get(1);
         crashing.kill();
-        ProcessorProcess restarted = ProcessorProcess.start("a2", instance(it, "a2"));
+        ProcessorProcess restarted = ProcessorProcess.start("a2", configs.get("a2")); // same member id and volume
         instances.add(restarted);
 
         PipelineHarness.Events events = it.awaitEvents(requests, Duration.ofSeconds(300));
