@@ -58,7 +58,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public static EmbeddedKafkaBroker start(Path dataDir, int port, boolean deleteDataDirOnClose) {
     int brokerPort = port == 0 ? FreePort.pick() : port;
-    int controllerPort = FreePort.pick();
+    // the quorum's voter keeps its endpoint in the formatted log: a restart must reuse it
+    int controllerPort = formerControllerPort(dataDir).orElseGet(FreePort::pick);
     Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
     format(dataDir, props);
     KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
@@ -112,6 +113,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("num.partitions", "1");
     p.put("auto.create.topics.enable", "true");
     return p;
+  }
+
+  /** The controller port of a broker that ran on {@code dataDir} before, from the configuration it left there. */
+  private static java.util.OptionalInt formerControllerPort(Path dataDir) {
+    Path config = dataDir.resolve("server.properties");
+    if (!Files.isRegularFile(config)) {
+      return java.util.OptionalInt.empty();
+    }
+    Properties former = new Properties();
+    try (java.io.InputStream in = Files.newInputStream(config)) {
+      former.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + config, e);
+    }
+    String quorum = former.getProperty("controller.quorum.bootstrap.servers", "");
+    int colon = quorum.lastIndexOf(':');
+    return colon < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(Integer.parseInt(quorum.substring(colon + 1)));
   }
 
   /** Runs the storage tool's {@code format --standalone}; a directory formatted before is left as it is. */

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * This instance's part of each API's limit, from the partitions every instance of the group owns
  * now ({@link KafkaStreams#metadataForAllStreamsClients()}, which every member gets with each
  * assignment because the runtime sets {@code application.server}). {@link #refresh()} is cheap and
- * called often: at every state change, and every fraction of a second. Until the first assignment,
+ * called often, on a worker thread: after every state change, and every fraction of a second.
+ * Never from Kafka Streams' state listener itself: it runs holding the client's state lock, which
+ * reading the metadata takes too. Until the first assignment,
  * and while this instance owns no partition, its part is 0: it makes no calls.
  *
  * <p>Every instance computes the same {@link LimitSplit} from the same assignment. A part that
@@ -49,7 +51,7 @@ public final class GroupShare {
   }
 
   /** Recomputes this instance's part of each limit from the group's current assignment. */
-  public synchronized void refresh() {
+  public void refresh() {
     if (!streams.state().isRunningOrRebalancing()) {
       return; // no assignment to read; a closing instance keeps its part while it drains
     }
@@ -59,6 +61,11 @@ public final class GroupShare {
       partitions.merge(client.hostInfo().toString(), (int) owned, Integer::sum);
     }
     partitions.putIfAbsent(self.toString(), 0);
+    apply(partitions);
+  }
+
+  /** Kafka Streams' locks are not held here, nor this one while reading Kafka Streams. */
+  private synchronized void apply(Map<String, Integer> partitions) {
     for (Api api : Api.values()) {
       int part = LimitSplit.split(limits.get(api), partitions).get(self.toString());
       Integer before = parts.put(api, part);

@@ -113,19 +113,17 @@ public final class ProcessorRuntime implements AutoCloseable {
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     streams.setStateListener((now, before) -> {
-      // no blocking while Kafka Streams cannot commit: a transaction must not outlive its timeout
+      // no call starts and no thread blocks while Kafka Streams cannot commit
       control.setRebalancing(now == KafkaStreams.State.REBALANCING);
-      share.refresh();
+      // not here: Kafka Streams calls this holding its state lock, which reading the metadata takes
+      refreshShareSoon();
       if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
         stopped.complete(now);
       }
     });
     this.streamsMetrics = idvMetrics.bindKafkaStreams(streams);
     vertx.setPeriodic(1_000, id -> metrics.sampleLanes(invoker::lane));
-    vertx.setPeriodic(SHARE_REFRESH_MS, id -> vertx.executeBlocking(() -> {
-      share.refresh();
-      return null;
-    }));
+    vertx.setPeriodic(SHARE_REFRESH_MS, id -> refreshShareSoon());
     if (config.opsHttpEnabled()) {
       this.ops = new OpsHttpServer(vertx, new HealthCheck(streams::state), meters);
       this.opsPort = await(ops.start(config.opsHttpHost(), config.opsHttpPort()).toCompletionStage().toCompletableFuture());
@@ -133,6 +131,14 @@ public final class ProcessorRuntime implements AutoCloseable {
       this.ops = null;
       this.opsPort = -1;
     }
+  }
+
+  /** Recomputes this instance's part of each limit on a worker thread, one refresh at a time. */
+  private void refreshShareSoon() {
+    vertx.executeBlocking(() -> {
+      share.refresh();
+      return null;
+    });
   }
 
   /** Builds everything and starts Kafka Streams. */

@@ -41,6 +41,8 @@ public final class ApiStats {
   /** Calls in flight per business key; a key leaves when its count drops to zero. */
   private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
   private final AtomicInteger maxConcurrentCallsPerKey = new AtomicInteger();
+  /** When each business key was called (ms since the epoch), for telling a repeated request apart from a retry. */
+  private final ConcurrentHashMap<String, java.util.List<Long>> callTimes = new ConcurrentHashMap<>();
 
   ApiStats(int qpsLimit) {
     this.limiter = new SlidingWindowLimiter(qpsLimit);
@@ -55,6 +57,8 @@ public final class ApiStats {
    * only), to be run when the answer is sent or the connection is gone.
    */
   Runnable inFlight(String key) {
+    callTimes.computeIfAbsent(key, k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
+        .add(System.currentTimeMillis());
     int now = inFlight.merge(key, 1, Integer::sum);
     maxConcurrentCallsPerKey.accumulateAndGet(now, Math::max);
     AtomicBoolean ended = new AtomicBoolean();
@@ -63,6 +67,19 @@ public final class ApiStats {
         inFlight.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
       }
     };
+  }
+
+  /** The keys called more than once, with the times of their calls (ms since the epoch). */
+  public java.util.Map<String, java.util.List<Long>> keysCalledMoreThanOnce() {
+    java.util.Map<String, java.util.List<Long>> repeated = new java.util.TreeMap<>();
+    callTimes.forEach((key, times) -> {
+      synchronized (times) {
+        if (times.size() > 1) {
+          repeated.put(key, java.util.List.copyOf(times));
+        }
+      }
+    });
+    return repeated;
   }
 
   synchronized void signatureFailure() {

@@ -86,6 +86,11 @@ public final class Simulator {
     return Collections.unmodifiableMap(snapshot);
   }
 
+  /** The business keys of {@code api} called more than once, with the times of their calls (ms since the epoch). */
+  public Map<String, java.util.List<Long>> keysCalledMoreThanOnce(Api api) {
+    return stats.get(api).keysCalledMoreThanOnce();
+  }
+
   public void accountState(Api api, AccountState state) {
     accountStates.put(api, state);
     LOG.info("account state of {} is now {}", api.action(), state.label());

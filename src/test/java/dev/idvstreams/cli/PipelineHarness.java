@@ -124,6 +124,16 @@ final class PipelineHarness implements AutoCloseable {
     int total() {
       return results.size() + deadLetters.size();
     }
+
+    /** Every one of {@code requests} distinct requests ended once: one result, not replayed, no dead letter. */
+    void assertEachEndedOnce(int requests) {
+      org.assertj.core.api.Assertions.assertThat(deadLetters).as("dead letters").isEmpty();
+      Map<String, Long> perBizId = results.stream().collect(
+          java.util.stream.Collectors.groupingBy(VerificationResult::getBizId, java.util.stream.Collectors.counting()));
+      org.assertj.core.api.Assertions.assertThat(perBizId).hasSize(requests);
+      org.assertj.core.api.Assertions.assertThat(perBizId.values()).as("results per bizId").containsOnly(1L);
+      org.assertj.core.api.Assertions.assertThat(results).noneMatch(VerificationResult::getReplayed);
+    }
   }
 
   /**

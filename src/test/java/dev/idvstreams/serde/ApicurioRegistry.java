@@ -61,6 +61,10 @@ public final class ApicurioRegistry implements AutoCloseable {
     return registry;
   }
 
+  public int port() {
+    return port;
+  }
+
   public String ccompatUrl() {
     return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
   }
