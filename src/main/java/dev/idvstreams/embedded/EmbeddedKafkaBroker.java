@@ -132,13 +132,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return colon < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(Integer.parseInt(quorum.substring(colon + 1)));
   }
 
-  /** Runs the storage tool's {@code format --standalone}; a directory formatted before is left as it is. */
+  /** Runs the storage tool's {@code format --standalone} on a new directory; one formatted before is left as it is. */
   private static void format(Path dataDir, Properties props) {
     try {
       Files.createDirectories(dataDir);
       Path config = dataDir.resolve("server.properties");
       try (OutputStream out = Files.newOutputStream(config)) {
         props.store(out, "written by idv-streams' embedded broker");
+      }
+      if (Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
+        return; // formatted before: its cluster id is in its log, and a new one would not match
       }
       ByteArrayOutputStream output = new ByteArrayOutputStream();
       int exit = StorageTool.execute(new String[] {

@@ -63,6 +63,13 @@ public final class ProcessorRuntime implements AutoCloseable {
    * the EOS transaction timeout (30 s, set below), so no transaction outlives it.
    */
   private static final Duration BLOCKING_BUDGET = Duration.ofSeconds(2);
+  /**
+   * Past this without a commit, Kafka Streams is taken to be unable to commit (a rebalance's join
+   * phase, a broker away): no call starts. Ten commit intervals (100 ms under EOS), and short
+   * enough that few calls complete into a transaction that may never commit.
+   */
+  private static final Duration COMMIT_STALL = Duration.ofSeconds(1);
+  private static final long COMMIT_WATCH_MS = 100;
   /** The stream thread that failed on an unreachable registry is replaced after this pause, not at once. */
   private static final Duration REGISTRY_OUTAGE_PAUSE = Duration.ofSeconds(5);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -124,6 +131,8 @@ public final class ProcessorRuntime implements AutoCloseable {
     this.streamsMetrics = idvMetrics.bindKafkaStreams(streams);
     vertx.setPeriodic(1_000, id -> metrics.sampleLanes(invoker::lane));
     vertx.setPeriodic(SHARE_REFRESH_MS, id -> refreshShareSoon());
+    CommitWatch commits = new CommitWatch(streams::metrics, COMMIT_STALL.toNanos(), control::callsSettled);
+    vertx.setPeriodic(COMMIT_WATCH_MS, id -> control.setCommitsStalled(commits.stalled()));
     if (config.opsHttpEnabled()) {
       this.ops = new OpsHttpServer(vertx, new HealthCheck(streams::state), meters);
       this.opsPort = await(ops.start(config.opsHttpHost(), config.opsHttpPort()).toCompletionStage().toCompletableFuture());

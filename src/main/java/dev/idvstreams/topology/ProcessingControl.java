@@ -25,8 +25,10 @@ public final class ProcessingControl {
   private final long budgetNanos;
   private final ThreadLocal<long[]> loopStartNanos = ThreadLocal.withInitial(() -> new long[] {System.nanoTime()});
   private final AtomicInteger calls = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong settled = new java.util.concurrent.atomic.AtomicLong();
   private volatile boolean draining;
   private volatile boolean rebalancing;
+  private volatile boolean commitsStalled;
 
   /** @param blockingBudget the most a stream thread blocks between two of its loops; keep it well under transaction.timeout.ms */
   public ProcessingControl(Duration blockingBudget) {
@@ -38,9 +40,18 @@ public final class ProcessingControl {
     draining = true;
   }
 
-  /** Whether calls may start now: not while draining, not during a rebalance. */
+  /**
+   * Kafka Streams has not committed for a while although it has work: a rebalance is under way
+   * that its state does not show yet (a member waits in the join for others: it stays RUNNING but
+   * commits nothing), or the broker is unreachable. Calls are held like during a rebalance.
+   */
+  public void setCommitsStalled(boolean stalled) {
+    this.commitsStalled = stalled;
+  }
+
+  /** Whether calls may start now: not while draining, not while Kafka Streams cannot commit. */
   public boolean mayStartCalls() {
-    return !draining && !rebalancing;
+    return !draining && !rebalancing && !commitsStalled;
   }
 
   public void setRebalancing(boolean rebalancing) {
@@ -56,6 +67,15 @@ public final class ProcessingControl {
     calls.addAndGet(delta);
   }
 
+  /** Calls settled on the stream threads so far (their results written): work for the next commit. */
+  public long callsSettled() {
+    return settled.get();
+  }
+
+  void callSettled() {
+    settled.incrementAndGet();
+  }
+
   /** The calling stream thread is between two loops (it punctuates): its budget starts again. */
   void loopPassed() {
     loopStartNanos.get()[0] = System.nanoTime();
@@ -63,7 +83,7 @@ public final class ProcessingControl {
 
   /** How long the calling stream thread may still block in this loop, in nanoseconds. */
   long blockingBudgetNanos() {
-    if (rebalancing || draining) {
+    if (!mayStartCalls()) {
       return 0;
     }
     return Math.max(0, budgetNanos - (System.nanoTime() - loopStartNanos.get()[0]));

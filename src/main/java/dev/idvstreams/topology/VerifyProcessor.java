@@ -259,6 +259,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private void complete(Api api, InFlightQueue.Completion<String, Settlement> completion) {
     callsNotDrained--;
     control.callsChanged(-1);
+    control.callSettled();
     String bizId = completion.key();
     Settlement settlement = completion.value();
     invoker.recordServiceTime(api, settlement.serviceTime());

@@ -48,6 +48,10 @@ final class ProcessorProcess implements AutoCloseable {
     return name;
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   /** SIGTERM: the instance drains and leaves the group. */
   void terminate() {
     process.destroy();

@@ -1,0 +1,77 @@
+package dev.idvstreams.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.junit.jupiter.api.Test;
+
+class CommitWatchTest {
+
+  private final Map<MetricName, Metric> metrics = new HashMap<>();
+  private final AtomicLong settled = new AtomicLong();
+  /** Stalled as soon as a sample shows work and no commit since the one before. */
+  private final CommitWatch watch = new CommitWatch(() -> metrics, 0, settled::get);
+
+  private void thread(String id, long commits, long processed) {
+    put(id, "commit-total", commits);
+    put(id, "process-total", processed);
+  }
+
+  private void put(String thread, String name, long value) {
+    MetricName metricName = new MetricName(name, "stream-thread-metrics", "", Map.of("thread-id", thread));
+    metrics.put(metricName, new Metric() {
+      @Override
+      public MetricName metricName() {
+        return metricName;
+      }
+
+      @Override
+      public Object metricValue() {
+        return (double) value;
+      }
+    });
+  }
+
+  @Test
+  void shouldNotBeStalledWhileCommitsFollowTheWork() {
+    thread("t1", 1, 10);
+    assertThat(watch.stalled()).isFalse();
+    thread("t1", 2, 20);
+    assertThat(watch.stalled()).isFalse();
+  }
+
+  @Test
+  void shouldNotBeStalledWhenIdle() {
+    thread("t1", 5, 10);
+    watch.stalled();
+    assertThat(watch.stalled()).as("no work, no commit: nothing waits").isFalse();
+  }
+
+  @Test
+  void shouldBeStalledWhenRecordsAreProcessedButNothingIsCommitted() {
+    thread("t1", 5, 10);
+    watch.stalled();
+    thread("t1", 5, 30);
+    assertThat(watch.stalled()).isTrue();
+    thread("t1", 6, 31);
+    assertThat(watch.stalled()).as("a commit ends the stall").isFalse();
+  }
+
+  @Test
+  void shouldCountSettledCallsAsWorkToCommit() {
+    thread("t1", 5, 10);
+    watch.stalled();
+    settled.addAndGet(3);
+    assertThat(watch.stalled()).isTrue();
+  }
+
+  @Test
+  void shouldIgnoreOtherMetrics() {
+    metrics.put(new MetricName("commit-total", "producer-metrics", "", Map.of()), null);
+    assertThat(watch.stalled()).isFalse();
+  }
+}
