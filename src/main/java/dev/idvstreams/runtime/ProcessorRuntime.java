@@ -62,13 +62,14 @@ public final class ProcessorRuntime implements AutoCloseable {
    * The most a stream thread blocks at the in-flight bound between two of its loops: well under
    * the EOS transaction timeout (30 s, set below), so no transaction outlives it.
    */
-  private static final Duration BLOCKING_BUDGET = Duration.ofSeconds(2);
+  private static final Duration BLOCKING_BUDGET = Duration.ofMillis(500);
   /**
    * Past this without a commit, Kafka Streams is taken to be unable to commit (a rebalance's join
-   * phase, a broker away): no call starts. Ten commit intervals (100 ms under EOS), and short
-   * enough that few calls complete into a transaction that may never commit.
+   * phase, a broker away): no call starts. Three times the longest a loop blocks (so a loop that
+   * used its whole budget is no stall), and short enough that few calls complete into a
+   * transaction that may never commit.
    */
-  private static final Duration COMMIT_STALL = Duration.ofSeconds(1);
+  private static final Duration COMMIT_STALL = Duration.ofMillis(1500);
   private static final long COMMIT_WATCH_MS = 100;
   /** The stream thread that failed on an unreachable registry is replaced after this pause, not at once. */
   private static final Duration REGISTRY_OUTAGE_PAUSE = Duration.ofSeconds(5);
