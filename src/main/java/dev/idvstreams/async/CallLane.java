@@ -91,11 +91,6 @@ public final class CallLane<R> {
     return Math.min(inFlightMax, Math.max(backlog, bound.boundFor(rate)));
   }
 
-  /** Whether another request may start now: the instance's requests in this lane are under its in-flight bound. */
-  public boolean hasCapacity() {
-    return pending.get() < inFlightBound();
-  }
-
   /** Whether the breaker holds this API's requests (open or half-open): no slot frees until it recovers. */
   public boolean isHeld() {
     return breaker.state() != CircuitBreaker.State.CLOSED;

@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -31,6 +32,11 @@ public final class ApiCheckInvoker implements CheckInvoker {
   }
 
   private final Map<Api, Route<?, ?>> routes = new EnumMap<>(Api.class);
+  /**
+   * Requests started and not settled, per API, from the start of their preparation: a face
+   * check's image downloads hold images in memory, so they count against the bound too.
+   */
+  private final Map<Api, AtomicInteger> started = new EnumMap<>(Api.class);
   private final Clock clock;
 
   public ApiCheckInvoker(Vertx vertx, IdVerificationClient client, Function<Api, CallLane.Settings> settings, Clock clock,
@@ -58,6 +64,7 @@ public final class ApiCheckInvoker implements CheckInvoker {
       }
     };
     // held until the group's split of the limit gives this instance its part (GroupShare)
+    started.put(api, new AtomicInteger());
     routes.put(api, new Route<>(binding, new CallLane<>(vertx, settings.apply(api), true, FailureMapping::classify,
         events)));
   }
@@ -69,7 +76,10 @@ public final class ApiCheckInvoker implements CheckInvoker {
 
   @Override
   public Future<Settlement> invoke(VerificationRequest request, CancelScope scope) {
-    return invoke(routes.get(Checks.apiOf(request)), request, scope);
+    Api api = Checks.apiOf(request);
+    AtomicInteger inProgress = started.get(api);
+    inProgress.incrementAndGet();
+    return invoke(routes.get(api), request, scope).onComplete(settled -> inProgress.decrementAndGet());
   }
 
   private <Q, A> Future<Settlement> invoke(Route<Q, A> route, VerificationRequest request, CancelScope scope) {
@@ -90,7 +100,7 @@ public final class ApiCheckInvoker implements CheckInvoker {
 
   @Override
   public boolean hasCapacity(Api api) {
-    return routes.get(api).lane().hasCapacity();
+    return started.get(api).get() < routes.get(api).lane().inFlightBound();
   }
 
   @Override
