@@ -79,7 +79,13 @@ public final class ApiCheckInvoker implements CheckInvoker {
     Api api = Checks.apiOf(request);
     AtomicInteger inProgress = started.get(api);
     inProgress.incrementAndGet();
-    return invoke(routes.get(api), request, scope).onComplete(settled -> inProgress.decrementAndGet());
+    Future<Settlement> settlement;
+    try {
+      settlement = invoke(routes.get(api), request, scope);
+    } catch (RuntimeException bug) {
+      settlement = Future.failedFuture(bug); // the caller settles it as an internal error
+    }
+    return settlement.onComplete(settled -> inProgress.decrementAndGet());
   }
 
   private <Q, A> Future<Settlement> invoke(Route<Q, A> route, VerificationRequest request, CancelScope scope) {

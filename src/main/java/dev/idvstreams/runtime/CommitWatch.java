@@ -2,7 +2,7 @@ package dev.idvstreams.runtime;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -22,15 +22,16 @@ final class CommitWatch {
 
   private final Supplier<Map<MetricName, ? extends Metric>> metrics;
   private final long stallNanos;
-  private final LongSupplier settled;
+  private final ToLongFunction<String> settled;
   /** Per thread: commits and records processed when last seen to change, and when the commits changed. */
   private final Map<String, long[]> threads = new HashMap<>();
 
   /**
    * @param metrics Kafka Streams' metrics ({@link KafkaStreams#metrics()})
-   * @param settled calls settled so far, written into the stores and topics by the punctuator: work to commit
+   * @param settled calls settled so far by the stream thread of this name, written into the stores
+   *     and topics by its punctuator: work for its next commit
    */
-  CommitWatch(Supplier<Map<MetricName, ? extends Metric>> metrics, long stallNanos, LongSupplier settled) {
+  CommitWatch(Supplier<Map<MetricName, ? extends Metric>> metrics, long stallNanos, ToLongFunction<String> settled) {
     this.metrics = metrics;
     this.stallNanos = stallNanos;
     this.settled = settled;
@@ -39,7 +40,6 @@ final class CommitWatch {
   /** Whether a stream thread has had work but no commit for longer than the stall time. Not thread-safe: one caller. */
   boolean stalled() {
     long now = System.nanoTime();
-    long settledNow = settled.getAsLong();
     Map<String, double[]> counts = new HashMap<>();
     for (Map.Entry<MetricName, ? extends Metric> metric : metrics.get().entrySet()) {
       MetricName name = metric.getKey();
@@ -54,7 +54,7 @@ final class CommitWatch {
     boolean stalled = false;
     for (Map.Entry<String, double[]> thread : counts.entrySet()) {
       long commits = (long) thread.getValue()[0];
-      long processed = (long) thread.getValue()[1] + settledNow;
+      long processed = (long) thread.getValue()[1] + settled.applyAsLong(thread.getKey());
       long[] seen = threads.computeIfAbsent(thread.getKey(), t -> new long[] {commits, processed, now});
       if (commits != seen[0] || processed == seen[1]) {
         // committed, or nothing processed since the last commit seen: nothing waits for a commit

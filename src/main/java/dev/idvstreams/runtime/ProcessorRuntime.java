@@ -132,7 +132,11 @@ public final class ProcessorRuntime implements AutoCloseable {
     this.streamsMetrics = idvMetrics.bindKafkaStreams(streams);
     vertx.setPeriodic(1_000, id -> metrics.sampleLanes(invoker::lane));
     vertx.setPeriodic(SHARE_REFRESH_MS, id -> refreshShareSoon());
-    CommitWatch commits = new CommitWatch(streams::metrics, COMMIT_STALL.toNanos(), control::callsSettled);
+    // Kafka Streams commits every commit.interval.ms (100 ms under EOS, 30 s under at_least_once):
+    // only a gap well past it is a stall
+    long commitInterval = new StreamsConfig(props).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+    long stallNanos = Math.max(COMMIT_STALL.toNanos(), Duration.ofMillis(2 * commitInterval).plus(BLOCKING_BUDGET).toNanos());
+    CommitWatch commits = new CommitWatch(streams::metrics, stallNanos, control::callsSettled);
     vertx.setPeriodic(COMMIT_WATCH_MS, id -> control.setCommitsStalled(commits.stalled()));
     if (config.opsHttpEnabled()) {
       this.ops = new OpsHttpServer(vertx, new HealthCheck(streams::state), meters);

@@ -25,7 +25,9 @@ public final class ProcessingControl {
   private final long budgetNanos;
   private final ThreadLocal<long[]> loopStartNanos = ThreadLocal.withInitial(() -> new long[] {System.nanoTime()});
   private final AtomicInteger calls = new AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicLong settled = new java.util.concurrent.atomic.AtomicLong();
+  /** Calls settled, per stream thread (by name: Kafka Streams' thread-id metric tag). */
+  private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> settled =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean draining;
   private volatile boolean rebalancing;
   private volatile boolean commitsStalled;
@@ -67,13 +69,16 @@ public final class ProcessingControl {
     calls.addAndGet(delta);
   }
 
-  /** Calls settled on the stream threads so far (their results written): work for the next commit. */
-  public long callsSettled() {
-    return settled.get();
+  /** Calls settled so far on one stream thread (their results written): work for its next commit. */
+  public long callsSettled(String threadName) {
+    java.util.concurrent.atomic.AtomicLong count = settled.get(threadName);
+    return count == null ? 0 : count.get();
   }
 
+  /** On the stream thread that settled the call. */
   void callSettled() {
-    settled.incrementAndGet();
+    settled.computeIfAbsent(Thread.currentThread().getName(), t -> new java.util.concurrent.atomic.AtomicLong())
+        .incrementAndGet();
   }
 
   /** The calling stream thread is between two loops (it punctuates): its budget starts again. */

@@ -87,7 +87,8 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private final Duration completionInterval;
   private final ProcessingControl control;
   private final Map<Api, ApiSlots> slots = new EnumMap<>(Api.class);
-  private final CancelScope calls = new CancelScope();
+  /** This task's calls; a new scope at each init: Kafka Streams may init a closed processor again (revival, resumption). */
+  private CancelScope calls;
   /** This task's calls started and not yet drained, as counted in {@link ProcessingControl#callsInFlight()}. */
   private int callsNotDrained;
 
@@ -114,6 +115,9 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.store = context.getStateStore(storeName);
+    this.calls = new CancelScope();
+    this.callsNotDrained = 0;
+    this.sweeping = false;
     for (Api api : Api.values()) {
       slots.put(api, new ApiSlots(invoker.inFlightBound(api)));
     }

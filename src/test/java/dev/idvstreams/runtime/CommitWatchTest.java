@@ -14,7 +14,7 @@ class CommitWatchTest {
   private final Map<MetricName, Metric> metrics = new HashMap<>();
   private final AtomicLong settled = new AtomicLong();
   /** Stalled as soon as a sample shows work and no commit since the one before. */
-  private final CommitWatch watch = new CommitWatch(() -> metrics, 0, settled::get);
+  private final CommitWatch watch = new CommitWatch(() -> metrics, 0, thread -> thread.equals("t1") ? settled.get() : 0);
 
   private void thread(String id, long commits, long processed) {
     put(id, "commit-total", commits);
@@ -67,6 +67,16 @@ class CommitWatchTest {
     watch.stalled();
     settled.addAndGet(3);
     assertThat(watch.stalled()).isTrue();
+  }
+
+  @Test
+  void shouldCountOnlyTheCallsSettledOnTheThreadItself() {
+    thread("t1", 5, 10);
+    thread("t2", 7, 10);
+    watch.stalled();
+    thread("t1", 6, 10); // t1 commits what it settled
+    settled.addAndGet(3);
+    assertThat(watch.stalled()).as("t2 settled nothing: it has nothing to commit").isFalse();
   }
 
   @Test
