@@ -130,7 +130,9 @@ class ScaleOutIT {
         for (ProcessorProcess instance : instances) {
           if (instance != leaving && instance != crashing) {
             assertThat(instance.isAlive()).as(instance.name() + " still running").isTrue();
-            assertThat(instance.log()).doesNotContain("fenced").doesNotContain("Stream thread failed");
+            // a rebalance longer than the 10 s transaction timeout may fence a member (its calls since
+            // the last commit are made again, within the bound above); it must not take it down
+            assertThat(instance.log()).doesNotContain("Stream thread failed");
           }
         }
         System.out.printf("[scale-out] 1500 requests done %.1f s after the fourth instance joined%n",
