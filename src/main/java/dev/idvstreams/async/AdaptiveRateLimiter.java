@@ -102,9 +102,7 @@ public final class AdaptiveRateLimiter {
 
   /** @return 0 if a call may go now (the permit is taken), else the nanoseconds to wait before asking again */
   public long tryAcquireOrDelayNanos() {
-    if (sharePending) {
-      applyPendingShare();
-    }
+    applyPendingShare();
     if (rate == 0) {
       return HELD_RECHECK_NANOS;
     }
@@ -156,7 +154,14 @@ public final class AdaptiveRateLimiter {
     applyShare(share, now);
   }
 
-  private synchronized void applyPendingShare() {
+  /** Applies a higher share whose delay has passed; the volatile check keeps the hot path lock-free. */
+  private void applyPendingShare() {
+    if (sharePending) {
+      applyDueShare();
+    }
+  }
+
+  private synchronized void applyDueShare() {
     long now = nanoTime.getAsLong();
     if (sharePending && now - pendingShareAtNanos >= 0) {
       sharePending = false;
@@ -172,17 +177,13 @@ public final class AdaptiveRateLimiter {
 
   /** The rate permits are currently granted at, in QPS; 0 while the share is 0. */
   public double currentRate() {
-    if (sharePending) {
-      applyPendingShare();
-    }
+    applyPendingShare();
     return rate;
   }
 
   /** The highest rate this instance may reach: account limit × share. */
   public double ceiling() {
-    if (sharePending) {
-      applyPendingShare();
-    }
+    applyPendingShare();
     return accountLimit * share;
   }
 

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -150,9 +151,9 @@ public final class AsyncCaller<R> {
       }
       abort.tryComplete();
       if (pendingPermit != null) {
-        pendingPermit.tryFail(new java.util.concurrent.CancellationException("cancelled"));
+        pendingPermit.tryFail(new CancellationException("cancelled"));
       }
-      outcome.tryComplete(new CallResult.Failure<>(new java.util.concurrent.CancellationException(
+      outcome.tryComplete(new CallResult.Failure<>(new CancellationException(
           "the request's owner closed"), FailureKind.CANCELLED, calls, serviceTime()));
     }
 
@@ -208,7 +209,7 @@ public final class AsyncCaller<R> {
     void awaitToken(Promise<Void> permit) {
       pendingPermit = permit;
       if (ended()) {
-        permit.tryFail(new java.util.concurrent.CancellationException("cancelled"));
+        permit.tryFail(new CancellationException("cancelled"));
         return;
       }
       // The breaker may have opened while this request waited for a token: hold it then,

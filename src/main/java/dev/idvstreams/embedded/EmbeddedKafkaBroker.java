@@ -2,6 +2,7 @@ package dev.idvstreams.embedded;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
@@ -116,20 +118,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /** The controller port of a broker that ran on {@code dataDir} before, from the configuration it left there. */
-  private static java.util.OptionalInt formerControllerPort(Path dataDir) {
+  private static OptionalInt formerControllerPort(Path dataDir) {
     Path config = dataDir.resolve("server.properties");
     if (!Files.isRegularFile(config)) {
-      return java.util.OptionalInt.empty();
+      return OptionalInt.empty();
     }
     Properties former = new Properties();
-    try (java.io.InputStream in = Files.newInputStream(config)) {
+    try (InputStream in = Files.newInputStream(config)) {
       former.load(in);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + config, e);
     }
     String quorum = former.getProperty("controller.quorum.bootstrap.servers", "");
     int colon = quorum.lastIndexOf(':');
-    return colon < 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(Integer.parseInt(quorum.substring(colon + 1)));
+    return colon < 0 ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(quorum.substring(colon + 1)));
   }
 
   /** Runs the storage tool's {@code format --standalone} on a new directory; one formatted before is left as it is. */

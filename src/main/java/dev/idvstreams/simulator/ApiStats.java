@@ -2,6 +2,11 @@ package dev.idvstreams.simulator;
 
 import dev.idvstreams.api.SignatureVersion;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,7 +47,7 @@ public final class ApiStats {
   private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
   private final AtomicInteger maxConcurrentCallsPerKey = new AtomicInteger();
   /** When each business key was called (ms since the epoch), for telling a repeated request apart from a retry. */
-  private final ConcurrentHashMap<String, java.util.List<Long>> callTimes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, List<Long>> callTimes = new ConcurrentHashMap<>();
 
   ApiStats(int qpsLimit) {
     this.limiter = new SlidingWindowLimiter(qpsLimit);
@@ -57,7 +62,7 @@ public final class ApiStats {
    * only), to be run when the answer is sent or the connection is gone.
    */
   Runnable inFlight(String key) {
-    callTimes.computeIfAbsent(key, k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
+    callTimes.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>()))
         .add(System.currentTimeMillis());
     int now = inFlight.merge(key, 1, Integer::sum);
     maxConcurrentCallsPerKey.accumulateAndGet(now, Math::max);
@@ -70,12 +75,12 @@ public final class ApiStats {
   }
 
   /** The keys called more than once, with the times of their calls (ms since the epoch). */
-  public java.util.Map<String, java.util.List<Long>> keysCalledMoreThanOnce() {
-    java.util.Map<String, java.util.List<Long>> repeated = new java.util.TreeMap<>();
+  public Map<String, List<Long>> keysCalledMoreThanOnce() {
+    Map<String, List<Long>> repeated = new TreeMap<>();
     callTimes.forEach((key, times) -> {
       synchronized (times) {
         if (times.size() > 1) {
-          repeated.put(key, java.util.List.copyOf(times));
+          repeated.put(key, List.copyOf(times));
         }
       }
     });

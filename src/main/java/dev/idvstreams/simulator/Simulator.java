@@ -1,7 +1,7 @@
 package dev.idvstreams.simulator;
 
-import dev.idvstreams.api.Api;
 import dev.idvstreams.aliyun.ErrorClass;
+import dev.idvstreams.api.Api;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -12,6 +12,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -87,7 +88,7 @@ public final class Simulator {
   }
 
   /** The business keys of {@code api} called more than once, with the times of their calls (ms since the epoch). */
-  public Map<String, java.util.List<Long>> keysCalledMoreThanOnce(Api api) {
+  public Map<String, List<Long>> keysCalledMoreThanOnce(Api api) {
     return stats.get(api).keysCalledMoreThanOnce();
   }
 

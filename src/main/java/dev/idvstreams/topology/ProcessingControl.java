@@ -1,7 +1,10 @@
 package dev.idvstreams.topology;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the running processor tells its verify processors, shared by all of them:
@@ -26,8 +29,7 @@ public final class ProcessingControl {
   private final ThreadLocal<long[]> loopStartNanos = ThreadLocal.withInitial(() -> new long[] {System.nanoTime()});
   private final AtomicInteger calls = new AtomicInteger();
   /** Calls settled, per stream thread (by name: Kafka Streams' thread-id metric tag). */
-  private final java.util.Map<String, java.util.concurrent.atomic.AtomicLong> settled =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> settled = new ConcurrentHashMap<>();
   private volatile boolean draining;
   private volatile boolean rebalancing;
   private volatile boolean commitsStalled;
@@ -71,14 +73,13 @@ public final class ProcessingControl {
 
   /** Calls settled so far on one stream thread (their results written): work for its next commit. */
   public long callsSettled(String threadName) {
-    java.util.concurrent.atomic.AtomicLong count = settled.get(threadName);
+    AtomicLong count = settled.get(threadName);
     return count == null ? 0 : count.get();
   }
 
   /** On the stream thread that settled the call. */
   void callSettled() {
-    settled.computeIfAbsent(Thread.currentThread().getName(), t -> new java.util.concurrent.atomic.AtomicLong())
-        .incrementAndGet();
+    settled.computeIfAbsent(Thread.currentThread().getName(), t -> new AtomicLong()).incrementAndGet();
   }
 
   /** The calling stream thread is between two loops (it punctuates): its budget starts again. */

@@ -73,7 +73,8 @@ class OutageIT {
       Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> accepted(it) >= 40);
 
       broker.close();
-      Thread.sleep(OUTAGE.toMillis()); // the outage itself, not a wait for anything
+      // the outage: the processor must stay up throughout it
+      Awaitility.await().during(OUTAGE).atMost(OUTAGE.plusSeconds(10)).until(processor::isAlive);
       broker = EmbeddedKafkaBroker.start(data, port, false);
 
       PipelineHarness.Events events = it.awaitEvents(requests, Duration.ofSeconds(240));
@@ -100,7 +101,9 @@ class OutageIT {
       registryLink.down();
       try (ProcessorProcess processor = ProcessorProcess.start("outage-registry", config)) {
         it.sendRequests(batch("registry-", requests));
-        Thread.sleep(OUTAGE.toMillis()); // the outage itself, not a wait for anything
+        // the outage: throughout it the processor stays up and makes no call (no request can be read)
+        Awaitility.await().during(OUTAGE).atMost(OUTAGE.plusSeconds(10))
+            .until(() -> processor.isAlive() && accepted(it) == 0);
         assertThat(accepted(it)).as("no call without the registry: no request could be read").isZero();
         registryLink.up();
 
