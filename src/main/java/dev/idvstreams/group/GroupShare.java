@@ -77,9 +77,4 @@ public final class GroupShare {
       }
     }
   }
-
-  /** This instance's part of {@code api}'s limit as last computed, in calls per second. */
-  public synchronized int part(Api api) {
-    return parts.getOrDefault(api, 0);
-  }
 }
