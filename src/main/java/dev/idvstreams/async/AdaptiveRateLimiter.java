@@ -13,16 +13,20 @@ import java.util.function.LongSupplier;
  * The call rate for one API: a token bucket at this instance's share of the account's QPS limit,
  * lowered multiplicatively when the provider throttles and raised additively on success (AIMD).
  *
- * <p>The bucket holds one token, refilled every 1/rate seconds, so permits are at least 1/rate
- * apart and no window of one second ever sees more than rate permits. A larger bucket would let a
- * burst at the start of a window and a full refill inside it add up to twice the limit.
+ * <p>Two parts pace the calls. The bucket holds one token, refilled every 1/rate seconds, so
+ * permits are at least 1/rate apart: the calls are spread evenly (a larger bucket would let a burst
+ * at the start of a window and a full refill inside it add up to twice the limit). The
+ * {@link DepartureWindow} holds the limit itself: at most {@code floor(ceiling)} calls in any
+ * second plus {@code arrivalGuard}, counted on when each call really left ({@link #onDeparture}),
+ * so a call that leaves late cannot let the next ones crowd its window at the provider, and a
+ * late call costs only its own delay, not a shift of every later permit.
  *
  * <p>The instance's share of the account limit can change (a rebalance moves partitions between
  * instances): a lower share applies at once, a higher one only after {@code shareIncreaseDelay},
  * so that the calls another instance made under the share it has just given up have left every
  * 1-second window before this one uses it. A share of 0 grants nothing.
  *
- * <p>Non-blocking only: {@link #tryAcquireOrDelayNanos()} never waits, so it is safe on a Vert.x
+ * <p>Non-blocking only: {@link #tryAcquire()} never waits, so it is safe on a Vert.x
  * event loop. Thread-safe.
  */
 public final class AdaptiveRateLimiter {
@@ -35,9 +39,11 @@ public final class AdaptiveRateLimiter {
    * @param recoveryInterval the time between two increases, and from a decrease to the first
    * @param floor the lowest rate in QPS, kept even when throttled
    * @param shareIncreaseDelay how long a higher share waits before it applies
+   * @param arrivalGuard how much more than a second separates a call from the {@code limit}-th
+   *     call before it: the room for two calls' network delays to differ on the way to the provider
    */
   public record Settings(double decreaseFactor, Duration decreaseCooldown, double recoveryStep,
-      Duration recoveryInterval, double floor, Duration shareIncreaseDelay) {
+      Duration recoveryInterval, double floor, Duration shareIncreaseDelay, Duration arrivalGuard) {
 
     public Settings {
       if (!(decreaseFactor > 0 && decreaseFactor < 1)) {
@@ -46,14 +52,32 @@ public final class AdaptiveRateLimiter {
       if (!(recoveryStep > 0) || !(floor > 0)) {
         throw new IllegalArgumentException("recoveryStep and floor must be positive");
       }
+      if (arrivalGuard.isNegative()) {
+        throw new IllegalArgumentException("arrivalGuard must not be negative, was " + arrivalGuard);
+      }
     }
 
     /**
      * Halve on throttling, at most once a second; add 1 QPS a second back; never below 0.5 QPS; a
-     * higher share after 1.5 s (a 1-second window and the arrival jitter, with room to spare).
+     * higher share after 1.5 s (a 1-second window and the arrival jitter, with room to spare); 20 ms
+     * of arrival guard (see {@link #withArrivalGuard}).
      */
     public static Settings defaults() {
-      return new Settings(0.5, Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 0.5, Duration.ofMillis(1500));
+      return new Settings(0.5, Duration.ofSeconds(1), 1.0, Duration.ofSeconds(1), 0.5, Duration.ofMillis(1500),
+          Duration.ofMillis(20));
+    }
+
+    /** The same settings with another arrival guard: a wider one costs rate (1 / (1 s + guard)), a narrower one risks throttling. */
+    public Settings withArrivalGuard(Duration guard) {
+      return new Settings(decreaseFactor, decreaseCooldown, recoveryStep, recoveryInterval, floor, shareIncreaseDelay,
+          guard);
+    }
+  }
+
+  /** A permit asked for: granted ({@code waitNanos} 0) at {@code grantedAtNanos}, or to be asked again after {@code waitNanos}. */
+  public record Permit(long waitNanos, long grantedAtNanos) {
+    public boolean granted() {
+      return waitNanos == 0;
     }
   }
 
@@ -61,12 +85,8 @@ public final class AdaptiveRateLimiter {
   private final Settings settings;
   private final LongSupplier nanoTime;
   private final Bucket bucket;
+  private final DepartureWindow window;
 
-  /**
-   * A permit is this many units of the bucket, so that a fraction of a permit (a late
-   * departure's delay) can be taken from it.
-   */
-  private static final long UNITS_PER_PERMIT = 1_000;
   /** How soon a caller held by a share of 0 asks again. */
   private static final long HELD_RECHECK_NANOS = Duration.ofMillis(50).toNanos();
 
@@ -98,16 +118,36 @@ public final class AdaptiveRateLimiter {
         .withCustomTimePrecision(new InjectedTimeMeter(nanoTime))
         .addLimit(oneTokenEvery(rate))
         .build();
+    this.window = new DepartureWindow(settings.arrivalGuard().toNanos());
+    window.resize(callsPerWindow());
   }
 
-  /** @return 0 if a call may go now (the permit is taken), else the nanoseconds to wait before asking again */
-  public long tryAcquireOrDelayNanos() {
+  /** Takes a permit if a call may go now, else says how long to wait before asking again. */
+  public synchronized Permit tryAcquire() {
     applyPendingShare();
     if (rate == 0) {
-      return HELD_RECHECK_NANOS;
+      return new Permit(HELD_RECHECK_NANOS, 0);
     }
-    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(UNITS_PER_PERMIT);
-    return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill());
+    long now = nanoTime.getAsLong();
+    long windowWait = window.delayNanos(now);
+    if (windowWait > 0) {
+      return new Permit(windowWait, 0);
+    }
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    if (!probe.isConsumed()) {
+      return new Permit(Math.max(1, probe.getNanosToWaitForRefill()), 0);
+    }
+    window.granted(now);
+    return new Permit(0, now);
+  }
+
+  /**
+   * The call permitted at {@code grantedAtNanos} (its {@link Permit#grantedAtNanos()}) has just
+   * left, after its write, on a busy event loop perhaps well after its permit: its window at the
+   * provider starts now.
+   */
+  public synchronized void onDeparture(long grantedAtNanos) {
+    window.departed(grantedAtNanos, nanoTime.getAsLong());
   }
 
   /** The provider throttled a call: cut the rate, unless it was cut within the cooldown. */
@@ -172,7 +212,14 @@ public final class AdaptiveRateLimiter {
   private void applyShare(double newShare, long now) {
     double proportion = ceiling() == 0 ? 1.0 : rate / ceiling();
     this.share = newShare;
+    window.resize(callsPerWindow());
     changeRate(Math.max(floor(), proportion * ceiling()), now);
+  }
+
+  /** Whole calls per window: the group splits a limit in whole calls, and a fraction of a call cannot leave. */
+  private int callsPerWindow() {
+    double ceiling = accountLimit * share;
+    return ceiling <= 0 ? 0 : Math.max(1, (int) Math.floor(ceiling + 1e-9));
   }
 
   /** The rate permits are currently granted at, in QPS; 0 while the share is 0. */
@@ -209,25 +256,7 @@ public final class AdaptiveRateLimiter {
   private static Bandwidth oneTokenEvery(double ratePerSecond) {
     // Rounded up: a period even a nanosecond short would let rate + 1 permits into some second.
     long periodNanos = (long) Math.ceil(1e9 / ratePerSecond);
-    return Bandwidth.builder().capacity(UNITS_PER_PERMIT).refillGreedy(UNITS_PER_PERMIT, Duration.ofNanos(periodNanos))
-        .build();
-  }
-
-  /**
-   * A permitted call left {@code lateNanos} after its permit (a cold connection, a busy event
-   * loop): the next permit moves as much later, so that the calls after it cannot catch up with
-   * it and crowd one 1-second window at the API. Pacing follows when calls left, not when they
-   * were allowed to.
-   */
-  public void onLateDeparture(long lateNanos) {
-    double rateNow = rate;
-    if (lateNanos <= 0 || rateNow == 0) {
-      return;
-    }
-    long units = Math.round(UNITS_PER_PERMIT * lateNanos * rateNow / 1e9);
-    if (units > 0) {
-      bucket.consumeIgnoringRateLimits(Math.min(units, UNITS_PER_PERMIT));
-    }
+    return Bandwidth.builder().capacity(1).refillGreedy(1, Duration.ofNanos(periodNanos)).build();
   }
 
   private record InjectedTimeMeter(LongSupplier nanoTime) implements TimeMeter {

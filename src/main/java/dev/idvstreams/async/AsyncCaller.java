@@ -129,6 +129,8 @@ public final class AsyncCaller<R> {
     private Promise<Void> pendingPermit;
     /** When the current attempt's permit was granted: its call left then. */
     private volatile long departedNanos;
+    /** The same moment on the limiter's clock, 0 before the grant: names the permit to the limiter. */
+    private volatile long grantedAtNanos;
 
     Request(Attempt<R> attempt, Context context) {
       this.attempt = attempt;
@@ -198,11 +200,11 @@ public final class AsyncCaller<R> {
       return permit.future();
     }
 
-    /** The call left: how late after its permit tells the limiter how far the next one moves. */
+    /** The call left: its window at the provider starts now, however long after its permit. */
     void sent() {
-      long permitted = departedNanos;
-      if (permitted != 0) {
-        limiter.onLateDeparture(nanoTime.getAsLong() - permitted);
+      long granted = grantedAtNanos;
+      if (granted != 0) {
+        limiter.onDeparture(granted);
       }
     }
 
@@ -218,20 +220,22 @@ public final class AsyncCaller<R> {
         permit.tryFail(new HeldByBreaker());
         return;
       }
-      long waitNanos = limiter.tryAcquireOrDelayNanos();
-      if (waitNanos > 0) {
-        timer = vertx.setTimer(ceilMillis(waitNanos), id -> {
+      AdaptiveRateLimiter.Permit token = limiter.tryAcquire();
+      if (!token.granted()) {
+        timer = vertx.setTimer(ceilMillis(token.waitNanos()), id -> {
           timer = -1;
           awaitToken(permit);
         });
         return;
       }
+      grantedAtNanos = token.grantedAtNanos();
       departedNanos = nanoTime.getAsLong();
       permit.tryComplete();
     }
 
     void callOnce() {
       departedNanos = 0;
+      grantedAtNanos = 0;
       Future<R> call;
       try {
         call = attempt.start(new Gate(this::permit, this::sent, abort.future()));

@@ -15,22 +15,15 @@ import java.util.function.Function;
 public final class CallLane<R> {
 
   /** One API's limits, from the configuration. */
-  public record Settings(double qps, int inFlightMax, double inFlightHeadroom, int maxAttempts,
+  public record Settings(double qps, Duration arrivalGuard, int inFlightMax, double inFlightHeadroom, int maxAttempts,
       Duration backoffInitial, Duration backoffMax, Duration deadline, Duration probeInterval, Duration probeIntervalMax) {
 
     /** The same limits at another rate: for steps that are not paced by the account's limit. */
     public Settings withQps(double otherQps) {
-      return new Settings(otherQps, inFlightMax, inFlightHeadroom, maxAttempts, backoffInitial, backoffMax, deadline,
-          probeInterval, probeIntervalMax);
+      return new Settings(otherQps, arrivalGuard, inFlightMax, inFlightHeadroom, maxAttempts, backoffInitial, backoffMax,
+          deadline, probeInterval, probeIntervalMax);
     }
   }
-
-  /**
-   * The limiter spaces permits at 1/(0.95 × limit): calls are granted on time here but reach the
-   * API a few milliseconds apart from that (event-loop and network jitter), and the API counts
-   * arrivals in any 1-second window. 5% leaves 50 ms of jitter at any rate, for 95% utilisation.
-   */
-  static final double ARRIVAL_JITTER_MARGIN = 0.95;
   /** Unknown: one call until the first answer shows how long calls take (a slow start). */
   private static final Duration INITIAL_SERVICE_TIME = Duration.ZERO;
   private static final double SERVICE_TIME_SMOOTHING = 0.2;
@@ -56,8 +49,8 @@ public final class CallLane<R> {
    */
   public CallLane(Vertx vertx, Settings settings, boolean held, Function<Throwable, FailureKind> classifier,
       CallEvents events) {
-    this.limiter = new AdaptiveRateLimiter(settings.qps() * ARRIVAL_JITTER_MARGIN, AdaptiveRateLimiter.Settings.defaults(),
-        System::nanoTime);
+    this.limiter = new AdaptiveRateLimiter(settings.qps(),
+        AdaptiveRateLimiter.Settings.defaults().withArrivalGuard(settings.arrivalGuard()), System::nanoTime);
     this.breaker = new CircuitBreaker(settings.probeInterval(), settings.probeIntervalMax(), 2.0, System::nanoTime);
     this.bound = new ConcurrencyBound(settings.inFlightHeadroom(), settings.inFlightMax(), SERVICE_TIME_SMOOTHING,
         INITIAL_SERVICE_TIME);

@@ -156,6 +156,11 @@ public final class IdvConfig extends AbstractConfig {
   public static final String QPS_FACE_VERIFY_CONFIG = "qps.face-verify";
   private static final String QPS_FACE_VERIFY_DOC = "The account's QPS limit of SAF intl_face_verify (published: 50). "
       + GROUP_SPLIT;
+  public static final String QPS_ARRIVAL_GUARD_MS_CONFIG = "qps.arrival-guard.ms";
+  private static final String QPS_ARRIVAL_GUARD_MS_DOC = "How much more than a second separates a call from the "
+      + "call a whole limit before it, counted on when calls leave, in ms: room for two calls' network delays to the "
+      + "provider to differ. Each instance uses at most 1000 / (1000 + this) of its part of a limit; a throttled "
+      + "answer halves the rate for a while, so raise it when the network to the provider jitters by more.";
   public static final String IN_FLIGHT_MAX_CONFIG = "in-flight.max";
   private static final String IN_FLIGHT_MAX_DOC = "Ceiling of concurrent calls per API in one instance. Below it the "
       + "bound follows Little's law: QPS share x observed latency x in-flight.headroom.";
@@ -277,6 +282,7 @@ public final class IdvConfig extends AbstractConfig {
           QPS_CREDENTIAL_VERIFY_INTL_DOC)
       .define(QPS_VERIFY_MATERIAL_CONFIG, INT, 10, Range.between(1, 100_000), HIGH, QPS_VERIFY_MATERIAL_DOC)
       .define(QPS_FACE_VERIFY_CONFIG, INT, 50, Range.between(1, 100_000), HIGH, QPS_FACE_VERIFY_DOC)
+      .define(QPS_ARRIVAL_GUARD_MS_CONFIG, LONG, 20L, Range.between(0, 1_000), MEDIUM, QPS_ARRIVAL_GUARD_MS_DOC)
       .define(IN_FLIGHT_MAX_CONFIG, INT, 256, Range.between(1, 10_000), MEDIUM, IN_FLIGHT_MAX_DOC)
       .define(IN_FLIGHT_HEADROOM_CONFIG, DOUBLE, 1.5, Range.between(1.0, 10.0), LOW, IN_FLIGHT_HEADROOM_DOC)
 
@@ -438,6 +444,10 @@ public final class IdvConfig extends AbstractConfig {
   /** The account's QPS limit of {@code api}, for all instances together. */
   public int qps(Api api) {
     return getInt(perApiKey("qps.", api));
+  }
+
+  public Duration arrivalGuard() {
+    return Duration.ofMillis(getLong(QPS_ARRIVAL_GUARD_MS_CONFIG));
   }
 
   public int inFlightMax() {

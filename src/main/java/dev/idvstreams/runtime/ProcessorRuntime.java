@@ -221,7 +221,7 @@ public final class ProcessorRuntime implements AutoCloseable {
   }
 
   private static CallLane.Settings laneSettings(IdvConfig config, Api api) {
-    return new CallLane.Settings(config.qps(api), config.inFlightMax(), config.inFlightHeadroom(),
+    return new CallLane.Settings(config.qps(api), config.arrivalGuard(), config.inFlightMax(), config.inFlightHeadroom(),
       config.retryMaxAttempts(), config.retryBackoffInitial(), config.retryBackoffMax(), config.retryDeadline(),
       config.breakerProbeInterval(), config.breakerProbeIntervalMax());
   }

@@ -262,7 +262,7 @@ class AsyncCallerTest {
   void shouldLowerTheRateWhenThrottled() throws Exception {
     Duration noRecovery = Duration.ofHours(1);
     limiter = limiter(1000, new AdaptiveRateLimiter.Settings(0.5, Duration.ofSeconds(1), 1, noRecovery, 1,
-        Duration.ZERO));
+        Duration.ZERO, Duration.ofMillis(20)));
     ScriptedApi api = new ScriptedApi(FailureKind.THROTTLED, "ok");
 
     outcomeOf(caller(policy(5, Duration.ofMinutes(1))).call(api, CancelScope.NEVER));
