@@ -3,6 +3,7 @@ package dev.idvstreams.simulator;
 import dev.idvstreams.api.SignatureVersion;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,14 @@ public final class ApiStats {
   private final AtomicInteger maxConcurrentCallsPerKey = new AtomicInteger();
   /** When each business key was called (ms since the epoch), for telling a repeated request apart from a retry. */
   private final ConcurrentHashMap<String, List<Long>> callTimes = new ConcurrentHashMap<>();
+
+  /**
+   * When each accepted call arrived ({@link System#nanoTime()}), for measuring a rate over part of
+   * a run; the first {@link #ARRIVALS_KEPT} only, so a long-running simulator stays bounded.
+   */
+  private long[] arrivals = new long[1024];
+  private int arrivalCount;
+  private static final int ARRIVALS_KEPT = 4_000_000;
 
   ApiStats(int qpsLimit) {
     this.limiter = new SlidingWindowLimiter(qpsLimit);
@@ -104,10 +113,26 @@ public final class ApiStats {
     boolean ok = limiter.tryAcquire(nowNanos);
     if (ok) {
       accepted++;
+      recordArrival(nowNanos);
     } else {
       throttled++;
     }
     return ok;
+  }
+
+  private void recordArrival(long nowNanos) {
+    if (arrivalCount == ARRIVALS_KEPT) {
+      return;
+    }
+    if (arrivalCount == arrivals.length) {
+      arrivals = Arrays.copyOf(arrivals, Math.min(ARRIVALS_KEPT, arrivals.length * 2));
+    }
+    arrivals[arrivalCount++] = nowNanos;
+  }
+
+  /** The arrival times of the accepted calls so far, in {@link System#nanoTime()}, in order. */
+  synchronized long[] acceptedArrivals() {
+    return Arrays.copyOf(arrivals, arrivalCount);
   }
 
   synchronized void repeat() {

@@ -87,6 +87,11 @@ public final class Simulator {
     return Collections.unmodifiableMap(snapshot);
   }
 
+  /** When each accepted call of {@code api} arrived, in {@link System#nanoTime()}, in order: the raw data of a rate over time. */
+  public long[] acceptedArrivals(Api api) {
+    return stats.get(api).acceptedArrivals();
+  }
+
   /** The business keys of {@code api} called more than once, with the times of their calls (ms since the epoch). */
   public Map<String, List<Long>> keysCalledMoreThanOnce(Api api) {
     return stats.get(api).keysCalledMoreThanOnce();

@@ -64,6 +64,9 @@ class SimulatorQpsLimitTest {
       assertThat(stats.getInteger("throttled")).isEqualTo(failures.size());
       assertThat(stats.getInteger("maxCallsInAnyOneSecondWindow")).isEqualTo(LIMIT);
       assertThat(sim.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL).maxCallsInAnyOneSecondWindow()).isEqualTo(LIMIT);
+      long[] arrivals = sim.simulator.acceptedArrivals(Api.CREDENTIAL_VERIFY_INTL);
+      assertThat(arrivals).as("one arrival per accepted call, in order").hasSize(answered).isSorted();
+      assertThat(arrivals[0]).isGreaterThanOrEqualTo(started);
     }
   }
 
