@@ -207,7 +207,8 @@ public final class ProcessorRuntime implements AutoCloseable {
     ClientOptions.Builder options = ClientOptions.builder()
       .connectTimeout(config.apiConnectTimeout())
       .requestTimeout(config.apiRequestTimeout())
-      .poolSize(config.inFlightMax())
+      // connections are pooled per host, and the APIs may share one: each may have its bound in flight
+      .poolSize(config.inFlightMax() * Api.values().length)
       .imageFetch(new ImageFetchOptions(config.imageFetchMaxBytes(), config.imageFetchTimeout(),
         config.imageFetchMaxRedirects(), config.imageFetchAllowPrivateAddresses()));
     for (Api api : Api.values()) {
