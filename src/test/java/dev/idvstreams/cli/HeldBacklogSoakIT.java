@@ -10,21 +10,10 @@ import dev.idvstreams.embedded.KafkaExtension;
 import dev.idvstreams.serde.ApicurioRegistry;
 import dev.idvstreams.simulator.AccountState;
 import dev.idvstreams.simulator.SimulatorOptions;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -49,14 +38,16 @@ class HeldBacklogSoakIT {
       it.simulator.accountState(Api.FACE_VERIFY, AccountState.IN_DEBT);
       try (ProcessorProcess processor = ProcessorProcess.start("held", it.config())) {
         it.sendRequests(faces("first-", 100));
-        awaitConsumed(kafka, it);
-        long with100 = heapAfterGc(processor);
+        ConsumerProgress.awaitConsumed(kafka.bootstrapServers(), it.prefix, it.prefix + "-by-bizid-repartition",
+            Duration.ofMinutes(5));
+        long with100 = processor.heapAfterGc();
 
         for (int batch = 0; batch < 20; batch++) {
           it.sendRequests(faces("deep-" + batch + "-", 1_000));
         }
-        awaitConsumed(kafka, it);
-        long with20100 = heapAfterGc(processor);
+        ConsumerProgress.awaitConsumed(kafka.bootstrapServers(), it.prefix, it.prefix + "-by-bizid-repartition",
+            Duration.ofMinutes(5));
+        long with20100 = processor.heapAfterGc();
         System.out.printf("[held-backlog] heap after GC: %.1f MB with 100 waiting, %.1f MB with 20,100 waiting: +%.1f MB%n",
             with100 / 1e6, with20100 / 1e6, (with20100 - with100) / 1e6);
         assertThat(with20100 - with100).as("heap growth").isLessThan(MAX_GROWTH_BYTES);
@@ -77,47 +68,5 @@ class HeldBacklogSoakIT {
       requests.add(DemoBatch.face(prefix + i, "pass"));
     }
     return requests;
-  }
-
-  /** Until the verify tasks have read every record of the repartition topic and committed it. */
-  private static void awaitConsumed(KafkaBootstrap kafka, PipelineHarness it) {
-    String repartition = it.prefix + "-by-bizid-repartition";
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-      Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(it.prefix)
-            .partitionsToOffsetAndMetadata().get();
-        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-        committed.keySet().stream().filter(tp -> tp.topic().equals(repartition))
-            .forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-        if (latest.isEmpty()) {
-          return false;
-        }
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
-        return ends.entrySet().stream().allMatch(end -> committed.get(end.getKey()).offset() >= end.getValue().offset());
-      });
-    }
-  }
-
-  private static final Pattern USED = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K");
-
-  /** The processor's heap in use after a full collection, from the JDK's own jcmd. */
-  private static long heapAfterGc(ProcessorProcess processor) throws IOException, InterruptedException {
-    jcmd(processor, "GC.run");
-    String info = jcmd(processor, "GC.heap_info");
-    Matcher used = USED.matcher(info);
-    long kilobytes = 0;
-    while (used.find()) {
-      kilobytes += Long.parseLong(used.group(1));
-    }
-    assertThat(kilobytes).as("heap figures in: " + info).isPositive();
-    return kilobytes * 1024;
-  }
-
-  private static String jcmd(ProcessorProcess processor, String command) throws IOException, InterruptedException {
-    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-        String.valueOf(processor.pid()), command).redirectErrorStream(true).start();
-    String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(jcmd.waitFor()).as("jcmd " + command + ": " + output).isZero();
-    return output;
   }
 }

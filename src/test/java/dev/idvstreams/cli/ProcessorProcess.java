@@ -9,13 +9,15 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The processor as a separate JVM: {@code java -jar idv-streams.jar run --config FILE}, stopped
  * with real signals (SIGTERM by {@link #terminate()}, SIGKILL by {@link #kill()}). Its output goes
  * to a log file the test can read.
  */
-final class ProcessorProcess implements AutoCloseable {
+public final class ProcessorProcess implements AutoCloseable {
 
   private final String name;
   private final Process process;
@@ -27,7 +29,7 @@ final class ProcessorProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static ProcessorProcess start(String name, Map<String, String> config) throws IOException {
+  public static ProcessorProcess start(String name, Map<String, String> config) throws IOException {
     Properties properties = new Properties();
     properties.putAll(config);
     Path file = Files.createTempFile("idv-" + name + "-", ".properties");
@@ -44,38 +46,65 @@ final class ProcessorProcess implements AutoCloseable {
     return new ProcessorProcess(name, builder.start(), log);
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
   /** SIGTERM: the instance drains and leaves the group. */
-  void terminate() {
+  public void terminate() {
     process.destroy();
   }
 
   /** SIGKILL: no drain, no commit, no goodbye to the group. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor();
   }
 
-  boolean awaitExit(Duration timeout) throws InterruptedException {
+  public boolean awaitExit(Duration timeout) throws InterruptedException {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  int exitValue() {
+  public int exitValue() {
     return process.exitValue();
   }
 
-  String log() throws IOException {
+  public String log() throws IOException {
     return Files.readString(log, StandardCharsets.UTF_8);
+  }
+
+  /** The heap in use after a full collection, read with the JDK's own jcmd. */
+  public long heapAfterGc() throws IOException, InterruptedException {
+    jcmd("GC.run");
+    String info = jcmd("GC.heap_info");
+    Matcher used = USED.matcher(info);
+    long kilobytes = 0;
+    while (used.find()) {
+      kilobytes += Long.parseLong(used.group(1));
+    }
+    if (kilobytes <= 0) {
+      throw new IllegalStateException("no heap figures in: " + info);
+    }
+    return kilobytes * 1024;
+  }
+
+  private static final Pattern USED = Pattern.compile("generation\\s+total \\d+K, used (\\d+)K");
+
+  private String jcmd(String command) throws IOException, InterruptedException {
+    Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        String.valueOf(process.pid()), command).redirectErrorStream(true).start();
+    String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (jcmd.waitFor() != 0) {
+      throw new IOException("jcmd " + command + " failed: " + output);
+    }
+    return output;
   }
 
   @Override
