@@ -83,17 +83,17 @@ public final class ApiStats {
     };
   }
 
-  /** The keys called more than once, with the times of their calls (ms since the epoch). */
-  public Map<String, List<Long>> keysCalledMoreThanOnce() {
-    Map<String, List<Long>> repeated = new TreeMap<>();
+  /** The keys called at least {@code minCalls} times, with the times of their calls (ms since the epoch). */
+  public Map<String, List<Long>> keysCalled(int minCalls) {
+    Map<String, List<Long>> called = new TreeMap<>();
     callTimes.forEach((key, times) -> {
       synchronized (times) {
-        if (times.size() > 1) {
-          repeated.put(key, List.copyOf(times));
+        if (times.size() >= minCalls) {
+          called.put(key, List.copyOf(times));
         }
       }
     });
-    return repeated;
+    return called;
   }
 
   synchronized void signatureFailure() {

@@ -94,7 +94,15 @@ public final class Simulator {
 
   /** The business keys of {@code api} called more than once, with the times of their calls (ms since the epoch). */
   public Map<String, List<Long>> keysCalledMoreThanOnce(Api api) {
-    return stats.get(api).keysCalledMoreThanOnce();
+    return stats.get(api).keysCalled(2);
+  }
+
+  /**
+   * Every business key of {@code api} called, with the times of its calls (ms since the epoch); the
+   * key is VerifyMaterial's {@code BizId}, else a hash of the call's parameters.
+   */
+  public Map<String, List<Long>> callTimes(Api api) {
+    return stats.get(api).keysCalled(1);
   }
 
   public void accountState(Api api, AccountState state) {

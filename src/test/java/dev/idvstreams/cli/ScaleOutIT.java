@@ -9,13 +9,19 @@ import dev.idvstreams.embedded.KafkaBootstrap;
 import dev.idvstreams.embedded.KafkaExtension;
 import dev.idvstreams.serde.ApicurioRegistry;
 import dev.idvstreams.simulator.ApiStats;
+import dev.idvstreams.simulator.Arrivals;
 import dev.idvstreams.simulator.SimulatorOptions;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Utils;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -112,6 +118,7 @@ class ScaleOutIT {
 
         ProcessorProcess crashing = instances.get(1);
         crashing.kill();
+        long restartedAt = System.nanoTime();
         ProcessorProcess restarted = ProcessorProcess.start("a2", configs.get("a2")); // same member id and volume
         instances.add(restarted);
 
@@ -137,6 +144,8 @@ class ScaleOutIT {
         }
         System.out.printf("[scale-out] 1500 requests done %.1f s after the fourth instance joined%n",
           (System.nanoTime() - joinedAt) / 1e9);
+        reportRateAfterTheLastChange(it, restartedAt);
+        reportLongestWaitOfAPartition(it, 6);
       } finally {
         for (ProcessorProcess instance : instances) {
           instance.close();
@@ -197,6 +206,38 @@ class ScaleOutIT {
       }
       assertWithinLimits(it, limit);
     }
+  }
+
+  /**
+   * What the group used of each limit from 10 s after the SIGKILL and restart until the API's
+   * backlog ran out (its last 5% of calls left out: partitions run dry one by one at the end).
+   */
+  private static void reportRateAfterTheLastChange(PipelineHarness it, long changedAt) {
+    for (Api api : Api.values()) {
+      Arrivals after = new Arrivals(it.simulator.acceptedArrivals(api)).from(changedAt + TimeUnit.SECONDS.toNanos(10));
+      System.out.printf("[scale-out] %s from 10 s after the restart: %d calls, %.2f of the limit%n", api.action(),
+          after.count(), after.middleRate(0, 0.95) / LIMIT);
+    }
+  }
+
+  /**
+   * The longest time one partition went without a call while it had work: VerifyMaterial's calls
+   * name their bizId, so each is placed on its partition as the processor's re-keying places it.
+   */
+  private static void reportLongestWaitOfAPartition(PipelineHarness it, int partitions) {
+    Map<Integer, List<Long>> byPartition = new TreeMap<>();
+    it.simulator.callTimes(Api.VERIFY_MATERIAL).forEach((bizId, times) -> byPartition
+        .computeIfAbsent(Utils.toPositive(Utils.murmur2(bizId.getBytes(StandardCharsets.UTF_8))) % partitions,
+            p -> new ArrayList<>()).add(times.get(0)));
+    byPartition.forEach((partition, times) -> {
+      Collections.sort(times);
+      long longest = 0;
+      for (int i = 1; i < times.size(); i++) {
+        longest = Math.max(longest, times.get(i) - times.get(i - 1));
+      }
+      System.out.printf("[scale-out] VerifyMaterial partition %d: %d calls, longest wait between two %.1f s%n",
+          partition, times.size(), longest / 1000.0);
+    });
   }
 
   private static long totalAccepted(PipelineHarness it) {
