@@ -1,0 +1,83 @@
+package dev.idvstreams.bench;
+
+import dev.idvstreams.avro.VerificationRequest;
+import dev.idvstreams.serde.AvroSerde;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Writes requests to one topic, keyed by bizId, in the processor's Avro wire format, and keeps the
+ * time each was written: the record's timestamp, which the producer sets when the request is handed
+ * to it (CreateTime), as an upstream service's producer would.
+ */
+public final class RequestProducer implements AutoCloseable {
+
+  private final String topic;
+  private final AvroSerde<VerificationRequest> serde;
+  private final KafkaProducer<String, byte[]> producer;
+  /** bizId to the timestamp of the request last written for it. */
+  private final Map<String, Long> writtenAt = new ConcurrentHashMap<>();
+
+  RequestProducer(String bootstrapServers, String topic, AvroSerde<VerificationRequest> serde) {
+    this.topic = topic;
+    this.serde = serde;
+    this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0),
+        new StringSerializer(), new ByteArraySerializer());
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  /** Writes them all as fast as the producer takes them (a backlog), and waits until every one is acknowledged. */
+  public void sendAll(List<VerificationRequest> requests) {
+    requests.forEach(this::send);
+    producer.flush();
+  }
+
+  /**
+   * Writes them at a steady {@code perSecond}, each at its planned time (not a burst after a late
+   * one), and waits until every one is acknowledged.
+   */
+  public void sendAtRate(List<VerificationRequest> requests, double perSecond) {
+    long start = System.nanoTime();
+    long interval = (long) (TimeUnit.SECONDS.toNanos(1) / perSecond);
+    for (int i = 0; i < requests.size(); i++) {
+      long due = start + i * interval;
+      for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+        LockSupport.parkNanos(wait);
+      }
+      send(requests.get(i));
+    }
+    producer.flush();
+  }
+
+  /** When the request for {@code bizId} was written (ms since the epoch), or null if it was not (yet). */
+  public Long writtenAt(String bizId) {
+    return writtenAt.get(bizId);
+  }
+
+  private void send(VerificationRequest request) {
+    String bizId = request.getBizId();
+    producer.send(new ProducerRecord<>(topic, bizId, serde.serialize(topic, request)), (metadata, error) -> {
+      if (error != null) {
+        throw new IllegalStateException("request " + bizId + " not written", error);
+      }
+      writtenAt.put(bizId, metadata.timestamp());
+    });
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}
