@@ -4,10 +4,14 @@
 # bench/results/<yyyy-MM-dd>.md and .json (overwriting today's). Not part of `mvn verify`.
 #   bench/run.sh [--quick] [--only naive,duplicates,overhead] [--out DIR]
 # Needs Java 17+ and Maven. Builds what is missing (set BENCH_REBUILD=1 to rebuild anyway);
-# MVN_FLAGS passes extra Maven flags (e.g. MVN_FLAGS=-o for offline).
+# MVN_FLAGS passes extra Maven flags (e.g. MVN_FLAGS=-o for offline); BENCH_MVN_LOCK=<file> runs
+# Maven under flock on that file, for machines where builds must take turns.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn_flags=(-B -q ${MVN_FLAGS:-})
+mvn() {
+  if [ -n "${BENCH_MVN_LOCK:-}" ]; then flock "$BENCH_MVN_LOCK" command mvn "$@"; else command mvn "$@"; fi
+}
 if [ "${BENCH_REBUILD:-0}" = 1 ] || [ ! -f target/idv-streams.jar ] || [ ! -d target/test-classes/dev/idvstreams/bench ]; then
   mvn "${mvn_flags[@]}" -DskipTests package
 fi

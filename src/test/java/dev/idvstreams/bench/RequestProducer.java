@@ -4,9 +4,11 @@ import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.serde.AvroSerde;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -45,18 +47,32 @@ public final class RequestProducer implements AutoCloseable {
   }
 
   /**
-   * Writes them at a steady {@code perSecond}, each at its planned time (not a burst after a late
-   * one), and waits until every one is acknowledged.
+   * Writes them at a steady {@code perSecond}, one every 1/{@code perSecond} s exactly, each at its
+   * planned time (not a burst after a late one), and waits until every one is acknowledged.
    */
   public void sendAtRate(List<VerificationRequest> requests, double perSecond) {
-    long start = System.nanoTime();
-    long interval = (long) (TimeUnit.SECONDS.toNanos(1) / perSecond);
-    for (int i = 0; i < requests.size(); i++) {
-      long due = start + i * interval;
+    long gap = (long) (TimeUnit.SECONDS.toNanos(1) / perSecond);
+    sendOnSchedule(requests, () -> gap);
+  }
+
+  /**
+   * Writes them at {@code perSecond} on average with random (exponential) gaps, as independent
+   * clients would: unlike fixed gaps, arrivals do not stay in step with a fixed simulated latency.
+   */
+  public void sendRandomly(List<VerificationRequest> requests, double perSecond, long seed) {
+    Random random = new Random(seed);
+    double mean = TimeUnit.SECONDS.toNanos(1) / perSecond;
+    sendOnSchedule(requests, () -> (long) (-mean * Math.log(1 - random.nextDouble())));
+  }
+
+  private void sendOnSchedule(List<VerificationRequest> requests, LongSupplier gapNanos) {
+    long due = System.nanoTime();
+    for (VerificationRequest request : requests) {
       for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
         LockSupport.parkNanos(wait);
       }
-      send(requests.get(i));
+      send(request);
+      due += gapNanos.getAsLong();
     }
     producer.flush();
   }
