@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn_flags=(-B -q ${MVN_FLAGS:-})
 mvn() {
-  if [ -n "${BENCH_MVN_LOCK:-}" ]; then flock "$BENCH_MVN_LOCK" command mvn "$@"; else command mvn "$@"; fi
+  if [ -n "${BENCH_MVN_LOCK:-}" ]; then flock "$BENCH_MVN_LOCK" mvn "$@"; else command mvn "$@"; fi
 }
 if [ "${BENCH_REBUILD:-0}" = 1 ] || [ ! -f target/idv-streams.jar ] || [ ! -d target/test-classes/dev/idvstreams/bench ]; then
   mvn "${mvn_flags[@]}" -DskipTests package

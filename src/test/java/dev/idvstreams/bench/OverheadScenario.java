@@ -40,14 +40,17 @@ final class OverheadScenario implements Scenario {
     int seconds = settings.pick(30, 10);
     StageSpec spec = StageSpec.of(API).withLatency(LATENCY).withLimit(LIMIT);
     StageSpec keyed = spec.withOverride(IdvConfig.TOPIC_REQUESTS_KEYED_BY_BIZID_CONFIG, "true");
-    // The default re-keys every request through a repartition topic, readable only once committed:
-    // the keyed case shows how much of the figure that hop is. Random gaps are the measure; fixed
-    // gaps are shown too, because at exactly 2 gaps per latency each answer lands just after the
-    // stream thread went back to waiting for input, the worst phase, every time.
-    return List.of(
-        settings.measured(measure("default (repartitioned by bizId), random gaps", spec, seconds, true)),
-        settings.measured(measure("keyed-by-bizid=true, random gaps", keyed, seconds, true)),
-        settings.measured(measure("keyed-by-bizid=true, fixed gaps", keyed, seconds, false)));
+    // Fixed gaps are the steady half of the limit. But at exactly 2 gaps per latency each
+    // answer lands just after the stream thread went back to waiting for input, the same phase
+    // every time; random gaps, as independent clients send, do not stay in step (and queue now and
+    // then at the limiter). The default re-keys every request through a repartition topic,
+    // readable only once committed: the keyed cases show how much of the figure that hop is.
+    List<BenchRow> rows = new ArrayList<>();
+    for (boolean randomGaps : new boolean[] {false, true}) {
+      rows.add(settings.measured(measure("default (repartitioned by bizId)", spec, seconds, randomGaps)));
+      rows.add(settings.measured(measure("keyed-by-bizid=true", keyed, seconds, randomGaps)));
+    }
+    return rows;
   }
 
   private BenchRow measure(String label, StageSpec spec, int seconds, boolean randomGaps) throws Exception {
@@ -87,7 +90,7 @@ final class OverheadScenario implements Scenario {
       figures.put("p50 ms, until read", Figures.round(Figures.percentile(visible, 50)));
       figures.put("p99 ms, until read", Figures.round(Figures.percentile(visible, 99)));
       figures.put("p99/latency", Figures.round(p99 / LATENCY.toMillis()));
-      return new BenchRow(name(), label, figures, "p99 < " + TARGET_P99_MS + " ms", p99 < TARGET_P99_MS);
+      return new BenchRow(name(), label + (randomGaps ? ", random gaps" : ", fixed gaps"), figures, "p99 < " + TARGET_P99_MS + " ms", p99 < TARGET_P99_MS);
     }
   }
 }
