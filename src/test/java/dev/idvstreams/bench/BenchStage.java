@@ -23,10 +23,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -63,10 +66,7 @@ public final class BenchStage implements AutoCloseable {
     this.registry = SchemaRegistries.forUrl(registryUrl, null, Duration.ofSeconds(10));
     this.processorProperties = processorProperties(simulatorPort, registryUrl);
     this.config = new IdvConfig(processorProperties);
-    try (Admin admin = admin()) {
-      admin.createTopics(TopicCreator.newTopics(config, TopicCreator.DEFAULT_DLQ_RETENTION_MS).values())
-          .all().get(30, TimeUnit.SECONDS);
-    }
+    createAndAwait(List.copyOf(TopicCreator.newTopics(config, TopicCreator.DEFAULT_DLQ_RETENTION_MS).values()));
   }
 
   /** Starts the broker and the simulator and creates the processor's topics; no processor runs yet. */
@@ -170,11 +170,39 @@ public final class BenchStage implements AutoCloseable {
   /** Creates topics of this stage's partitions for a baseline topology; returns their full names, prefixed. */
   public List<String> createTopics(String... suffixes) throws Exception {
     List<String> names = Stream.of(suffixes).map(s -> prefix + "." + s).toList();
-    try (Admin admin = admin()) {
-      admin.createTopics(names.stream().map(n -> new NewTopic(n, spec.partitions(), (short) 1)).toList())
-          .all().get(30, TimeUnit.SECONDS);
-    }
+    createAndAwait(names.stream().map(n -> new NewTopic(n, spec.partitions(), (short) 1)).toList());
     return names;
+  }
+
+  /**
+   * Creates the topics and waits until every partition has a leader: a producer writing to a topic
+   * created a moment before got NOT_LEADER_OR_FOLLOWER, then OUT_OF_ORDER_SEQUENCE_NUMBER on every
+   * retry until its delivery timeout (seen here with Kafka 4.3's idempotent producer).
+   */
+  private void createAndAwait(List<NewTopic> topics) throws Exception {
+    List<String> names = topics.stream().map(NewTopic::name).toList();
+    try (Admin admin = admin()) {
+      admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!allLed(admin, names)) {
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException("partitions of " + names + " without a leader after 30 s");
+        }
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+    }
+  }
+
+  private static boolean allLed(Admin admin, List<String> names) throws Exception {
+    try {
+      return admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+          .allMatch(topic -> topic.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return false; // not in the metadata yet
+      }
+      throw e;
+    }
   }
 
   /**

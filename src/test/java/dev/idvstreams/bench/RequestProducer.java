@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,6 +28,8 @@ public final class RequestProducer implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   /** bizId to the timestamp of the request last written for it. */
   private final Map<String, Long> writtenAt = new ConcurrentHashMap<>();
+  /** The first write that failed: thrown once the batch is flushed, so a scenario never measures a partial batch. */
+  private final AtomicReference<IllegalStateException> failure = new AtomicReference<>();
 
   RequestProducer(String bootstrapServers, String topic, AvroSerde<VerificationRequest> serde) {
     this.topic = topic;
@@ -43,7 +46,7 @@ public final class RequestProducer implements AutoCloseable {
   /** Writes them all as fast as the producer takes them (a backlog), and waits until every one is acknowledged. */
   public void sendAll(List<VerificationRequest> requests) {
     requests.forEach(this::send);
-    producer.flush();
+    flush();
   }
 
   /**
@@ -74,7 +77,15 @@ public final class RequestProducer implements AutoCloseable {
       send(request);
       due += gapNanos.getAsLong();
     }
+    flush();
+  }
+
+  private void flush() {
     producer.flush();
+    IllegalStateException failed = failure.getAndSet(null);
+    if (failed != null) {
+      throw failed;
+    }
   }
 
   /** When the request for {@code bizId} was written (ms since the epoch), or null if it was not (yet). */
@@ -86,9 +97,10 @@ public final class RequestProducer implements AutoCloseable {
     String bizId = request.getBizId();
     producer.send(new ProducerRecord<>(topic, bizId, serde.serialize(topic, request)), (metadata, error) -> {
       if (error != null) {
-        throw new IllegalStateException("request " + bizId + " not written", error);
+        failure.compareAndSet(null, new IllegalStateException("request " + bizId + " not written", error));
+      } else {
+        writtenAt.put(bizId, metadata.timestamp());
       }
-      writtenAt.put(bizId, metadata.timestamp());
     });
   }
 
