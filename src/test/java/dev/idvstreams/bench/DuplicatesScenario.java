@@ -44,8 +44,9 @@ final class DuplicatesScenario implements Scenario {
   @Override
   public List<BenchRow> run(BenchSettings settings) throws Exception {
     int distinct = settings.pick(2_000, 500);
-    // a full run's backlog takes the pass-through a few seconds, not a fraction of one
-    int duplicates = settings.pick(50_000, 5_000);
+    // Enough that the pass-through takes a second or more in a full run: Kafka Streams stamps a whole
+    // loop's records with one wall-clock reading, so a span of a few loops is too coarse to divide by.
+    int duplicates = settings.pick(100_000, 10_000);
     List<BenchRow> rows = new ArrayList<>();
     rows.add(settings.measured(measure("default (repartitioned by bizId)", false, distinct, duplicates)));
     rows.add(settings.measured(measure("topic.requests.keyed-by-bizid=true", true, distinct, duplicates)));
@@ -61,7 +62,7 @@ final class DuplicatesScenario implements Scenario {
       for (int i = 0; i < duplicates; i++) {
         copies.add(originals.get(i % distinct)); // the same record again: same bizId, same content, same bytes
       }
-      Duration timeout = Duration.ofSeconds(120 + duplicates / 50);
+      Duration timeout = Duration.ofSeconds(120 + duplicates / 200);
 
       stage.startProcessor();
       stage.warmUp(5, Duration.ofSeconds(120));

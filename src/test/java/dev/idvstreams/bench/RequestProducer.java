@@ -35,7 +35,12 @@ public final class RequestProducer implements AutoCloseable {
     this.topic = topic;
     this.serde = serde;
     this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0),
+        ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0,
+        // One batch in flight per partition: a bulk write to a new topic got NOT_LEADER_OR_FOLLOWER for
+        // a first batch the broker had in fact appended, then OUT_OF_ORDER_SEQUENCE_NUMBER for every
+        // batch after it until the delivery timeout (Kafka 4.3, embedded broker). The rate at which
+        // requests are written is never what a scenario measures.
+        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1),
         new StringSerializer(), new ByteArraySerializer());
   }
 
