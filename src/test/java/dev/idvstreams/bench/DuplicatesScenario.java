@@ -44,8 +44,9 @@ final class DuplicatesScenario implements Scenario {
   @Override
   public List<BenchRow> run(BenchSettings settings) throws Exception {
     int distinct = settings.pick(2_000, 500);
-    // Enough that the pass-through takes a second or more in a full run: Kafka Streams stamps a whole
-    // loop's records with one wall-clock reading, so a span of a few loops is too coarse to divide by.
+    // Enough that the pass-through takes about a second in a full run: the results' timestamps are
+    // Kafka Streams' cached wall clock, which many records in a row may share, so a span of
+    // milliseconds is too coarse to divide by (the quick run's 10,000 are a smoke check only).
     int duplicates = settings.pick(100_000, 10_000);
     List<BenchRow> rows = new ArrayList<>();
     rows.add(settings.measured(measure("default (repartitioned by bizId)", false, distinct, duplicates)));
