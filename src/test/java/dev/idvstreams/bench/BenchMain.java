@@ -14,8 +14,9 @@ import java.util.List;
  */
 public final class BenchMain {
 
-  private static final List<Scenario> SCENARIOS = List.of(new NaiveScenario(), new DuplicatesScenario(),
-      new OverheadScenario());
+  private static final List<Scenario> SCENARIOS = List.of(new UtilisationScenario(), new NaiveScenario(),
+      new InstancesScenario(), new DuplicatesScenario(), new OverheadScenario(), new MemoryScenario(),
+      new StartScenario(), new GrowthScenario());
 
   private BenchMain() {}
 

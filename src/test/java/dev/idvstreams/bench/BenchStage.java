@@ -115,6 +115,17 @@ public final class BenchStage implements AutoCloseable {
     return registry;
   }
 
+  /**
+   * The configuration of one more instance of the same application, with a state directory and a
+   * member id ({@code group.instance.id}) of its own: for a processor run as its own JVM.
+   */
+  public Map<String, String> instanceProperties(String memberId) throws IOException {
+    Map<String, String> own = new HashMap<>(processorProperties);
+    own.put(IdvConfig.STATE_DIR_CONFIG, tempDir("state").toString());
+    own.put(IdvConfig.GROUP_INSTANCE_ID_CONFIG, memberId);
+    return own;
+  }
+
   /** Starts one more processor instance of the same application, with a state directory of its own. */
   public ProcessorRuntime startProcessor() throws IOException {
     Map<String, String> own = new HashMap<>(processorProperties);

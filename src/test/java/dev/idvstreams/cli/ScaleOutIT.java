@@ -124,6 +124,8 @@ class ScaleOutIT {
 
         PipelineHarness.Events events = it.awaitEvents(requests, Duration.ofSeconds(300));
         events.assertEachEndedOnce(requests);
+        reportRateAfterTheLastChange(it, restartedAt);
+        reportLongestWaitOfAPartition(it, 6);
         Map<Api, ApiStats.Snapshot> stats = assertWithinLimits(it, LIMIT);
         for (Api api : Api.values()) {
           long extra = stats.get(api).accepted() - stats.get(api).repeated() - requests / 3;
@@ -144,8 +146,6 @@ class ScaleOutIT {
         }
         System.out.printf("[scale-out] 1500 requests done %.1f s after the fourth instance joined%n",
           (System.nanoTime() - joinedAt) / 1e9);
-        reportRateAfterTheLastChange(it, restartedAt);
-        reportLongestWaitOfAPartition(it, 6);
       } finally {
         for (ProcessorProcess instance : instances) {
           instance.close();
