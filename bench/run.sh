@@ -3,7 +3,8 @@
 # against an embedded KRaft broker and the API simulator, all in one JVM, and writes
 # bench/results/<yyyy-MM-dd>.md and .json (overwriting today's). Not part of `mvn verify`.
 #   bench/run.sh [--quick] [--only naive,duplicates,overhead] [--out DIR]
-# Needs Java 17+ and Maven. Builds what is missing (set BENCH_REBUILD=1 to rebuild anyway);
+# Needs Java 17+ and Maven. Builds first (incrementally; BENCH_NO_BUILD=1 skips it, BENCH_REBUILD=1 also
+# refreshes the classpath file);
 # MVN_FLAGS passes extra Maven flags (e.g. MVN_FLAGS=-o for offline); BENCH_MVN_LOCK=<file> runs
 # Maven under flock on that file, for machines where builds must take turns.
 set -euo pipefail
@@ -12,7 +13,7 @@ mvn_flags=(-B -q ${MVN_FLAGS:-})
 mvn() {
   if [ -n "${BENCH_MVN_LOCK:-}" ]; then flock "$BENCH_MVN_LOCK" mvn "$@"; else command mvn "$@"; fi
 }
-if [ "${BENCH_REBUILD:-0}" = 1 ] || [ ! -f target/idv-streams.jar ] || [ ! -d target/test-classes/dev/idvstreams/bench ]; then
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
   mvn "${mvn_flags[@]}" -DskipTests package
 fi
 if [ "${BENCH_REBUILD:-0}" = 1 ] || [ ! -f target/bench.classpath ]; then

@@ -70,9 +70,9 @@ public final class VerificationTopology {
       Map<String, KStream<String, VerificationRequest>> byKey = requests.split(Named.as("key-"))
         .branch((key, request) -> request.getBizId().equals(key), Branched.as("bizid"))
         .defaultBranch(Branched.as("other"));
-      keyed = byKey.get("key-bizid").merge(rekey(byKey.get("key-other"), requestSerde), Named.as("keyed-by-bizid"));
+      keyed = byKey.get("key-bizid").merge(rekey(byKey.get("key-other"), requestSerde, settings), Named.as("keyed-by-bizid"));
     } else {
-      keyed = rekey(requests, requestSerde);
+      keyed = rekey(requests, requestSerde, settings);
     }
 
     RequestValidator validator = new RequestValidator(settings.maxInlineImageBytes());
@@ -99,8 +99,10 @@ public final class VerificationTopology {
   }
 
   private static KStream<String, VerificationRequest> rekey(KStream<String, VerificationRequest> requests,
-      AvroSerde<VerificationRequest> requestSerde) {
+      AvroSerde<VerificationRequest> requestSerde, Settings settings) {
     return requests
+      // a re-keyed request reaches its task only once this task's transaction commits
+      .processValues(() -> new PublishSoon<VerificationRequest>(settings.completionInterval()), Named.as("publish-soon"))
       .selectKey((key, request) -> request.getBizId(), Named.as("rekey-by-bizid"))
       .repartition(Repartitioned.<String, VerificationRequest>as(REPARTITION)
         .withKeySerde(Serdes.String()).withValueSerde(requestSerde));

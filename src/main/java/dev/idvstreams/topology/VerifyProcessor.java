@@ -91,6 +91,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private CancelScope calls;
   /** This task's calls started and not yet drained, as counted in {@link ProcessingControl#callsInFlight()}. */
   private int callsNotDrained;
+  private final CommitPacer commits;
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, DedupEntry> store;
@@ -108,6 +109,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     this.ttl = ttl;
     this.purgeInterval = purgeInterval;
     this.completionInterval = completionInterval;
+    this.commits = new CommitPacer(completionInterval);
     this.control = control;
   }
 
@@ -253,10 +255,14 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   }
 
   private void drainCompletions() {
+    int before = callsNotDrained;
     for (Map.Entry<Api, ApiSlots> apiSlots : slots.entrySet()) {
       Api api = apiSlots.getKey();
       apiSlots.getValue().drainCompleted(c -> complete(api, c));
       apiSlots.getValue().setBound(invoker.inFlightBound(api));
+    }
+    if (callsNotDrained < before) {
+      commits.written(context);
     }
   }
 
