@@ -6,7 +6,8 @@
 # Needs Java 17+ and Maven. Builds first (incrementally; BENCH_NO_BUILD=1 skips it, BENCH_REBUILD=1 also
 # refreshes the classpath file);
 # MVN_FLAGS passes extra Maven flags (e.g. MVN_FLAGS=-o for offline); BENCH_MVN_LOCK=<file> runs
-# Maven under flock on that file, for machines where builds must take turns.
+# Maven under flock on that file, for machines where builds must take turns; BENCH_JAVA_OPTS adds JVM
+# options (a JFR recording, say).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn_flags=(-B -q ${MVN_FLAGS:-})
@@ -21,4 +22,4 @@ if [ "${BENCH_REBUILD:-0}" = 1 ] || [ ! -f target/bench.classpath ]; then
 fi
 # the processor's client would otherwise probe the ECS metadata service for credentials
 export ALIBABA_CLOUD_ECS_METADATA_DISABLED=true
-exec java -Xmx2g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.idvstreams.bench.BenchMain "$@"
+exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.idvstreams.bench.BenchMain "$@"

@@ -248,6 +248,9 @@ public final class ProcessorRuntime implements AutoCloseable {
     // added up to 100 ms to every answer (bench/: overhead). 10 ms costs an idle thread nothing.
     props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, "10");
     props.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "20");
+    // Under exactly-once each commit waits for the broker to take every record written since the
+    // last: fewer bytes, shorter waits (duplicates answered from the store: +15% records/s in bench/)
+    props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
     props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, config.deadLetterTopic());
     props.putAll(config.schemaRegistry().asProperties());

@@ -6,6 +6,7 @@ import dev.idvstreams.serde.AvroSerde;
 import dev.idvstreams.serde.SchemaRegistryClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,6 +32,8 @@ public final class TerminalReader implements AutoCloseable {
   private final AvroSerde<DeadLetter> deadLetters;
   private final KafkaConsumer<String, byte[]> consumer;
   private final List<TerminalEvent> events = new ArrayList<>();
+  /** Events per bizId prefix (up to its last '-'), so that a wait does not scan every event read, on the cores it measures. */
+  private final Map<String, Integer> countsByPrefix = new HashMap<>();
   private final Thread thread;
   private volatile RuntimeException failure;
 
@@ -59,6 +62,11 @@ public final class TerminalReader implements AutoCloseable {
         }
         synchronized (events) {
           events.addAll(batch);
+          for (TerminalEvent event : batch) {
+            if (event.bizId() != null && event.bizId().lastIndexOf('-') > 0) {
+              countsByPrefix.merge(event.bizId().substring(0, event.bizId().lastIndexOf('-')), 1, Integer::sum);
+            }
+          }
         }
       }
     } catch (WakeupException closing) {
@@ -92,15 +100,18 @@ public final class TerminalReader implements AutoCloseable {
   public List<TerminalEvent> await(String prefix, int count, Duration timeout) throws TimeoutException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      List<TerminalEvent> seen = events(e -> e.answers(prefix));
-      if (seen.size() >= count) {
-        return seen;
+      int seen;
+      synchronized (events) {
+        seen = countsByPrefix.getOrDefault(prefix, 0);
+      }
+      if (seen >= count) {
+        return events(e -> e.answers(prefix));
       }
       if (failure != null) {
         throw failure;
       }
       if (System.nanoTime() > deadline) {
-        throw new TimeoutException(seen.size() + " of " + count + " events for " + prefix + "-* after " + timeout);
+        throw new TimeoutException(seen + " of " + count + " events for " + prefix + "-* after " + timeout);
       }
       TimeUnit.MILLISECONDS.sleep(20);
     }
