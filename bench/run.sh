@@ -17,9 +17,13 @@ mvn() {
 if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
   mvn "${mvn_flags[@]}" -DskipTests package
 fi
+# a real registry for the scenarios whose processors run in JVMs of their own (as mvn verify unpacks it)
+if ! ls target/apicurio/*-runner.jar >/dev/null 2>&1; then
+  mvn "${mvn_flags[@]}" dependency:unpack@fetch-apicurio -Dmdep.overWriteReleases=true
+fi
 if [ "${BENCH_REBUILD:-0}" = 1 ] || [ ! -f target/bench.classpath ]; then
   mvn "${mvn_flags[@]}" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 fi
 # the processor's client would otherwise probe the ECS metadata service for credentials
 export ALIBABA_CLOUD_ECS_METADATA_DISABLED=true
-exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.idvstreams.bench.BenchMain "$@"
+exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -Dapicurio.dir="$PWD/target/apicurio" -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.idvstreams.bench.BenchMain "$@"

@@ -62,7 +62,9 @@ public final class BenchStage implements AutoCloseable {
     spec.limits().forEach(options::qps);
     this.simulator = new Simulator(vertx, options.build());
     int simulatorPort = simulator.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    String registryUrl = SchemaRegistries.MOCK_PREFIX + prefix;
+    // the in-process registry by default; a processor in a JVM of its own needs one both can reach
+    String registryUrl = spec.overrides().getOrDefault(IdvConfig.SCHEMA_REGISTRY_URL_CONFIG,
+        SchemaRegistries.MOCK_PREFIX + prefix);
     this.registry = SchemaRegistries.forUrl(registryUrl, null, Duration.ofSeconds(10));
     this.processorProperties = processorProperties(simulatorPort, registryUrl);
     this.config = new IdvConfig(processorProperties);

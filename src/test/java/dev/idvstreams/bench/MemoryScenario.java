@@ -3,6 +3,8 @@ package dev.idvstreams.bench;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.cli.ConsumerProgress;
 import dev.idvstreams.cli.ProcessorProcess;
+import dev.idvstreams.config.IdvConfig;
+import dev.idvstreams.serde.ApicurioRegistry;
 import dev.idvstreams.simulator.AccountState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,16 +37,19 @@ final class MemoryScenario implements Scenario {
   public List<BenchRow> run(BenchSettings settings) throws Exception {
     int many = settings.pick(100_000, 10_000);
     List<BenchRow> rows = new ArrayList<>();
-    for (int partitions : settings.quick() ? new int[] {3} : new int[] {1, 3, 12}) {
-      rows.add(settings.measured(measure(false, many, partitions)));
-      rows.add(settings.measured(measure(true, many, partitions)));
+    try (ApicurioRegistry registry = ApicurioRegistry.start()) {
+      for (int partitions : settings.quick() ? new int[] {3} : new int[] {1, 3, 12}) {
+        rows.add(settings.measured(measure(false, many, partitions, registry.ccompatUrl())));
+        rows.add(settings.measured(measure(true, many, partitions, registry.ccompatUrl())));
+      }
     }
     return rows;
   }
 
-  static BenchRow measure(boolean held, int many, int partitions) throws Exception {
+  static BenchRow measure(boolean held, int many, int partitions, String registryUrl) throws Exception {
     Api api = Api.FACE_VERIFY;
-    StageSpec spec = StageSpec.of(api).withLatency(Duration.ofMillis(50)).withLimit(5).withPartitions(partitions);
+    StageSpec spec = StageSpec.of(api).withLatency(Duration.ofMillis(50)).withLimit(5).withPartitions(partitions)
+        .withOverride(IdvConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
     try (BenchStage stage = BenchStage.start(spec)) {
       if (held) {
         stage.simulator().accountState(api, AccountState.IN_DEBT);

@@ -5,6 +5,8 @@ import dev.idvstreams.simulator.Arrivals;
 import dev.idvstreams.avro.DedupEntry;
 import dev.idvstreams.avro.DedupStatus;
 import dev.idvstreams.cli.ProcessorProcess;
+import dev.idvstreams.config.IdvConfig;
+import dev.idvstreams.serde.ApicurioRegistry;
 import dev.idvstreams.topology.VerificationTopology;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -47,15 +49,18 @@ final class StartScenario implements Scenario {
   @Override
   public List<BenchRow> run(BenchSettings settings) throws Exception {
     List<BenchRow> rows = new ArrayList<>();
-    rows.add(settings.measured(measure(0)));
-    rows.add(settings.measured(measure(settings.pick(1_000_000, 100_000))));
+    try (ApicurioRegistry registry = ApicurioRegistry.start()) {
+      rows.add(settings.measured(measure(0, registry.ccompatUrl())));
+      rows.add(settings.measured(measure(settings.pick(1_000_000, 100_000), registry.ccompatUrl())));
+    }
     return rows;
   }
 
-  private static BenchRow measure(int restored) throws Exception {
+  private static BenchRow measure(int restored, String registryUrl) throws Exception {
     Api api = Api.CREDENTIAL_VERIFY_INTL;
     int requests = LIMIT * 15;
-    StageSpec spec = StageSpec.of(api).withLatency(Duration.ofMillis(200)).withLimit(LIMIT).withPartitions(3);
+    StageSpec spec = StageSpec.of(api).withLatency(Duration.ofMillis(200)).withLimit(LIMIT).withPartitions(3)
+        .withOverride(IdvConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
     try (BenchStage stage = BenchStage.start(spec)) {
       if (restored > 0) {
         fillChangelog(stage, restored);
@@ -65,7 +70,7 @@ final class StartScenario implements Scenario {
       long startedAtMs = System.currentTimeMillis();
       try (ProcessorProcess processor = ProcessorProcess.start("start", stage.instanceProperties("start"))) {
         List<TerminalEvent> events = stage.reader().await("s", requests, Duration.ofMinutes(10));
-        long firstResultMs = events.stream().mapToLong(TerminalEvent::recordTimestamp).min().orElseThrow();
+        long firstResultMs = events.stream().mapToLong(TerminalEvent::receivedAt).min().orElseThrow();
         Arrivals arrivals = new Arrivals(stage.simulator().acceptedArrivals(api));
         double firstResult = (firstResultMs - startedAtMs) / 1000.0;
         double fullRate = arrivals.secondsUntilRate(started, 0.95, LIMIT);
@@ -74,7 +79,7 @@ final class StartScenario implements Scenario {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("store entries", restored);
         figures.put("first call s", Figures.round(arrivals.secondsUntilFirst(started)));
-        figures.put("first result s", Figures.round(firstResult));
+        figures.put("first result read s", Figures.round(firstResult));
         figures.put("0.95 of limit s", Figures.round(fullRate));
         String target = restored == 0 ? "first result ≤ 10 s" : "first result ≤ 60 s";
         boolean met = firstResult <= (restored == 0 ? 10 : 60);
