@@ -1,8 +1,10 @@
 package dev.idvstreams.bench;
 
+import dev.idvstreams.simulator.Arrivals;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /** The arithmetic of the figures: rates over the middle of a run, percentiles, ratios, and how a figure prints. */
 public final class Figures {
@@ -14,14 +16,7 @@ public final class Figures {
    * the ramp-up at the start and the stragglers at the end do not count; NaN with too few events.
    */
   public static double middleRate(List<Long> timesMs, double from, double to) {
-    long[] sorted = timesMs.stream().mapToLong(Long::longValue).sorted().toArray();
-    if (sorted.length < 3) {
-      return Double.NaN;
-    }
-    int first = (int) Math.floor(from * (sorted.length - 1));
-    int last = (int) Math.ceil(to * (sorted.length - 1));
-    double seconds = (sorted[last] - sorted[first]) / 1000.0;
-    return last <= first || seconds <= 0 ? Double.NaN : (last - first) / seconds;
+    return new Arrivals(timesMs.stream().mapToLong(ms -> TimeUnit.MILLISECONDS.toNanos(ms)).toArray()).middleRate(from, to);
   }
 
   /** Events per second from the first to the last time (ms); NaN with fewer than two. */
