@@ -19,7 +19,9 @@ import java.util.function.LongSupplier;
  * {@link DepartureWindow} holds the limit itself: at most {@code floor(ceiling)} calls in any
  * second plus {@code arrivalGuard}, counted on when each call really left ({@link #onDeparture}),
  * so a call that leaves late cannot let the next ones crowd its window at the provider, and a
- * late call costs only its own delay, not a shift of every later permit.
+ * late call costs only its own delay, not a shift of every later permit. The guard adapts: a
+ * throttled answer shows that arrivals needed more room than it gave, and doubles it (at most
+ * 250 ms); each quiet minute gives half of the widening back.
  *
  * <p>The instance's share of the account limit can change (a rebalance moves partitions between
  * instances): a lower share applies at once, a higher one only after {@code shareIncreaseDelay},
@@ -97,6 +99,9 @@ public final class AdaptiveRateLimiter {
   private double pendingShare;
   private long pendingShareAtNanos;
   private long lastDecreaseNanos;
+  /** When the provider last throttled, or the guard last narrowed: the guard narrows after a quiet minute. */
+  private long lastThrottleNanos;
+  private static final long GUARD_QUIET_NANOS = Duration.ofSeconds(60).toNanos();
   private long lastChangeNanos;
 
   /**
@@ -114,6 +119,7 @@ public final class AdaptiveRateLimiter {
     long now = nanoTime.getAsLong();
     this.lastChangeNanos = now;
     this.lastDecreaseNanos = now - settings.decreaseCooldown().toNanos();
+    this.lastThrottleNanos = now;
     this.bucket = Bucket.builder()
         .withCustomTimePrecision(new InjectedTimeMeter(nanoTime))
         .addLimit(oneTokenEvery(rate))
@@ -153,16 +159,22 @@ public final class AdaptiveRateLimiter {
   /** The provider throttled a call: cut the rate, unless it was cut within the cooldown. */
   public synchronized void onThrottled() {
     long now = nanoTime.getAsLong();
+    lastThrottleNanos = now;
     if (now - lastDecreaseNanos < settings.decreaseCooldown().toNanos()) {
       return;
     }
     lastDecreaseNanos = now;
+    window.widenGuard();
     changeRate(Math.max(floor(), rate * settings.decreaseFactor()), now);
   }
 
   /** A call succeeded: raise the rate by a step, if a recovery interval has passed since the last change. */
   public synchronized void onSuccess() {
     long now = nanoTime.getAsLong();
+    if (now - lastThrottleNanos >= GUARD_QUIET_NANOS) {
+      lastThrottleNanos = now;
+      window.narrowGuard();
+    }
     if (rate >= ceiling() || now - lastChangeNanos < settings.recoveryInterval().toNanos()) {
       return;
     }
@@ -220,6 +232,11 @@ public final class AdaptiveRateLimiter {
   private int callsPerWindow() {
     double ceiling = accountLimit * share;
     return ceiling <= 0 ? 0 : Math.max(1, (int) Math.floor(ceiling + 1e-9));
+  }
+
+  /** How much more than a second separates a call from the {@code limit}-th before it now: the configured guard, or wider after throttled answers. */
+  public synchronized Duration arrivalGuard() {
+    return Duration.ofNanos(window.guardNanos());
   }
 
   /** The rate permits are currently granted at, in QPS; 0 while the share is 0. */

@@ -99,6 +99,11 @@ public final class CallLane<R> {
     return pending.get();
   }
 
+  /** The limiter's arrival guard now: the configured one, wider after throttled answers. */
+  public Duration arrivalGuard() {
+    return limiter.arrivalGuard();
+  }
+
   /** Calls per second the limiter permits now. */
   public double permittedRate() {
     return limiter.currentRate();

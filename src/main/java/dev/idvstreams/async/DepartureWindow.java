@@ -18,18 +18,43 @@ import java.util.Arrays;
 final class DepartureWindow {
 
   private static final long SECOND_NANOS = 1_000_000_000L;
+  /** A widened guard at most 250 ms: 0.8 of the limit still, whatever the network does. */
+  static final long MAX_GUARD_NANOS = 250_000_000L;
+  /** A guard of 0 doubles to this. */
+  private static final long MIN_WIDENED_GUARD_NANOS = 10_000_000L;
   /** A slot no call has used yet: it never holds a call back. */
   private static final long FREE = Long.MIN_VALUE / 2;
 
-  private final long spanNanos;
+  private final long baseGuardNanos;
+  private long guardNanos;
   private long[] departures = new long[0];
 
-  /** @param guardNanos the span beyond one second, so that calls a span apart arrive at least a second apart */
+  /** @param guardNanos the span beyond one second, so that calls a span apart arrive at least a second apart; the floor of the guard as it adapts */
   DepartureWindow(long guardNanos) {
     if (guardNanos < 0) {
       throw new IllegalArgumentException("the guard must not be negative, was " + guardNanos);
     }
-    this.spanNanos = SECOND_NANOS + guardNanos;
+    this.baseGuardNanos = guardNanos;
+    this.guardNanos = guardNanos;
+  }
+
+  /**
+   * The provider throttled a call: two arrivals were closer than the guard allowed for, so the
+   * guard doubles (at most {@link #MAX_GUARD_NANOS}). The network, not the limit, decides how much
+   * room arrivals need, and only a throttled answer shows it.
+   */
+  void widenGuard() {
+    guardNanos = Math.min(MAX_GUARD_NANOS, Math.max(2 * guardNanos, MIN_WIDENED_GUARD_NANOS));
+  }
+
+  /** A quiet while since the last throttled answer: half of the widening is given back, never below the configured guard. */
+  void narrowGuard() {
+    long excess = guardNanos - baseGuardNanos;
+    guardNanos = excess < 1_000_000 ? baseGuardNanos : baseGuardNanos + excess / 2;
+  }
+
+  long guardNanos() {
+    return guardNanos;
   }
 
   /**
@@ -54,7 +79,7 @@ final class DepartureWindow {
     if (departures.length == 0) {
       return SECOND_NANOS;
     }
-    return Math.max(0, departures[earliest()] + spanNanos - now);
+    return Math.max(0, departures[earliest()] + SECOND_NANOS + guardNanos - now);
   }
 
   /** A call was granted at {@code now}: it takes the slot of the earliest departure. */

@@ -38,6 +38,7 @@ public final class IdvMetrics {
   static final String API_RETRIES = "idv.api.retries";
   static final String API_IN_FLIGHT = "idv.api.in.flight";
   static final String API_PERMITTED_RATE = "idv.api.permitted.rate";
+  static final String API_ARRIVAL_GUARD = "idv.api.arrival.guard.seconds";
   static final String API_BREAKER_OPEN = "idv.api.breaker.open";
   static final String DEDUP_REPLAYS = "idv.dedup.replays";
   static final String DEDUP_PARKED = "idv.dedup.parked";
@@ -52,6 +53,7 @@ public final class IdvMetrics {
   private final Map<Api, Counter> retries = new EnumMap<>(Api.class);
   private final Map<Api, AtomicInteger> inFlight = new EnumMap<>(Api.class);
   private final Map<Api, AtomicReference<Double>> permittedRate = new EnumMap<>(Api.class);
+  private final Map<Api, AtomicReference<Double>> arrivalGuard = new EnumMap<>(Api.class);
   private final Map<Api, AtomicInteger> breakerOpen = new EnumMap<>(Api.class);
   private final Counter dedupReplays;
   private final Counter dedupParked;
@@ -85,6 +87,9 @@ public final class IdvMetrics {
           new AtomicInteger(), AtomicInteger::get));
       permittedRate.put(api, gauge(API_PERMITTED_RATE, "Calls per second this instance's limiter permits now: its "
           + "share of the QPS limit, lowered after throttling; NaN until the limiter reports", api,
+          new AtomicReference<>(Double.NaN), AtomicReference::get));
+      arrivalGuard.put(api, gauge(API_ARRIVAL_GUARD, "How much more than a second separates a call from the call a "
+          + "whole part of the limit before it: qps.arrival-guard.ms, wider after throttled answers; NaN until reported", api,
           new AtomicReference<>(Double.NaN), AtomicReference::get));
       breakerOpen.put(api, gauge(API_BREAKER_OPEN, "1 while the circuit breaker holds the API's requests "
           + "(open or half-open), else 0", api, new AtomicInteger(), AtomicInteger::get));
@@ -131,6 +136,11 @@ public final class IdvMetrics {
   /** The rate, in calls per second, that this instance's limiter for {@code api} permits now. */
   public void setPermittedRate(Api api, double callsPerSecond) {
     permittedRate.get(api).set(callsPerSecond);
+  }
+
+  /** The arrival guard of {@code api}'s limiter now, in seconds. */
+  public void setArrivalGuard(Api api, double seconds) {
+    arrivalGuard.get(api).set(seconds);
   }
 
   /** Whether the breaker of {@code api} holds its requests; half-open counts as open, it still holds them. */

@@ -64,6 +64,7 @@ public final class ProcessorMetrics implements CallListener, TopologyListener {
     for (Api api : Api.values()) {
       CallLane<?> lane = lanes.apply(api);
       metrics.setPermittedRate(api, lane.permittedRate());
+      metrics.setArrivalGuard(api, lane.arrivalGuard().toNanos() / 1e9);
       metrics.setInFlight(api, lane.pending());
       metrics.setBreakerOpen(api, lane.isHeld());
     }

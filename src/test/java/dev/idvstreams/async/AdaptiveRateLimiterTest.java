@@ -227,6 +227,55 @@ class AdaptiveRateLimiterTest {
         .isEqualTo(ms(150 + 1020 - 800));
   }
 
+  @Test
+  void shouldWidenTheGuardOnAThrottleAndGiveItBackAfterQuietMinutes() {
+    AdaptiveRateLimiter limiter = limiter(10);
+    assertThat(limiter.arrivalGuard()).isEqualTo(Duration.ofMillis(20));
+
+    limiter.onThrottled();
+    limiter.onThrottled(); // within the cooldown: an answer to a call made before the first
+    assertThat(limiter.arrivalGuard()).isEqualTo(Duration.ofMillis(40));
+    clock.advance(Duration.ofSeconds(1));
+    limiter.onThrottled();
+    assertThat(limiter.arrivalGuard()).isEqualTo(Duration.ofMillis(80));
+
+    clock.advance(Duration.ofSeconds(59));
+    limiter.onSuccess();
+    assertThat(limiter.arrivalGuard()).as("59 s without a throttle").isEqualTo(Duration.ofMillis(80));
+    clock.advance(Duration.ofSeconds(1));
+    limiter.onSuccess();
+    assertThat(limiter.arrivalGuard()).as("half of the 60 ms widening back").isEqualTo(Duration.ofMillis(50));
+    for (int minute = 0; minute < 10; minute++) {
+      clock.advance(Duration.ofSeconds(60));
+      limiter.onSuccess();
+    }
+    assertThat(limiter.arrivalGuard()).as("never below the configured guard").isEqualTo(Duration.ofMillis(20));
+  }
+
+  @Test
+  void shouldHoldTheCallALimitLaterByTheWidenedGuard() {
+    AdaptiveRateLimiter limiter = limiter(5); // 5 in any 1 s + guard
+    limiter.onThrottled(); // guard 40 ms; the rate halves to 2.5 until it recovers
+    clock.advance(Duration.ofSeconds(10));
+    for (int i = 0; i < 10; i++) {
+      limiter.onSuccess();
+      clock.advance(Duration.ofSeconds(1));
+    }
+    assertThat(limiter.currentRate()).isEqualTo(5);
+    long first = 0;
+    for (int i = 0; i < 5; i++) {
+      AdaptiveRateLimiter.Permit permit = limiter.tryAcquire();
+      while (!permit.granted()) {
+        clock.advanceNanos(permit.waitNanos());
+        permit = limiter.tryAcquire();
+      }
+      limiter.onDeparture(permit.grantedAtNanos());
+      first = i == 0 ? permit.grantedAtNanos() : first;
+    }
+    assertThat(limiter.tryAcquire().waitNanos()).as("the sixth: 1 s + 40 ms after the first")
+        .isEqualTo(first + ms(1040) - clock.getAsLong());
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {3, 10, 50, 200})
   void shouldKeepArrivalsWithinTheLimitWhateverTheDeparturesLateness(int limit) {
