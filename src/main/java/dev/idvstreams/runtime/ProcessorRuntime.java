@@ -237,10 +237,10 @@ public final class ProcessorRuntime implements AutoCloseable {
       props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
     // A member that died is noticed in 10 s, not Kafka Streams' 45: a rebalance waits for it no
     // longer, and its partitions move sooner. The EOS transaction timeout stays Kafka Streams' 10 s:
-    // a crashed member's open transaction holds up the restore of its partitions (read_committed)
-    // until it times out, so a longer one delays every return after a crash (30 s made a restarted
-    // member wait 25-44 s in the three-instance test, 10 s 19 s). Since no call starts while
-    // commits stall, a rebalance longer than that costs few calls. Both can be set as kafka.* keys.
+    // a longer one delays every return after a crash (30 s made a restarted member wait 25-44 s
+    // in the three-instance test, 10 s 16-19 s; docs/design.md, "Crash, restart and rebalance").
+    // Since no call starts while commits stall, a rebalance longer than that costs few calls.
+    // Both can be set as kafka.* keys.
     props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
     props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "10000");
     // An answer is forwarded between two polls of the stream thread (a punctuation every 20 ms):
