@@ -23,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Properties;
@@ -30,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -193,8 +195,17 @@ public final class ProcessorRuntime implements AutoCloseable {
       LOG.info("Drained for {} ms: {} call(s) still in flight{}", (System.nanoTime() - drainStart) / 1_000_000, left,
         left == 0 ? "" : ", left IN_FLIGHT for the next owner of their partitions");
     }
-    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-      .withTimeout(CLOSE_TIMEOUT));
+    boolean streamsClosed = streams.close(CloseOptions.groupMembershipOperation(
+      CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
+    if (!streamsClosed) {
+      // where the stream threads are stuck, for the operator: class and method names only
+      Thread.getAllStackTraces().forEach((thread, stack) -> {
+        if (thread.getName().contains("StreamThread")) {
+          LOG.warn("Kafka Streams did not close within {}: {} is at {}", CLOSE_TIMEOUT, thread.getName(),
+            Arrays.stream(stack).limit(25).map(StackTraceElement::toString).collect(Collectors.joining(" <- ")));
+        }
+      });
+    }
     streamsMetrics.close();
     if (ops != null) {
       ops.stop();
