@@ -91,6 +91,8 @@ public final class AdaptiveRateLimiter {
 
   /** How soon a caller held by a share of 0 asks again. */
   private static final long HELD_RECHECK_NANOS = Duration.ofMillis(50).toNanos();
+  /** How long without a throttled answer before the arrival guard gives back half of its widening. */
+  private static final long GUARD_QUIET_NANOS = Duration.ofSeconds(60).toNanos();
 
   private volatile double share = 1.0;
   private volatile double rate;
@@ -101,7 +103,6 @@ public final class AdaptiveRateLimiter {
   private long lastDecreaseNanos;
   /** When the provider last throttled, or the guard last narrowed: the guard narrows after a quiet minute. */
   private long lastThrottleNanos;
-  private static final long GUARD_QUIET_NANOS = Duration.ofSeconds(60).toNanos();
   private long lastChangeNanos;
 
   /**

@@ -25,12 +25,12 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.StreamsConfig;
+import org.awaitility.Awaitility;
 
 /**
  * Everything a scenario runs against, in this JVM: a fresh embedded KRaft broker, the simulator
@@ -196,13 +196,8 @@ public final class BenchStage implements AutoCloseable {
     List<String> names = topics.stream().map(NewTopic::name).toList();
     try (Admin admin = admin()) {
       admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!allLed(admin, names)) {
-        if (System.nanoTime() > deadline) {
-          throw new TimeoutException("partitions of " + names + " without a leader after 30 s");
-        }
-        TimeUnit.MILLISECONDS.sleep(50);
-      }
+      Awaitility.await("a leader for every partition of " + names).atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50)).until(() -> allLed(admin, names));
     }
   }
 

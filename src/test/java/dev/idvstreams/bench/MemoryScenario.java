@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.awaitility.Awaitility;
 
 /**
  * The processor's heap after a full GC (its own JVM, -Xmx384m, read with jcmd) while few and
@@ -21,6 +22,10 @@ import java.util.Map;
 final class MemoryScenario implements Scenario {
 
   private static final int FEW = 100;
+  private static final Api API = Api.FACE_VERIFY;
+  private static final int LIMIT = 5;
+  /** Calls behind the limit before the heap is read: 18 s at {@link #LIMIT} calls per second. */
+  private static final int STEADY_CALLS = 90;
 
   @Override
   public String name() {
@@ -47,21 +52,20 @@ final class MemoryScenario implements Scenario {
   }
 
   static BenchRow measure(boolean held, int many, int partitions, String registryUrl) throws Exception {
-    Api api = Api.FACE_VERIFY;
-    StageSpec spec = StageSpec.of(api).withLatency(Duration.ofMillis(50)).withLimit(5).withPartitions(partitions)
+    StageSpec spec = StageSpec.of(API).withLatency(Duration.ofMillis(50)).withLimit(LIMIT).withPartitions(partitions)
         .withOverride(IdvConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
     try (BenchStage stage = BenchStage.start(spec)) {
       if (held) {
-        stage.simulator().accountState(api, AccountState.IN_DEBT);
+        stage.simulator().accountState(API, AccountState.IN_DEBT);
       }
       String group = stage.config().applicationId();
       String repartition = group + "-by-bizid-repartition";
       try (ProcessorProcess processor = ProcessorProcess.start("memory", stage.instanceProperties("memory"))) {
-        stage.producer().sendAll(BenchRequests.valid(api, "few", FEW));
+        stage.producer().sendAll(BenchRequests.valid(API, "few", FEW));
         settle(stage, held, group, repartition);
         long withFew = processor.heapAfterGc();
         for (int sent = 0; sent < many - FEW; sent += 10_000) {
-          stage.producer().sendAll(BenchRequests.valid(api, "many-" + sent, Math.min(10_000, many - FEW - sent)));
+          stage.producer().sendAll(BenchRequests.valid(API, "many-" + sent, Math.min(10_000, many - FEW - sent)));
         }
         settle(stage, held, group, repartition);
         long withMany = processor.heapAfterGc();
@@ -82,14 +86,21 @@ final class MemoryScenario implements Scenario {
 
   /**
    * Held: until the processor has read and committed every request (they all wait in its store).
-   * Behind the limit: requests are read only as calls free slots, so it runs for 20 s, long enough
-   * for the consumer to fill its buffers and the rate to be steady.
+   * Behind the limit: requests are read only as calls free slots, so until the processor has made
+   * {@link #STEADY_CALLS} more calls (18 s at the limit), long enough for the consumer to fill its
+   * buffers and the rate to be steady.
    */
-  private static void settle(BenchStage stage, boolean held, String group, String repartition) throws InterruptedException {
+  private static void settle(BenchStage stage, boolean held, String group, String repartition) {
     if (held) {
       ConsumerProgress.awaitConsumed(stage.bootstrapServers(), group, repartition, Duration.ofMinutes(10));
     } else {
-      Thread.sleep(Duration.ofSeconds(20).toMillis());
+      long before = accepted(stage);
+      Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+          .until(() -> accepted(stage) >= before + STEADY_CALLS);
     }
+  }
+
+  private static long accepted(BenchStage stage) {
+    return stage.simulator().stats().get(API).accepted();
   }
 }

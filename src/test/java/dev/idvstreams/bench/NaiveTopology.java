@@ -68,6 +68,7 @@ final class NaiveTopology {
     }
   }
 
+  /** The naive design's own back-off after a throttled answer: pacing its calls, not waiting for a condition. */
   private static void pause() {
     try {
       Thread.sleep(THROTTLE_PAUSE_MS);

@@ -10,8 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 
 /**
  * Reads a result topic and a dead-letter topic from the start, read_committed (what a downstream
@@ -97,24 +96,17 @@ public final class TerminalReader implements AutoCloseable {
   }
 
   /** Waits until {@code count} events answer bizIds starting with {@code prefix}; returns them. */
-  public List<TerminalEvent> await(String prefix, int count, Duration timeout) throws TimeoutException, InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      int seen;
-      synchronized (events) {
-        seen = countsByPrefix.getOrDefault(prefix, 0);
-      }
-      if (seen >= count) {
-        return events(e -> e.answers(prefix));
-      }
-      if (failure != null) {
-        throw failure;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException(seen + " of " + count + " events for " + prefix + "-* after " + timeout);
-      }
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
+  public List<TerminalEvent> await(String prefix, int count, Duration timeout) {
+    Awaitility.await(count + " events for " + prefix + "-*").atMost(timeout).pollInterval(Duration.ofMillis(20))
+        .until(() -> {
+          if (failure != null) {
+            throw failure; // the reader stopped: nothing more will come
+          }
+          synchronized (events) {
+            return countsByPrefix.getOrDefault(prefix, 0) >= count;
+          }
+        });
+    return events(e -> e.answers(prefix));
   }
 
   @Override
