@@ -5,11 +5,9 @@ import dev.idvstreams.async.InFlightQueue;
 import dev.idvstreams.check.Settlement;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BiConsumer;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -23,7 +21,8 @@ import java.util.function.Function;
 final class ApiSlots {
 
   private final InFlightQueue<String, Settlement> calling;
-  private final Set<String> waiting = new LinkedHashSet<>();
+  /** Waiting requests in arrival order, with the ticket {@link OldestFirst} gave each on arrival. */
+  private final LinkedHashMap<String, Long> waiting = new LinkedHashMap<>();
 
   ApiSlots(int bound) {
     this.calling = new InFlightQueue<>(bound);
@@ -31,53 +30,51 @@ final class ApiSlots {
 
   /** Whether the request is calling or waiting. */
   boolean tracks(String bizId) {
-    return calling.contains(bizId) || waiting.contains(bizId);
+    return calling.contains(bizId) || waiting.containsKey(bizId);
   }
 
-  /**
-   * A slot for a request not yet tracked, if one is free now.
-   *
-   * @throws IllegalStateException if the request is already calling or waiting
-   */
-  Optional<CompletionHandle<Settlement>> trySlot(String bizId) {
-    if (waiting.contains(bizId)) {
-      throw new IllegalStateException("already waiting: " + bizId);
-    }
-    return calling.tryPut(bizId);
+  boolean isWaiting(String bizId) {
+    return waiting.containsKey(bizId);
   }
 
-  /** Leaves the request waiting for a slot, unless it is already calling or waiting. */
-  void await(String bizId) {
+  /** Leaves the request waiting for a slot, behind every request with a smaller ticket, unless it is already calling or waiting. */
+  void await(String bizId, long ticket) {
     if (!calling.contains(bizId)) {
-      waiting.add(bizId);
+      waiting.putIfAbsent(bizId, ticket);
     }
   }
 
+  /** The ticket of the request waiting longest, or {@link Long#MAX_VALUE} when none waits. */
+  long headTicket() {
+    return waiting.isEmpty() ? Long.MAX_VALUE : waiting.values().iterator().next();
+  }
+
   /**
-   * Moves waiting requests to free slots, oldest first.
+   * Moves the request waiting longest to a free slot and starts its call; one that is no longer
+   * IN_FLIGHT (answered or purged meanwhile) stops waiting instead.
    *
-   * @param requestOf the request of a waiting bizId if its entry is still IN_FLIGHT, else null (it
-   *     was answered or purged meanwhile: it stops waiting)
-   * @param capacity whether the instance may start another call of this API now
+   * @param requestOf the request of a waiting bizId if its entry is still IN_FLIGHT, else null
    * @param call starts the call of a request that got its slot
+   * @return false when nothing moved: no request waits, or every slot of this task is taken
    */
-  <R> void startWaiting(Function<String, R> requestOf, BooleanSupplier capacity,
-      BiConsumer<R, CompletionHandle<Settlement>> call) {
-    Iterator<String> next = waiting.iterator();
-    while (next.hasNext() && capacity.getAsBoolean()) {
-      String bizId = next.next();
-      R request = requestOf.apply(bizId);
-      if (request == null) {
-        next.remove();
-        continue;
-      }
-      Optional<CompletionHandle<Settlement>> handle = calling.tryPut(bizId);
-      if (handle.isEmpty()) {
-        return; // at the bound: the next punctuation or record goes on
-      }
-      next.remove();
-      call.accept(request, handle.get());
+  <R> boolean startHead(Function<String, R> requestOf, BiConsumer<R, CompletionHandle<Settlement>> call) {
+    Iterator<String> head = waiting.keySet().iterator();
+    if (!head.hasNext()) {
+      return false;
     }
+    String bizId = head.next();
+    R request = requestOf.apply(bizId);
+    if (request == null) {
+      head.remove();
+      return true;
+    }
+    Optional<CompletionHandle<Settlement>> handle = calling.tryPut(bizId);
+    if (handle.isEmpty()) {
+      return false;
+    }
+    head.remove();
+    call.accept(request, handle.get());
+    return true;
   }
 
   /** Hands every completed call to the sink, freeing its slot first. */

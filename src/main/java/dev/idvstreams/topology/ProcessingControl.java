@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       process many records of many tasks; so the budget counts from the thread's last
  *       punctuation (once per loop), not per record, and a loop never blocks for longer than the
  *       budget in all, whatever the number of tasks, the latency or the error rate. During a
- *       rebalance, when Kafka Streams does not commit at all, the budget is 0.
+ *       rebalance, when Kafka Streams does not commit at all, the budget is 0; so it is as soon as
+ *       the group coordinator starts one, since a member rejoins only when its thread polls, which
+ *       a thread blocking at the bound with records buffered does not do.
  * </ul>
  */
 public final class ProcessingControl {
@@ -33,6 +35,7 @@ public final class ProcessingControl {
   private volatile boolean draining;
   private volatile boolean rebalancing;
   private volatile boolean commitsStalled;
+  private volatile boolean groupRebalancing;
 
   /** @param blockingBudget the most a stream thread blocks between two of its loops; keep it well under transaction.timeout.ms */
   public ProcessingControl(Duration blockingBudget) {
@@ -53,9 +56,18 @@ public final class ProcessingControl {
     this.commitsStalled = stalled;
   }
 
-  /** Whether calls may start now: not while draining, not while Kafka Streams cannot commit. */
+  /**
+   * The group coordinator says the group is rebalancing, before this member has rejoined: its
+   * stream threads must stop blocking so that they poll, which is when a member rejoins. Calls are
+   * held like during a rebalance.
+   */
+  public void setGroupRebalancing(boolean rebalancing) {
+    this.groupRebalancing = rebalancing;
+  }
+
+  /** Whether calls may start now: not while draining, not while the group rebalances or Kafka Streams cannot commit. */
   public boolean mayStartCalls() {
-    return !draining && !rebalancing && !commitsStalled;
+    return !draining && !rebalancing && !groupRebalancing && !commitsStalled;
   }
 
   public void setRebalancing(boolean rebalancing) {

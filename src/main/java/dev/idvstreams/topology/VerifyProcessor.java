@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -86,7 +85,23 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private final Duration purgeInterval;
   private final Duration completionInterval;
   private final ProcessingControl control;
+  private final OldestFirst order;
   private final Map<Api, ApiSlots> slots = new EnumMap<>(Api.class);
+  /** This task's waiting requests, as {@link OldestFirst} sees them. */
+  private final OldestFirst.Line line = new OldestFirst.Line() {
+    @Override
+    public long headTicket(Api api) {
+      return slots.get(api).headTicket();
+    }
+
+    @Override
+    public boolean startHead(Api api) {
+      return slots.get(api).startHead(bizId -> {
+        DedupEntry entry = store.get(bizId);
+        return entry == null || entry.getStatus() != DedupStatus.IN_FLIGHT ? null : entry.getRequest();
+      }, VerifyProcessor.this::call);
+    }
+  };
   /** This task's calls; a new scope at each init: Kafka Streams may init a closed processor again (revival, resumption). */
   private CancelScope calls;
   /** This task's calls started and not yet drained, as counted in {@link ProcessingControl#callsInFlight()}. */
@@ -102,7 +117,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private int purged;
 
   VerifyProcessor(String storeName, CheckInvoker invoker, TopologyListener listener, Duration ttl, Duration purgeInterval,
-      Duration completionInterval, ProcessingControl control) {
+      Duration completionInterval, ProcessingControl control, OldestFirst order) {
     this.storeName = storeName;
     this.invoker = invoker;
     this.listener = listener;
@@ -111,6 +126,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     this.completionInterval = completionInterval;
     this.commits = new CommitPacer(completionInterval);
     this.control = control;
+    this.order = order;
   }
 
   @Override
@@ -127,7 +143,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     try (KeyValueIterator<String, DedupEntry> entries = store.all()) {
       entries.forEachRemaining(kv -> {
         if (kv.value.getStatus() == DedupStatus.IN_FLIGHT) {
-          slots.get(Checks.apiOf(kv.value.getRequest())).await(kv.key);
+          slots.get(Checks.apiOf(kv.value.getRequest())).await(kv.key, order.nextTicket());
         }
       });
     }
@@ -135,6 +151,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     if (restored > 0) {
       LOG.info("Task {}: calling {} in-flight request(s) again after a restart or migration", context.taskId(), restored);
     }
+    order.join(line);
     context.schedule(completionInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
       control.loopPassed();
       drainCompletions();
@@ -188,21 +205,20 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       .build());
     Api api = Checks.apiOf(request);
     ApiSlots apiSlots = slots.get(api);
+    // behind every request of the thread's tasks that waits already, whichever partition it came from
+    apiSlots.await(request.getBizId(), order.nextTicket());
     if (!control.mayStartCalls()) {
-      apiSlots.await(request.getBizId()); // stored: called once the rebalance is over, or by the next owner
-      return;
+      return; // stored: called once the rebalance is over, or by the next owner
     }
     // an API held by its breaker frees no slot until it recovers: its requests wait in the store
     long giveUpAt = System.nanoTime() + (invoker.isHeld(api) ? 0 : control.blockingBudgetNanos());
-    Optional<CompletionHandle<Settlement>> handle = Optional.empty();
-    while (!invoker.hasCapacity(api) || (handle = apiSlots.trySlot(request.getBizId())).isEmpty()) {
-      if (System.nanoTime() >= giveUpAt) {
-        apiSlots.await(request.getBizId());
-        return;
+    while (true) {
+      order.serve(api, () -> invoker.hasCapacity(api));
+      if (!apiSlots.isWaiting(request.getBizId()) || System.nanoTime() >= giveUpAt) {
+        return; // called, or waits in the store for a later slot
       }
       awaitCompletion(apiSlots, giveUpAt);
     }
-    call(request, handle.get());
   }
 
   private void call(VerificationRequest request, CompletionHandle<Settlement> handle) {
@@ -226,7 +242,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
   private void redelivered(DedupEntry entry) {
     if (entry.getStatus() == DedupStatus.IN_FLIGHT) {
-      slots.get(Checks.apiOf(entry.getRequest())).await(entry.getBizId());
+      slots.get(Checks.apiOf(entry.getRequest())).await(entry.getBizId(), order.nextTicket());
     } else {
       // only under at_least_once: the result was published but the offset not committed
       forward(entry.getBizId(), entry.getVerificationResult());
@@ -240,17 +256,13 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     listener.duplicateParked();
   }
 
-  /** Starts waiting requests while their API has free slots; each API's queue on its own. */
+  /** Starts waiting requests while their API has free slots, oldest first across the thread's tasks; each API on its own. */
   private void startWaiting() {
     if (!control.mayStartCalls()) {
       return;
     }
-    for (Map.Entry<Api, ApiSlots> apiSlots : slots.entrySet()) {
-      Api api = apiSlots.getKey();
-      apiSlots.getValue().startWaiting(bizId -> {
-        DedupEntry entry = store.get(bizId);
-        return entry == null || entry.getStatus() != DedupStatus.IN_FLIGHT ? null : entry.getRequest();
-      }, () -> invoker.hasCapacity(api), this::call);
+    for (Api api : slots.keySet()) {
+      order.serve(api, () -> invoker.hasCapacity(api));
     }
   }
 
@@ -337,6 +349,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
    */
   @Override
   public void close() {
+    order.leave(line);
     int running = calls.running();
     calls.cancel();
     control.callsChanged(-callsNotDrained);

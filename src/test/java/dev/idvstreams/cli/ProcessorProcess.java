@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -37,10 +39,15 @@ public final class ProcessorProcess implements AutoCloseable {
       properties.store(out, null);
     }
     Path log = Files.createTempFile("idv-" + name + "-", ".log");
-    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-      "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
-      System.getProperty("idv.jar", "target/idv-streams.jar"), "run", "--config", file.toString())
-      .redirectErrorStream(true).redirectOutput(log.toFile());
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    // e.g. -Didv.processorJvmArgs=-Dlogback.configurationFile=FILE to read Kafka's own logs of a run
+    String extra = System.getProperty("idv.processorJvmArgs", "").strip();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-jar", System.getProperty("idv.jar", "target/idv-streams.jar"), "run", "--config", file.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");
     builder.environment().remove("HOSTNAME");
     return new ProcessorProcess(name, builder.start(), log);

@@ -1,7 +1,6 @@
 package dev.idvstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.idvstreams.async.CompletionHandle;
 import dev.idvstreams.check.Settlement;
@@ -15,78 +14,89 @@ import org.junit.jupiter.api.Test;
 class ApiSlotsTest {
 
   private static final Settlement FAILED = new Settlement.Failed("X", "x", null, 1, Duration.ZERO);
+  private static final Map<String, String> IN_FLIGHT = Map.of("a", "request-a", "b", "request-b", "c", "request-c");
 
   private final ApiSlots slots = new ApiSlots(1);
   private final List<String> started = new ArrayList<>();
+  private final List<CompletionHandle<Settlement>> handles = new ArrayList<>();
 
-  private void startWaiting(Map<String, String> inFlight) {
-    slots.startWaiting(inFlight::get, () -> true, (request, handle) -> started.add(request));
+  private boolean startHead(Map<String, String> inFlight) {
+    return slots.startHead(inFlight::get, (request, handle) -> {
+      started.add(request);
+      handles.add(handle);
+    });
   }
 
   @Test
   void shouldLeaveARequestWaitingWhenNoSlotIsFree() {
-    CompletionHandle<Settlement> first = slots.trySlot("a").orElseThrow();
+    slots.await("a", 1);
+    slots.await("b", 2);
 
-    assertThat(slots.trySlot("b")).isEmpty();
-    slots.await("b");
+    assertThat(startHead(IN_FLIGHT)).isTrue();
+    assertThat(startHead(IN_FLIGHT)).as("the one slot is taken").isFalse();
 
+    assertThat(started).containsExactly("request-a");
     assertThat(slots.tracks("a")).isTrue();
-    assertThat(slots.tracks("b")).isTrue();
-    assertThat(slots.waitingCount()).isEqualTo(1);
-    first.complete(FAILED);
+    assertThat(slots.isWaiting("a")).isFalse();
+    assertThat(slots.isWaiting("b")).isTrue();
+    assertThat(slots.headTicket()).isEqualTo(2);
   }
 
   @Test
   void shouldNotWaitForARequestThatIsAlreadyCalling() {
-    slots.trySlot("a").orElseThrow();
+    slots.await("a", 1);
+    startHead(IN_FLIGHT);
 
-    slots.await("a");
+    slots.await("a", 2);
 
     assertThat(slots.waitingCount()).isZero();
+    assertThat(slots.headTicket()).isEqualTo(Long.MAX_VALUE);
   }
 
   @Test
-  void shouldRefuseASlotForARequestThatIsWaiting() {
-    slots.trySlot("a").orElseThrow();
-    slots.await("b");
+  void shouldKeepTheFirstTicketOfARequestAlreadyWaiting() {
+    slots.await("a", 1);
+    slots.await("b", 2);
+    slots.await("a", 3);
 
-    assertThatThrownBy(() -> slots.trySlot("b")).isInstanceOf(IllegalStateException.class);
+    assertThat(slots.headTicket()).isEqualTo(1);
+    assertThat(slots.waitingCount()).isEqualTo(2);
   }
 
   @Test
   void shouldStartWaitingRequestsOldestFirstAsSlotsFree() {
-    CompletionHandle<Settlement> first = slots.trySlot("a").orElseThrow();
-    slots.await("b");
-    slots.await("c");
+    slots.await("a", 1);
+    startHead(IN_FLIGHT);
+    slots.await("b", 2);
+    slots.await("c", 3);
+    assertThat(startHead(IN_FLIGHT)).isFalse();
 
-    startWaiting(Map.of("b", "request-b", "c", "request-c"));
-    assertThat(started).isEmpty();
-
-    first.complete(FAILED);
+    handles.get(0).complete(FAILED);
     slots.drainCompleted(completion -> { });
-    startWaiting(Map.of("b", "request-b", "c", "request-c"));
 
-    assertThat(started).containsExactly("request-b");
+    assertThat(startHead(IN_FLIGHT)).isTrue();
+    assertThat(started).containsExactly("request-a", "request-b");
     assertThat(slots.tracks("a")).isFalse();
     assertThat(slots.waitingCount()).isEqualTo(1);
   }
 
   @Test
-  void shouldDropWaitingRequestsNoLongerInFlight() {
-    slots.await("gone");
-    slots.await("b");
+  void shouldDropAWaitingRequestNoLongerInFlight() {
+    slots.await("gone", 1);
+    slots.await("b", 2);
 
-    startWaiting(Map.of("b", "request-b"));
-
-    assertThat(started).containsExactly("request-b");
+    assertThat(startHead(IN_FLIGHT)).as("dropping is progress").isTrue();
+    assertThat(started).isEmpty();
     assertThat(slots.tracks("gone")).isFalse();
-    assertThat(slots.waitingCount()).isZero();
+    assertThat(startHead(IN_FLIGHT)).isTrue();
+    assertThat(started).containsExactly("request-b");
   }
 
   @Test
   void shouldKeepACompletedCallTrackedUntilItIsDrained() {
-    CompletionHandle<Settlement> first = slots.trySlot("a").orElseThrow();
-    first.complete(FAILED);
+    slots.await("a", 1);
+    startHead(IN_FLIGHT);
+    handles.get(0).complete(FAILED);
 
     assertThat(slots.tracks("a")).isTrue();
     List<String> drained = new ArrayList<>();

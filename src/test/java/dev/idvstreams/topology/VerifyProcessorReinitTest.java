@@ -40,7 +40,8 @@ class VerifyProcessorReinitTest {
       @Override
       public void duplicateParked() {
       }
-    }, Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofMillis(20), new ProcessingControl(Duration.ZERO));
+    }, Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofMillis(20), new ProcessingControl(Duration.ZERO),
+        new OldestFirst());
 
     processor.init(context);
     context.setRecordMetadata("idv.requests", 0, 1);
