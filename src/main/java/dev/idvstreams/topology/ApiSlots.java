@@ -5,8 +5,9 @@ import dev.idvstreams.async.InFlightQueue;
 import dev.idvstreams.check.Settlement;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -21,8 +22,7 @@ import java.util.function.Function;
 final class ApiSlots {
 
   private final InFlightQueue<String, Settlement> calling;
-  /** Waiting requests in arrival order, with the ticket {@link OldestFirst} gave each on arrival. */
-  private final LinkedHashMap<String, Long> waiting = new LinkedHashMap<>();
+  private final Set<String> waiting = new LinkedHashSet<>();
 
   ApiSlots(int bound) {
     this.calling = new InFlightQueue<>(bound);
@@ -30,51 +30,46 @@ final class ApiSlots {
 
   /** Whether the request is calling or waiting. */
   boolean tracks(String bizId) {
-    return calling.contains(bizId) || waiting.containsKey(bizId);
+    return calling.contains(bizId) || waiting.contains(bizId);
   }
 
   boolean isWaiting(String bizId) {
-    return waiting.containsKey(bizId);
+    return waiting.contains(bizId);
   }
 
-  /** Leaves the request waiting for a slot, behind every request with a smaller ticket, unless it is already calling or waiting. */
-  void await(String bizId, long ticket) {
+  /** Leaves the request waiting for a slot, behind those waiting already, unless it is already calling or waiting. */
+  void await(String bizId) {
     if (!calling.contains(bizId)) {
-      waiting.putIfAbsent(bizId, ticket);
+      waiting.add(bizId);
     }
-  }
-
-  /** The ticket of the request waiting longest, or {@link Long#MAX_VALUE} when none waits. */
-  long headTicket() {
-    return waiting.isEmpty() ? Long.MAX_VALUE : waiting.values().iterator().next();
   }
 
   /**
-   * Moves the request waiting longest to a free slot and starts its call; one that is no longer
-   * IN_FLIGHT (answered or purged meanwhile) stops waiting instead.
+   * Moves the request waiting longest to a free slot and starts its call. Requests no longer
+   * IN_FLIGHT (answered or purged meanwhile) stop waiting on the way.
    *
    * @param requestOf the request of a waiting bizId if its entry is still IN_FLIGHT, else null
    * @param call starts the call of a request that got its slot
-   * @return false when nothing moved: no request waits, or every slot of this task is taken
+   * @return whether a call started: not when no request waits or every slot of this task is taken
    */
-  <R> boolean startHead(Function<String, R> requestOf, BiConsumer<R, CompletionHandle<Settlement>> call) {
-    Iterator<String> head = waiting.keySet().iterator();
-    if (!head.hasNext()) {
-      return false;
-    }
-    String bizId = head.next();
-    R request = requestOf.apply(bizId);
-    if (request == null) {
-      head.remove();
+  <R> boolean startNext(Function<String, R> requestOf, BiConsumer<R, CompletionHandle<Settlement>> call) {
+    Iterator<String> next = waiting.iterator();
+    while (next.hasNext()) {
+      String bizId = next.next();
+      R request = requestOf.apply(bizId);
+      if (request == null) {
+        next.remove();
+        continue;
+      }
+      Optional<CompletionHandle<Settlement>> handle = calling.tryPut(bizId);
+      if (handle.isEmpty()) {
+        return false;
+      }
+      next.remove();
+      call.accept(request, handle.get());
       return true;
     }
-    Optional<CompletionHandle<Settlement>> handle = calling.tryPut(bizId);
-    if (handle.isEmpty()) {
-      return false;
-    }
-    head.remove();
-    call.accept(request, handle.get());
-    return true;
+    return false;
   }
 
   /** Hands every completed call to the sink, freeing its slot first. */

@@ -76,14 +76,14 @@ public final class VerificationTopology {
     }
 
     RequestValidator validator = new RequestValidator(settings.maxInlineImageBytes());
-    OldestFirst order = new OldestFirst();
+    TakeTurns turns = new TakeTurns();
     KStream<String, SpecificRecord> outcomes = keyed
       .process(() -> new ValidateProcessor(validator), Named.as("validate"))
       .split(Named.as("validated-"))
       .branch((key, value) -> value instanceof VerificationRequest, Branched.withFunction(valid -> valid
         .mapValues(value -> (VerificationRequest) value, Named.as("as-request"))
         .process(() -> new VerifyProcessor(DEDUP_STORE, invoker, listener, settings.dedupTtl(), settings.purgeInterval(),
-          settings.completionInterval(), control, order), Named.as("verify"), DEDUP_STORE), "verify"))
+          settings.completionInterval(), control, turns), Named.as("verify"), DEDUP_STORE), "verify"))
       .defaultBranch(Branched.as("invalid"))
       .values().stream().reduce((a, b) -> a.merge(b, Named.as("outcomes"))).orElseThrow();
 

@@ -85,18 +85,13 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private final Duration purgeInterval;
   private final Duration completionInterval;
   private final ProcessingControl control;
-  private final OldestFirst order;
+  private final TakeTurns turns;
   private final Map<Api, ApiSlots> slots = new EnumMap<>(Api.class);
-  /** This task's waiting requests, as {@link OldestFirst} sees them. */
-  private final OldestFirst.Line line = new OldestFirst.Line() {
+  /** This task's waiting requests, as {@link TakeTurns} sees them. */
+  private final TakeTurns.Line line = new TakeTurns.Line() {
     @Override
-    public long headTicket(Api api) {
-      return slots.get(api).headTicket();
-    }
-
-    @Override
-    public boolean startHead(Api api) {
-      return slots.get(api).startHead(bizId -> {
+    public boolean startNext(Api api) {
+      return slots.get(api).startNext(bizId -> {
         DedupEntry entry = store.get(bizId);
         return entry == null || entry.getStatus() != DedupStatus.IN_FLIGHT ? null : entry.getRequest();
       }, VerifyProcessor.this::call);
@@ -117,7 +112,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private int purged;
 
   VerifyProcessor(String storeName, CheckInvoker invoker, TopologyListener listener, Duration ttl, Duration purgeInterval,
-      Duration completionInterval, ProcessingControl control, OldestFirst order) {
+      Duration completionInterval, ProcessingControl control, TakeTurns turns) {
     this.storeName = storeName;
     this.invoker = invoker;
     this.listener = listener;
@@ -126,7 +121,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     this.completionInterval = completionInterval;
     this.commits = new CommitPacer(completionInterval);
     this.control = control;
-    this.order = order;
+    this.turns = turns;
   }
 
   @Override
@@ -143,7 +138,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     try (KeyValueIterator<String, DedupEntry> entries = store.all()) {
       entries.forEachRemaining(kv -> {
         if (kv.value.getStatus() == DedupStatus.IN_FLIGHT) {
-          slots.get(Checks.apiOf(kv.value.getRequest())).await(kv.key, order.nextTicket());
+          slots.get(Checks.apiOf(kv.value.getRequest())).await(kv.key);
         }
       });
     }
@@ -151,7 +146,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     if (restored > 0) {
       LOG.info("Task {}: calling {} in-flight request(s) again after a restart or migration", context.taskId(), restored);
     }
-    order.join(line);
+    turns.join(line);
     context.schedule(completionInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
       control.loopPassed();
       drainCompletions();
@@ -205,15 +200,15 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       .build());
     Api api = Checks.apiOf(request);
     ApiSlots apiSlots = slots.get(api);
-    // behind every request of the thread's tasks that waits already, whichever partition it came from
-    apiSlots.await(request.getBizId(), order.nextTicket());
+    // behind this task's waiting requests; the thread's tasks take turns (TakeTurns)
+    apiSlots.await(request.getBizId());
     if (!control.mayStartCalls()) {
       return; // stored: called once the rebalance is over, or by the next owner
     }
     // an API held by its breaker frees no slot until it recovers: its requests wait in the store
     long giveUpAt = System.nanoTime() + (invoker.isHeld(api) ? 0 : control.blockingBudgetNanos());
     while (true) {
-      order.serve(api, () -> invoker.hasCapacity(api));
+      turns.serve(api, () -> invoker.hasCapacity(api));
       if (!apiSlots.isWaiting(request.getBizId()) || System.nanoTime() >= giveUpAt) {
         return; // called, or waits in the store for a later slot
       }
@@ -242,7 +237,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
   private void redelivered(DedupEntry entry) {
     if (entry.getStatus() == DedupStatus.IN_FLIGHT) {
-      slots.get(Checks.apiOf(entry.getRequest())).await(entry.getBizId(), order.nextTicket());
+      slots.get(Checks.apiOf(entry.getRequest())).await(entry.getBizId());
     } else {
       // only under at_least_once: the result was published but the offset not committed
       forward(entry.getBizId(), entry.getVerificationResult());
@@ -256,13 +251,13 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     listener.duplicateParked();
   }
 
-  /** Starts waiting requests while their API has free slots, oldest first across the thread's tasks; each API on its own. */
+  /** Starts waiting requests while their API has free slots, the thread's tasks by turns; each API on its own. */
   private void startWaiting() {
     if (!control.mayStartCalls()) {
       return;
     }
     for (Api api : slots.keySet()) {
-      order.serve(api, () -> invoker.hasCapacity(api));
+      turns.serve(api, () -> invoker.hasCapacity(api));
     }
   }
 
@@ -349,7 +344,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
    */
   @Override
   public void close() {
-    order.leave(line);
+    turns.leave(line);
     int running = calls.running();
     calls.cancel();
     control.callsChanged(-callsNotDrained);

@@ -20,8 +20,8 @@ class ApiSlotsTest {
   private final List<String> started = new ArrayList<>();
   private final List<CompletionHandle<Settlement>> handles = new ArrayList<>();
 
-  private boolean startHead(Map<String, String> inFlight) {
-    return slots.startHead(inFlight::get, (request, handle) -> {
+  private boolean startNext(Map<String, String> inFlight) {
+    return slots.startNext(inFlight::get, (request, handle) -> {
       started.add(request);
       handles.add(handle);
     });
@@ -29,73 +29,71 @@ class ApiSlotsTest {
 
   @Test
   void shouldLeaveARequestWaitingWhenNoSlotIsFree() {
-    slots.await("a", 1);
-    slots.await("b", 2);
+    slots.await("a");
+    slots.await("b");
 
-    assertThat(startHead(IN_FLIGHT)).isTrue();
-    assertThat(startHead(IN_FLIGHT)).as("the one slot is taken").isFalse();
+    assertThat(startNext(IN_FLIGHT)).isTrue();
+    assertThat(startNext(IN_FLIGHT)).as("the one slot is taken").isFalse();
 
     assertThat(started).containsExactly("request-a");
     assertThat(slots.tracks("a")).isTrue();
     assertThat(slots.isWaiting("a")).isFalse();
     assertThat(slots.isWaiting("b")).isTrue();
-    assertThat(slots.headTicket()).isEqualTo(2);
   }
 
   @Test
   void shouldNotWaitForARequestThatIsAlreadyCalling() {
-    slots.await("a", 1);
-    startHead(IN_FLIGHT);
+    slots.await("a");
+    startNext(IN_FLIGHT);
 
-    slots.await("a", 2);
+    slots.await("a");
 
     assertThat(slots.waitingCount()).isZero();
-    assertThat(slots.headTicket()).isEqualTo(Long.MAX_VALUE);
   }
 
   @Test
-  void shouldKeepTheFirstTicketOfARequestAlreadyWaiting() {
-    slots.await("a", 1);
-    slots.await("b", 2);
-    slots.await("a", 3);
+  void shouldKeepTheFirstPlaceOfARequestAlreadyWaiting() {
+    slots.await("a");
+    slots.await("b");
+    slots.await("a");
 
-    assertThat(slots.headTicket()).isEqualTo(1);
     assertThat(slots.waitingCount()).isEqualTo(2);
+    startNext(IN_FLIGHT);
+    assertThat(started).containsExactly("request-a");
   }
 
   @Test
   void shouldStartWaitingRequestsOldestFirstAsSlotsFree() {
-    slots.await("a", 1);
-    startHead(IN_FLIGHT);
-    slots.await("b", 2);
-    slots.await("c", 3);
-    assertThat(startHead(IN_FLIGHT)).isFalse();
+    slots.await("a");
+    startNext(IN_FLIGHT);
+    slots.await("b");
+    slots.await("c");
+    assertThat(startNext(IN_FLIGHT)).isFalse();
 
     handles.get(0).complete(FAILED);
     slots.drainCompleted(completion -> { });
 
-    assertThat(startHead(IN_FLIGHT)).isTrue();
+    assertThat(startNext(IN_FLIGHT)).isTrue();
     assertThat(started).containsExactly("request-a", "request-b");
     assertThat(slots.tracks("a")).isFalse();
     assertThat(slots.waitingCount()).isEqualTo(1);
   }
 
   @Test
-  void shouldDropAWaitingRequestNoLongerInFlight() {
-    slots.await("gone", 1);
-    slots.await("b", 2);
+  void shouldDropWaitingRequestsNoLongerInFlightOnTheWay() {
+    slots.await("gone");
+    slots.await("b");
 
-    assertThat(startHead(IN_FLIGHT)).as("dropping is progress").isTrue();
-    assertThat(started).isEmpty();
-    assertThat(slots.tracks("gone")).isFalse();
-    assertThat(startHead(IN_FLIGHT)).isTrue();
+    assertThat(startNext(IN_FLIGHT)).isTrue();
     assertThat(started).containsExactly("request-b");
+    assertThat(slots.tracks("gone")).isFalse();
+    assertThat(startNext(IN_FLIGHT)).as("none waits").isFalse();
   }
 
   @Test
   void shouldKeepACompletedCallTrackedUntilItIsDrained() {
-    slots.await("a", 1);
-    startHead(IN_FLIGHT);
+    slots.await("a");
+    startNext(IN_FLIGHT);
     handles.get(0).complete(FAILED);
 
     assertThat(slots.tracks("a")).isTrue();
