@@ -9,11 +9,11 @@ import dev.idvstreams.embedded.KafkaBootstrap;
 import dev.idvstreams.embedded.KafkaExtension;
 import dev.idvstreams.serde.ApicurioRegistry;
 import dev.idvstreams.simulator.ApiStats;
-import dev.idvstreams.simulator.Arrivals;
 import dev.idvstreams.simulator.SimulatorOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +37,8 @@ class ScaleOutIT {
 
   private static final int LIMIT = 10;
   private static final Duration LATENCY = Duration.ofMillis(200);
+  /** How long a change (a start, a join, a leave, a crash) may hold calls back. */
+  private static final Duration SETTLE = Duration.ofSeconds(10);
 
   private static SimulatorOptions.Builder strictSimulator(int limit) {
     SimulatorOptions.Builder sim = SimulatorOptions.builder().latency(LATENCY, Duration.ofMillis(50));
@@ -94,10 +96,13 @@ class ScaleOutIT {
 
   @Test
   void shouldKeepThePromiseWhileInstancesJoinLeaveAndCrash(KafkaBootstrap kafka) throws Exception {
-    int requests = 1500;
+    // the changes come after 250, 500 and 750 calls; what is left after the last (1,350 calls, 45 s
+    // at the limits) leaves time to measure the group's rate with every partition still busy
+    int requests = 2100;
     try (ApicurioRegistry registry = ApicurioRegistry.start();
         PipelineHarness it = new PipelineHarness(kafka, strictSimulator(LIMIT), registry.ccompatUrl(), limits(LIMIT), 6)) {
       List<ProcessorProcess> instances = new ArrayList<>();
+      List<Long> changes = new ArrayList<>(); // when instances started, joined, left, crashed (System.nanoTime)
       Map<String, Map<String, String>> configs = new HashMap<>(); // one state dir per member, as a StatefulSet's volume
       for (int i = 1; i <= 4; i++) {
         configs.put("a" + i, instance(it, "a" + i));
@@ -108,28 +113,32 @@ class ScaleOutIT {
           instances.add(ProcessorProcess.start("a" + i, configs.get("a" + i)));
         }
         it.sendRequests(mixedBatch("roll", requests));
-        awaitAccepted(it, requests / 6);
+        changes.add(System.nanoTime()); // the start: the instances are up and the work is there
+        awaitAccepted(it, 250);
         long joinedAt = System.nanoTime();
+        changes.add(joinedAt);
         instances.add(ProcessorProcess.start("a4", configs.get("a4")));
-        awaitAccepted(it, requests / 3);
+        awaitAccepted(it, 500);
 
         ProcessorProcess leaving = instances.get(0);
+        changes.add(System.nanoTime());
         leaving.terminate();
         assertThat(leaving.awaitExit(Duration.ofSeconds(30))).as("SIGTERM ends the instance").isTrue();
         // drained: every call it had started finished and was committed, so none is made again
         assertThat(leaving.log()).contains("Drained for").contains(": 0 call(s) still in flight");
-        awaitAccepted(it, requests / 2);
+        awaitAccepted(it, 750);
 
         ProcessorProcess crashing = instances.get(1);
+        changes.add(System.nanoTime());
         crashing.kill();
-        long restartedAt = System.nanoTime();
         ProcessorProcess restarted = ProcessorProcess.start("a2", configs.get("a2")); // same member id and volume
         instances.add(restarted);
 
         PipelineHarness.Events events = it.awaitEvents(requests, Duration.ofSeconds(300));
         events.assertEachEndedOnce(requests);
-        reportRateAfterTheLastChange(it, restartedAt);
-        reportLongestWaitOfAPartition(it, 6);
+        List<List<Long>> partitionCalls = firstCallsByPartition(it, 6);
+        reportRateOutsideChanges(it, changes, partitionCalls);
+        reportLongestWaits(partitionCalls, changes);
         Map<Api, ApiStats.Snapshot> stats = assertWithinLimits(it, LIMIT);
         for (Api api : Api.values()) {
           long extra = stats.get(api).accepted() - stats.get(api).repeated() - requests / 3;
@@ -148,7 +157,7 @@ class ScaleOutIT {
             assertThat(instance.log()).doesNotContain("Stream thread failed");
           }
         }
-        System.out.printf("[scale-out] 1500 requests done %.1f s after the fourth instance joined%n",
+        System.out.printf("[scale-out] %d requests done %.1f s after the fourth instance joined%n", requests,
           (System.nanoTime() - joinedAt) / 1e9);
       } finally {
         for (ProcessorProcess instance : instances) {
@@ -213,35 +222,82 @@ class ScaleOutIT {
   }
 
   /**
-   * What the group used of each limit from 10 s after the SIGKILL and restart until the API's
-   * backlog ran out (its last 5% of calls left out: partitions run dry one by one at the end).
+   * When each partition's VerifyMaterial requests were first called (System.nanoTime, sorted):
+   * their calls name their bizId, so each is placed on its partition as the processor's re-keying
+   * places it. The batch mixes the three APIs evenly, so these stand for every API's work.
    */
-  private static void reportRateAfterTheLastChange(PipelineHarness it, long changedAt) {
-    for (Api api : Api.values()) {
-      Arrivals after = new Arrivals(it.simulator.acceptedArrivals(api)).from(changedAt + TimeUnit.SECONDS.toNanos(10));
-      System.out.printf("[scale-out] %s from 10 s after the restart: %d calls, %.2f of the limit%n", api.action(),
-          after.count(), after.middleRate(0, 0.95) / LIMIT);
+  private static List<List<Long>> firstCallsByPartition(PipelineHarness it, int partitions) {
+    long nanosPerEpochMilli = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
+    List<List<Long>> calls = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      calls.add(new ArrayList<>());
     }
+    it.simulator.callTimes(Api.VERIFY_MATERIAL).forEach((bizId, times) -> calls
+        .get(Utils.toPositive(Utils.murmur2(bizId.getBytes(StandardCharsets.UTF_8))) % partitions)
+        .add(TimeUnit.MILLISECONDS.toNanos(times.get(0)) + nanosPerEpochMilli));
+    calls.forEach(Collections::sort);
+    return calls;
   }
 
   /**
-   * The longest time one partition went without a call while it had work: VerifyMaterial's calls
-   * name their bizId, so each is placed on its partition as the processor's re-keying places it.
+   * What the group used of each limit outside the 10 s after each change (the start included),
+   * while every partition still had work: once one ran dry, its instance's part of the limit has
+   * nothing to call (the split follows partitions, not traffic).
    */
-  private static void reportLongestWaitOfAPartition(PipelineHarness it, int partitions) {
-    Map<Integer, List<Long>> byPartition = new TreeMap<>();
-    it.simulator.callTimes(Api.VERIFY_MATERIAL).forEach((bizId, times) -> byPartition
-        .computeIfAbsent(Utils.toPositive(Utils.murmur2(bizId.getBytes(StandardCharsets.UTF_8))) % partitions,
-            p -> new ArrayList<>()).add(times.get(0)));
-    byPartition.forEach((partition, times) -> {
-      Collections.sort(times);
-      long longest = 0;
-      for (int i = 1; i < times.size(); i++) {
-        longest = Math.max(longest, times.get(i) - times.get(i - 1));
+  private static void reportRateOutsideChanges(PipelineHarness it, List<Long> changes, List<List<Long>> partitionCalls) {
+    long workEnd = partitionCalls.stream().mapToLong(calls -> calls.get(calls.size() - 1)).min().orElseThrow();
+    List<long[]> windows = new ArrayList<>();
+    for (int i = 0; i < changes.size(); i++) {
+      long from = changes.get(i) + SETTLE.toNanos();
+      long to = Math.min(workEnd, i + 1 < changes.size() ? changes.get(i + 1) : Long.MAX_VALUE);
+      if (to > from) {
+        windows.add(new long[] {from, to});
       }
-      System.out.printf("[scale-out] VerifyMaterial partition %d: %d calls, longest wait between two %.1f s%n",
-          partition, times.size(), longest / 1000.0);
-    });
+    }
+    double seconds = windows.stream().mapToLong(w -> w[1] - w[0]).sum() / 1e9;
+    System.out.printf("[scale-out] %.1f s outside the %d s after each change with work in every partition%n", seconds,
+        SETTLE.toSeconds());
+    if (seconds < 5) {
+      return; // too little to measure: reported, not asserted
+    }
+    for (Api api : Api.values()) {
+      long calls = 0;
+      for (long arrival : it.simulator.acceptedArrivals(api)) {
+        for (long[] window : windows) {
+          calls += arrival >= window[0] && arrival < window[1] ? 1 : 0;
+        }
+      }
+      StringBuilder each = new StringBuilder();
+      for (long[] window : windows) {
+        long in = Arrays.stream(it.simulator.acceptedArrivals(api)).filter(t -> t >= window[0] && t < window[1]).count();
+        each.append(String.format(" [%.1f-%.1f s: %.2f]", (window[0] - changes.get(0)) / 1e9,
+            (window[1] - changes.get(0)) / 1e9, in / ((window[1] - window[0]) / 1e9) / LIMIT));
+      }
+      System.out.printf("[scale-out] %s by window after the start:%s%n", api.action(), each);
+      double used = calls / seconds / LIMIT;
+      System.out.printf("[scale-out] %s: %d calls there, %.2f of the limit%n", api.action(), calls, used);
+      // the target is 0.9; each instance's whole-call part of the limit allows at most 1 s / (1 s +
+      // the 50 ms guard) = 0.95 of it, and four JVMs share two cores with the broker here: the bound
+      // is set lower, to catch a group that idles (0.56-0.75 before members rejoined at once)
+      // reported, not asserted: a throughput figure (bench/ holds the measured ones)
+    }
+  }
+
+  /** The longest time a partition went without a call while it had work (the target: 10 s, whatever changed). */
+  private static void reportLongestWaits(List<List<Long>> partitionCalls, List<Long> changes) {
+    for (int partition = 0; partition < partitionCalls.size(); partition++) {
+      List<Long> times = partitionCalls.get(partition);
+      long longest = 0;
+      long from = 0;
+      for (int i = 1; i < times.size(); i++) {
+        if (times.get(i) - times.get(i - 1) > longest) {
+          longest = times.get(i) - times.get(i - 1);
+          from = times.get(i - 1);
+        }
+      }
+      System.out.printf("[scale-out] VerifyMaterial partition %d: %d calls, longest wait %.1f s, from %.1f s after "
+          + "the start%n", partition, times.size(), longest / 1e9, (from - changes.get(0)) / 1e9);
+    }
   }
 
   private static long totalAccepted(PipelineHarness it) {
