@@ -250,36 +250,27 @@ class ScaleOutIT {
     for (int i = 0; i < changes.size(); i++) {
       long from = changes.get(i) + SETTLE.toNanos();
       long to = Math.min(workEnd, i + 1 < changes.size() ? changes.get(i + 1) : Long.MAX_VALUE);
-      if (to > from) {
+      if (to - from >= TimeUnit.SECONDS.toNanos(1)) { // a shorter window says little about a rate per second
         windows.add(new long[] {from, to});
       }
     }
     double seconds = windows.stream().mapToLong(w -> w[1] - w[0]).sum() / 1e9;
     System.out.printf("[scale-out] %.1f s outside the %d s after each change with work in every partition%n", seconds,
         SETTLE.toSeconds());
-    if (seconds < 5) {
-      return; // too little to measure: reported, not asserted
-    }
+    // reported, not asserted: a throughput figure. The target is 0.9; each instance's whole-call
+    // part of the limit allows at most 1 s / (1 s + the 50 ms guard) = 0.95 of it
     for (Api api : Api.values()) {
+      long[] arrivals = it.simulator.acceptedArrivals(api);
       long calls = 0;
-      for (long arrival : it.simulator.acceptedArrivals(api)) {
-        for (long[] window : windows) {
-          calls += arrival >= window[0] && arrival < window[1] ? 1 : 0;
-        }
-      }
       StringBuilder each = new StringBuilder();
       for (long[] window : windows) {
-        long in = Arrays.stream(it.simulator.acceptedArrivals(api)).filter(t -> t >= window[0] && t < window[1]).count();
+        long in = Arrays.stream(arrivals).filter(t -> t >= window[0] && t < window[1]).count();
+        calls += in;
         each.append(String.format(" [%.1f-%.1f s: %.2f]", (window[0] - changes.get(0)) / 1e9,
             (window[1] - changes.get(0)) / 1e9, in / ((window[1] - window[0]) / 1e9) / LIMIT));
       }
-      System.out.printf("[scale-out] %s by window after the start:%s%n", api.action(), each);
-      double used = calls / seconds / LIMIT;
-      System.out.printf("[scale-out] %s: %d calls there, %.2f of the limit%n", api.action(), calls, used);
-      // the target is 0.9; each instance's whole-call part of the limit allows at most 1 s / (1 s +
-      // the 50 ms guard) = 0.95 of it, and four JVMs share two cores with the broker here: the bound
-      // is set lower, to catch a group that idles (0.56-0.75 before members rejoined at once)
-      // reported, not asserted: a throughput figure (bench/ holds the measured ones)
+      System.out.printf("[scale-out] %s: %d calls there, %.2f of the limit; by window after the start:%s%n",
+          api.action(), calls, calls / seconds / LIMIT, each);
     }
   }
 
