@@ -55,8 +55,8 @@ public final class IdvConfig extends AbstractConfig {
       + "prefix of the internal (changelog and repartition) topics. Every instance of one deployment shares it.";
   public static final String PROCESSING_GUARANTEE_CONFIG = "processing.guarantee";
   private static final String PROCESSING_GUARANTEE_DOC = "exactly_once_v2 makes the Kafka-side writes (results, "
-      + "dead letters, the deduplication store) exactly-once; at_least_once is cheaper but may publish a result twice "
-      + "after a crash. API calls are at-least-once either way.";
+      + "dead letters, the deduplication store) exactly-once; at_least_once is cheaper but may publish a result or a "
+      + "dead letter twice after a crash, never lose one. API calls are at-least-once either way.";
   public static final String NUM_STREAM_THREADS_CONFIG = "num.stream.threads";
   private static final String NUM_STREAM_THREADS_DOC = "Stream threads in this instance. The API calls run on Vert.x, "
       + "not on these threads, so one thread is usually enough.";
@@ -388,6 +388,10 @@ public final class IdvConfig extends AbstractConfig {
   }
 
   // ---- Topics
+
+  public String processingGuarantee() {
+    return getString(PROCESSING_GUARANTEE_CONFIG);
+  }
 
   public String requestsTopic() {
     return getString(TOPIC_REQUESTS_CONFIG);

@@ -15,6 +15,7 @@ import dev.idvstreams.ops.OpsHttpServer;
 import dev.idvstreams.ops.ProcessorMetrics;
 import dev.idvstreams.serde.RegistryUnavailableException;
 import dev.idvstreams.topology.DecodeDeadLetterHandler;
+import dev.idvstreams.topology.EventDelivery;
 import dev.idvstreams.topology.ProcessingControl;
 import dev.idvstreams.topology.VerificationTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -108,7 +109,8 @@ public final class ProcessorRuntime implements AutoCloseable {
     this.invoker = new ApiCheckInvoker(vertx, client, api -> laneSettings(config, api), Clock.systemUTC(), metrics);
     VerificationTopology.Settings settings = new VerificationTopology.Settings(config.requestsTopic(),
       config.requestsKeyedByBizId(), config.resultsTopic(), config.deadLetterTopic(), config.dedupTtl(),
-      config.dedupPurgeInterval(), COMPLETION_INTERVAL, config.imageInlineMaxBytes());
+      config.dedupPurgeInterval(), COMPLETION_INTERVAL, config.imageInlineMaxBytes(),
+      EventDelivery.forGuarantee(config.processingGuarantee()));
     Properties props = streamsProperties(config);
     this.streams = new KafkaStreams(VerificationTopology.build(settings, config.schemaRegistry().client(), invoker,
       metrics, control), props);

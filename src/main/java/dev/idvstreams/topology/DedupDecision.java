@@ -14,12 +14,16 @@ import java.util.Arrays;
  * decision out; the lifecycle it drives is tabled in {@link VerifyProcessor}.
  */
 enum DedupDecision {
-  /** No entry: the first request with this bizId. Store it IN_FLIGHT and call. */
+  /**
+   * No entry, or a DEAD_LETTERED one: the first request with this bizId, or a new one after a
+   * failed call (an operator's replay of its dead letter). Store it IN_FLIGHT and call.
+   */
   START,
   /**
    * The very record that created the entry, read again after a crash before its offset was
    * committed. IN_FLIGHT: make sure it is calling or waiting (it is, unless the task restarted).
-   * COMPLETED (at_least_once only): publish the stored result again.
+   * Ended (at_least_once only): nothing; its events were written, or are unconfirmed in the entry
+   * and published again when the task starts.
    */
   REDELIVERED,
   /** A duplicate that was already parked, read again after a crash: nothing to do. */
@@ -56,6 +60,10 @@ enum DedupDecision {
     if (entry.getParked().stream().map(SourcePosition::of).anyMatch(position::equals)) {
       // a duplicate parked before a crash, read again
       return ALREADY_PARKED;
+    }
+    if (entry.getStatus() == DedupStatus.DEAD_LETTERED) {
+      // the call failed; the entry waits only for a commit to confirm its dead letters
+      return START;
     }
     if (Arrays.equals(fingerprint, entry.getFingerprint().array())) {
       // an exact duplicate: answered now if done, else when the call ends

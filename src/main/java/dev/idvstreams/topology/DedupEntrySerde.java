@@ -2,18 +2,40 @@ package dev.idvstreams.topology;
 
 import dev.idvstreams.avro.DedupEntry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The dedup store's value serde: Avro single-object encoding (the schema's fingerprint, then Avro
- * binary). The store's changelog needs no registry; a future schema adds the older ones to the
- * decoder to read entries written before an upgrade.
+ * binary). The store's changelog needs no registry: each schema an earlier release wrote entries
+ * with is a resource next to this class, known to the decoder, so a store restored from the
+ * changelog of an earlier release is read (and resolved to the current schema) after an upgrade.
  */
 final class DedupEntrySerde implements Serde<DedupEntry> {
+
+  /** The schemas of earlier releases: v1, before the {@code unconfirmed} events and DEAD_LETTERED. */
+  private static final List<String> EARLIER_SCHEMAS = List.of("DedupEntry.v1.avsc");
+  private static final BinaryMessageDecoder<DedupEntry> DECODER = decoder();
+
+  private static BinaryMessageDecoder<DedupEntry> decoder() {
+    BinaryMessageDecoder<DedupEntry> decoder = DedupEntry.createDecoder(null);
+    for (String resource : EARLIER_SCHEMAS) {
+      try (InputStream in = DedupEntrySerde.class.getResourceAsStream(resource)) {
+        decoder.addSchema(new Schema.Parser().parse(Objects.requireNonNull(in, resource)));
+      } catch (IOException e) {
+        throw new UncheckedIOException("unreadable schema resource " + resource, e);
+      }
+    }
+    return decoder;
+  }
 
   @Override
   public Serializer<DedupEntry> serializer() {
@@ -39,7 +61,7 @@ final class DedupEntrySerde implements Serde<DedupEntry> {
         return null;
       }
       try {
-        return DedupEntry.getDecoder().decode(bytes);
+        return DECODER.decode(bytes);
       } catch (IOException e) {
         throw new UncheckedIOException("unreadable dedup store entry in " + topic, e);
       }

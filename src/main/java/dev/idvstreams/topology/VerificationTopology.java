@@ -28,13 +28,16 @@ public final class VerificationTopology {
 
   public static final String DEDUP_STORE = "idv-dedup";
 
-  /** What the topology needs to know; built from the configuration. */
   /**
+   * What the topology needs to know; built from the configuration.
+   *
    * @param keyedByBizId whether records whose key is their bizId are already in the partition of
    *     their bizId (keyed by bizId, Kafka's default partitioner): only those skip the re-key
+   * @param delivery what makes sure an ended call's events are written, from the processing guarantee
    */
   public record Settings(String requestsTopic, boolean keyedByBizId, String resultsTopic, String dlqTopic,
-      Duration dedupTtl, Duration purgeInterval, Duration completionInterval, int maxInlineImageBytes) {
+      Duration dedupTtl, Duration purgeInterval, Duration completionInterval, int maxInlineImageBytes,
+      EventDelivery delivery) {
   }
 
   private static final String REPARTITION = "by-bizid";
@@ -83,7 +86,8 @@ public final class VerificationTopology {
       .branch((key, value) -> value instanceof VerificationRequest, Branched.withFunction(valid -> valid
         .mapValues(value -> (VerificationRequest) value, Named.as("as-request"))
         .process(() -> new VerifyProcessor(DEDUP_STORE, invoker, listener, settings.dedupTtl(), settings.purgeInterval(),
-          settings.completionInterval(), control, turns), Named.as("verify"), DEDUP_STORE), "verify"))
+          settings.completionInterval(), control, turns, settings.delivery(), CommitCounter.STREAM_THREAD),
+          Named.as("verify"), DEDUP_STORE), "verify"))
       .defaultBranch(Branched.as("invalid"))
       .values().stream().reduce((a, b) -> a.merge(b, Named.as("outcomes"))).orElseThrow();
 

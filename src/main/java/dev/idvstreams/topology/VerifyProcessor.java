@@ -48,18 +48,29 @@ import org.slf4j.LoggerFactory;
  * IN_FLIGHT      | other content (CONFLICT)               | IN_FLIGHT   | DEDUP_CONFLICT dead letter
  * IN_FLIGHT      | call answered                          | COMPLETED   | the result, and a replay per parked duplicate
  * IN_FLIGHT      | call failed (PROVIDER)                 | no entry    | a dead letter, and one per parked duplicate
+ *                |   under at_least_once                  | DEAD_LETTERED | the same
  * IN_FLIGHT      | task starts (restart, migration)       | IN_FLIGHT   | nothing; waits for a slot, then calls again
  * COMPLETED      | exact duplicate (REPLAY)               | COMPLETED   | the stored result, replayed=true
- * COMPLETED      | same record again (REDELIVERED)        | COMPLETED   | the stored result (at_least_once only)
+ * COMPLETED      | same record again (REDELIVERED)        | COMPLETED   | nothing (the result is out, or unconfirmed)
  * COMPLETED      | VerifyMaterial, not PASS (RESUBMIT)    | IN_FLIGHT   | nothing yet; a new call
  * COMPLETED      | other content (CONFLICT)               | COMPLETED   | DEDUP_CONFLICT dead letter
  * COMPLETED      | older than dedup.ttl (purge)           | no entry    | nothing
+ * DEAD_LETTERED  | a commit confirms its dead letters     | no entry    | nothing
+ * DEAD_LETTERED  | same record or parked one again        | DEAD_LETTERED | nothing (its dead letters are unconfirmed)
+ * DEAD_LETTERED  | any other request (START)              | IN_FLIGHT   | nothing yet; a new call
+ * any            | task starts with unconfirmed events    | the same    | those events again (at_least_once only)
  * </pre>
  * {@link DedupDecision#decide} names the case of an incoming record; {@link #process} only carries
  * it out. An IN_FLIGHT entry is written before its call starts, in the same task as the input
  * offset, so a crash never loses a call: every IN_FLIGHT entry is called again when its task
  * starts. No entry is kept after a PROVIDER failure, so a dead letter replayed by an operator is
  * called again.
+ *
+ * <p>The events of an ended call are published from here, long after the offset of the record that
+ * started it was committed; {@link EventDelivery} says what makes sure they are written. Under
+ * at_least_once the entry keeps them as {@code unconfirmed} until {@link CommitConfirmations} sees
+ * a commit after them (a DEAD_LETTERED entry, kept only for that, is then deleted), and a task that
+ * starts publishes every unconfirmed event again.
  *
  * <p>Threads: calls complete on Vert.x threads; their settlements wait in each API's
  * {@link ApiSlots} and are forwarded only here, on the stream thread, from {@link #process} and a
@@ -86,6 +97,8 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private final Duration completionInterval;
   private final ProcessingControl control;
   private final TakeTurns turns;
+  private final EventDelivery delivery;
+  private final CommitCounter commitCounter;
   private final Map<Api, ApiSlots> slots = new EnumMap<>(Api.class);
   /** This task's waiting requests, as {@link TakeTurns} sees them. */
   private final TakeTurns.Line line = new TakeTurns.Line() {
@@ -102,6 +115,10 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   /** This task's calls started and not yet drained, as counted in {@link ProcessingControl#callsInFlight()}. */
   private int callsNotDrained;
   private final CommitPacer commits;
+  /** Under at_least_once: the bizIds whose events wait for a commit; null under exactly_once_v2. */
+  private CommitConfirmations confirmations;
+  /** bizIds found at init with unconfirmed events, published again from the first punctuation (init has no record context). */
+  private final List<String> toPublishAgain = new ArrayList<>();
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, DedupEntry> store;
@@ -112,7 +129,8 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private int purged;
 
   VerifyProcessor(String storeName, CheckInvoker invoker, TopologyListener listener, Duration ttl, Duration purgeInterval,
-      Duration completionInterval, ProcessingControl control, TakeTurns turns) {
+      Duration completionInterval, ProcessingControl control, TakeTurns turns, EventDelivery delivery,
+      CommitCounter commitCounter) {
     this.storeName = storeName;
     this.invoker = invoker;
     this.listener = listener;
@@ -122,6 +140,8 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     this.commits = new CommitPacer(completionInterval);
     this.control = control;
     this.turns = turns;
+    this.delivery = delivery;
+    this.commitCounter = commitCounter;
   }
 
   @Override
@@ -131,6 +151,9 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     this.calls = new CancelScope();
     this.callsNotDrained = 0;
     this.sweeping = false;
+    this.toPublishAgain.clear();
+    this.confirmations = delivery == EventDelivery.CONFIRMED_BY_COMMIT
+      ? new CommitConfirmations(commitCounter.of(context.metrics())) : null;
     for (Api api : Api.values()) {
       slots.put(api, new ApiSlots(invoker.inFlightBound(api)));
     }
@@ -140,15 +163,24 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
         if (kv.value.getStatus() == DedupStatus.IN_FLIGHT) {
           slots.get(Checks.apiOf(kv.value.getRequest())).await(kv.key);
         }
+        if (!kv.value.getUnconfirmed().isEmpty()) {
+          toPublishAgain.add(kv.key);
+        }
       });
     }
     int restored = slots.values().stream().mapToInt(ApiSlots::waitingCount).sum();
     if (restored > 0) {
       LOG.info("Task {}: calling {} in-flight request(s) again after a restart or migration", context.taskId(), restored);
     }
+    if (!toPublishAgain.isEmpty()) {
+      LOG.info("Task {}: publishing the events of {} ended call(s) again: no commit confirmed them before the task stopped",
+        context.taskId(), toPublishAgain.size());
+    }
     turns.join(line);
     context.schedule(completionInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
       control.loopPassed();
+      publishAgain();
+      confirmWritten();
       drainCompletions();
       startWaiting();
       if (sweeping) {
@@ -160,6 +192,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
   @Override
   public void process(Record<String, VerificationRequest> record) {
+    confirmWritten();
     drainCompletions();
     startWaiting();
     VerificationRequest request = record.value();
@@ -168,7 +201,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     DedupEntry entry = store.get(request.getBizId());
 
     switch (DedupDecision.decide(entry, position, fingerprint, request)) {
-      case START -> start(request, fingerprint, position);
+      case START -> start(entry, request, fingerprint, position);
       case REDELIVERED -> redelivered(entry);
       case ALREADY_PARKED -> LOG.debug("Duplicate of bizId {} at offset {} already parked", request.getBizId(),
         position.offset());
@@ -177,14 +210,15 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       case RESUBMIT -> {
         LOG.info("bizId {}: VerifyMaterial resubmitted after {}, calling again", request.getBizId(),
           entry.getVerificationResult().getOutcome());
-        start(request, fingerprint, position);
+        start(entry, request, fingerprint, position);
       }
       case CONFLICT -> forward(request.getBizId(), deadLetter(request, position, DeadLetterStage.DEDUP_CONFLICT,
         "DEDUP_CONFLICT", "bizId " + request.getBizId() + " was already used for a different request", null, 0));
     }
   }
 
-  private void start(VerificationRequest request, byte[] fingerprint, SourcePosition position) {
+  /** @param previous the entry this one replaces (resubmitted, or dead-lettered), or null: its unconfirmed events stay */
+  private void start(DedupEntry previous, VerificationRequest request, byte[] fingerprint, SourcePosition position) {
     long now = context.currentSystemTimeMs();
     store.put(request.getBizId(), DedupEntry.newBuilder()
       .setBizId(request.getBizId())
@@ -195,6 +229,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       .setSourcePartition(position.partition())
       .setSourceOffset(position.offset())
       .setParked(new ArrayList<>())
+      .setUnconfirmed(previous == null ? new ArrayList<>() : previous.getUnconfirmed())
       .setCreatedAt(Instant.ofEpochMilli(now))
       .setUpdatedAt(Instant.ofEpochMilli(now))
       .build());
@@ -238,10 +273,9 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private void redelivered(DedupEntry entry) {
     if (entry.getStatus() == DedupStatus.IN_FLIGHT) {
       slots.get(Checks.apiOf(entry.getRequest())).await(entry.getBizId());
-    } else {
-      // only under at_least_once: the result was published but the offset not committed
-      forward(entry.getBizId(), entry.getVerificationResult());
     }
+    // ended (at_least_once only: the call ended before the offset was committed): its events were
+    // written, or are unconfirmed in the entry and published again when the task starts
   }
 
   private void park(DedupEntry entry, SourcePosition position) {
@@ -286,26 +320,76 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       return;
     }
     List<ParkedDuplicate> parked = entry.getParked();
+    List<SpecificRecord> events = new ArrayList<>();
     if (settlement instanceof Settlement.Answered answered) {
       VerificationResult result = answered.result();
+      events.add(result);
+      for (int i = 0; i < parked.size(); i++) {
+        events.add(replayOf(result));
+      }
       entry.setStatus(DedupStatus.COMPLETED);
       entry.setVerificationResult(result);
-      entry.setRequest(null); // images can be large; the fingerprint is all dedup needs now
       entry.setParked(new ArrayList<>());
-      entry.setUpdatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()));
-      store.put(bizId, entry);
-      forward(bizId, result);
-      for (int i = 0; i < parked.size(); i++) {
-        forward(bizId, replayOf(result));
-      }
     } else if (settlement instanceof Settlement.Failed failed) {
-      VerificationRequest request = entry.getRequest();
+      events.add(providerDeadLetter(entry.getRequest(), SourcePosition.of(entry), failed));
+      for (ParkedDuplicate duplicate : parked) {
+        events.add(providerDeadLetter(entry.getRequest(), SourcePosition.of(duplicate), failed));
+      }
+      // parked positions kept: a parked duplicate read again is not a new request
+      entry.setStatus(DedupStatus.DEAD_LETTERED);
+    }
+    entry.setRequest(null); // images can be large; the fingerprint is all dedup needs now
+    entry.setUpdatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()));
+    if (confirmations != null) {
+      entry.getUnconfirmed().addAll(events);
+      confirmations.published(bizId);
+      store.put(bizId, entry);
+    } else if (entry.getStatus() == DedupStatus.DEAD_LETTERED) {
       // no entry kept: a dead-lettered request replayed by an operator is called again
       store.delete(bizId);
-      forward(bizId, providerDeadLetter(request, SourcePosition.of(entry), failed));
-      for (ParkedDuplicate duplicate : parked) {
-        forward(bizId, providerDeadLetter(request, SourcePosition.of(duplicate), failed));
+    } else {
+      store.put(bizId, entry);
+    }
+    events.forEach(event -> forward(bizId, event));
+  }
+
+  /** Publishes again the unconfirmed events found when the task started; from the punctuator, which has a record context. */
+  private void publishAgain() {
+    for (String bizId : toPublishAgain) {
+      DedupEntry entry = store.get(bizId);
+      if (entry != null && !entry.getUnconfirmed().isEmpty()) {
+        entry.getUnconfirmed().forEach(event -> forward(bizId, (SpecificRecord) event));
+        if (confirmations != null) {
+          confirmations.published(bizId);
+        } else {
+          // written under at_least_once, now under exactly_once_v2: forgotten in the events' transaction
+          forgetUnconfirmed(bizId, entry);
+        }
       }
+    }
+    toPublishAgain.clear();
+  }
+
+  /** Forgets the events that a commit has shown written; a DEAD_LETTERED entry was kept only for them. */
+  private void confirmWritten() {
+    if (confirmations == null) {
+      return;
+    }
+    for (String bizId : confirmations.takeConfirmed()) {
+      DedupEntry entry = store.get(bizId);
+      if (entry != null) {
+        forgetUnconfirmed(bizId, entry);
+      }
+    }
+  }
+
+  private void forgetUnconfirmed(String bizId, DedupEntry entry) {
+    if (entry.getStatus() == DedupStatus.DEAD_LETTERED) {
+      // no entry kept: a dead-lettered request replayed by an operator is called again
+      store.delete(bizId);
+    } else {
+      entry.setUnconfirmed(new ArrayList<>());
+      store.put(bizId, entry);
     }
   }
 

@@ -125,6 +125,14 @@ final class PipelineHarness implements AutoCloseable {
       return results.size() + deadLetters.size();
     }
 
+    /** The bizIds with at least one terminal event. */
+    java.util.Set<String> bizIds() {
+      java.util.Set<String> ended = new java.util.HashSet<>();
+      results.forEach(r -> ended.add(r.getBizId()));
+      deadLetters.forEach(d -> ended.add(d.value().getBizId()));
+      return ended;
+    }
+
     /** Every one of {@code requests} distinct requests ended once: one result, not replayed, no dead letter. */
     void assertEachEndedOnce(int requests) {
       org.assertj.core.api.Assertions.assertThat(deadLetters).as("dead letters").isEmpty();
@@ -141,6 +149,15 @@ final class PipelineHarness implements AutoCloseable {
    * shows up in the count instead of passing unseen.
    */
   Events awaitEvents(int expected, Duration timeout) {
+    return awaitEvents(events -> events.total() >= expected, timeout);
+  }
+
+  /** Reads until every one of {@code bizIds} has a terminal event (some may have more), then two seconds more. */
+  Events awaitEventsFor(java.util.Set<String> bizIds, Duration timeout) {
+    return awaitEvents(events -> events.bizIds().containsAll(bizIds), timeout);
+  }
+
+  private Events awaitEvents(java.util.function.Predicate<Events> done, Duration timeout) {
     AvroSerde<VerificationResult> results = AvroSerde.forValues(VerificationResult.class, registry);
     AvroSerde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, registry);
     Events events = new Events(new ArrayList<>(), new ArrayList<>());
@@ -161,7 +178,7 @@ final class PipelineHarness implements AutoCloseable {
       });
       Awaitility.await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
         poll.run();
-        return events.total() >= expected;
+        return done.test(events);
       });
       long settleUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
       while (System.nanoTime() < settleUntil) {

@@ -12,8 +12,11 @@ import dev.idvstreams.simulator.ApiStats;
 import dev.idvstreams.simulator.SimulatorOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -64,5 +67,74 @@ class ProcessorCrashIT {
           .isBetween(0L, IN_FLIGHT_BOUND + uncommittedCompletions);
       }
     }
+  }
+
+  /**
+   * Under at_least_once the store entry that ends a call and its events are separate writes; two
+   * SIGKILLs under load (the same state dir each time, as a restarted pod) must lose no event, and
+   * a clean restart afterwards must find every event confirmed: nothing published again.
+   */
+  @Test
+  void shouldLoseNoEventUnderAtLeastOnceAcrossCrashes(KafkaBootstrap kafka) throws Exception {
+    int requests = 100;
+    SimulatorOptions.Builder sim = SimulatorOptions.builder().latency(Duration.ofMillis(300), Duration.ZERO)
+      .qps(Api.CREDENTIAL_VERIFY_INTL, 20);
+    try (ApicurioRegistry registry = ApicurioRegistry.start();
+       PipelineHarness it = new PipelineHarness(kafka, sim, registry.ccompatUrl(), Map.of("qps.credential-verify-intl", "20",
+         "in-flight.max", String.valueOf(IN_FLIGHT_BOUND), "processing.guarantee", "at_least_once",
+         "retry.max-attempts", "2", "retry.backoff.initial.ms", "50"), 3)) {
+      Map<String, String> config = it.config(); // one state dir for every start
+      List<VerificationRequest> batch = new ArrayList<>();
+      Set<String> rejected = new HashSet<>();
+      for (int i = 0; i < requests; i++) {
+        // every fifth one fails twice (a transient error, two attempts): a PROVIDER dead letter, the
+        // entry kept DEAD_LETTERED until a commit confirms it
+        String marker = i % 5 == 0 ? "sim-error-InternalError" : "clean";
+        batch.add(DemoBatch.credential("alo-" + i, marker));
+        if (i % 5 == 0) {
+          rejected.add("alo-" + i);
+        }
+      }
+      Set<String> bizIds = batch.stream().map(VerificationRequest::getBizId).collect(Collectors.toSet());
+      ProcessorProcess first = ProcessorProcess.start("alo-first", config);
+      it.sendRequests(batch);
+      awaitCalls(it, 30);
+      first.kill();
+      ProcessorProcess second = ProcessorProcess.start("alo-second", config);
+      awaitCalls(it, 60);
+      second.kill();
+
+      try (ProcessorProcess third = ProcessorProcess.start("alo-third", config)) {
+        it.awaitEventsFor(bizIds, Duration.ofSeconds(180));
+        third.terminate(); // SIGTERM: drains and commits
+        assertThat(third.awaitExit(Duration.ofSeconds(60))).as("the third instance stops on SIGTERM").isTrue();
+      }
+      // read once no instance runs: what the fourth start adds is all that differs below
+      PipelineHarness.Events events = it.awaitEventsFor(bizIds, Duration.ofSeconds(30));
+      for (String bizId : bizIds) {
+        boolean expectDeadLetter = rejected.contains(bizId);
+        assertThat(events.results().stream().anyMatch(r -> r.getBizId().equals(bizId) && !r.getReplayed()))
+          .as("a result for %s", bizId).isEqualTo(!expectDeadLetter);
+        assertThat(events.deadLetters().stream().anyMatch(d -> d.value().getBizId().equals(bizId)))
+          .as("a dead letter for %s", bizId).isEqualTo(expectDeadLetter);
+      }
+      int publishedTwice = events.total() - requests;
+      System.out.printf("[at-least-once] %d requests, 2 SIGKILLs: %d events, %d published more than once%n",
+        requests, events.total(), publishedTwice);
+
+      // a clean start on the same state: every event was confirmed by a commit, none is published again
+      try (ProcessorProcess fourth = ProcessorProcess.start("alo-fourth", config)) {
+        VerificationRequest after = DemoBatch.credential("alo-after", "clean");
+        it.sendRequests(List.of(after));
+        PipelineHarness.Events all = it.awaitEvents(events.total() + 1, Duration.ofSeconds(120));
+        assertThat(all.total()).as("the fourth start published only the new request's result").isEqualTo(events.total() + 1);
+        assertThat(fourth.log()).doesNotContain("ended call(s) again");
+      }
+    }
+  }
+
+  private static void awaitCalls(PipelineHarness it, long accepted) {
+    Awaitility.await().atMost(Duration.ofSeconds(120))
+      .until(() -> it.simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL).accepted() >= accepted);
   }
 }

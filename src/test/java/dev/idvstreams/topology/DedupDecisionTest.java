@@ -78,6 +78,20 @@ class DedupDecisionTest {
   }
 
   @Test
+  void shouldStartAgainAfterAFailedCallButNotForItsOwnRecordsReadAgain() {
+    VerificationRequest request = credential("0301");
+    // under at_least_once a failed call's entry stays DEAD_LETTERED until a commit confirms its dead letters
+    DedupEntry deadLettered = inFlight(request, FIRST, LATER);
+    deadLettered.setStatus(DedupStatus.DEAD_LETTERED);
+    deadLettered.setRequest(null);
+
+    assertThat(decide(deadLettered, new SourcePosition("idv.requests", 3, 400), request))
+      .as("an operator's replay of the dead letter").isEqualTo(DedupDecision.START);
+    assertThat(decide(deadLettered, FIRST, request)).isEqualTo(DedupDecision.REDELIVERED);
+    assertThat(decide(deadLettered, LATER, request)).isEqualTo(DedupDecision.ALREADY_PARKED);
+  }
+
+  @Test
   void shouldTellTheStartingRecordReadAgainFromADuplicate() {
     VerificationRequest request = credential("0301");
 

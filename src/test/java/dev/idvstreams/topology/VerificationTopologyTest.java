@@ -76,7 +76,7 @@ class VerificationTopologyTest {
 
   private void start(boolean keyedByBizId) throws Exception {
     VerificationTopology.Settings settings = new VerificationTopology.Settings("idv.requests", keyedByBizId,
-      "idv.results", "idv.dlq", TTL, Duration.ofMinutes(1), Duration.ofMillis(20), 900 * 1024);
+      "idv.results", "idv.dlq", TTL, Duration.ofMinutes(1), Duration.ofMillis(20), 900 * 1024, EventDelivery.IN_TRANSACTION);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");

@@ -41,7 +41,7 @@ class VerifyProcessorReinitTest {
       public void duplicateParked() {
       }
     }, Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofMillis(20), new ProcessingControl(Duration.ZERO),
-        new TakeTurns());
+        new TakeTurns(), EventDelivery.IN_TRANSACTION, CommitCounter.STREAM_THREAD);
 
     processor.init(context);
     context.setRecordMetadata("idv.requests", 0, 1);
