@@ -135,12 +135,14 @@ public final class IdVerificationClient implements AutoCloseable {
    * The bytes of an image for the face API: its own bytes, or downloaded through the guards of
    * {@link ImageFetcher}. A failed download fails with an {@link ApiException} of the face API
    * carrying the download's code and error class, so callers classify one exception type.
+   *
+   * @param abort completes when the caller gives the download up (see {@link CallControl#abort()})
    */
-  public Future<byte[]> image(ImageSource image) {
+  public Future<byte[]> image(ImageSource image, Future<Void> abort) {
     if (!image.isUrl()) {
       return Future.succeededFuture(image.content());
     }
-    return images.fetch(image.url()).recover(failure -> Future.failedFuture(failure instanceof ImageFetchException fetch
+    return images.fetch(image.url(), abort).recover(failure -> Future.failedFuture(failure instanceof ImageFetchException fetch
         ? new ApiException(Api.FACE_VERIFY, fetch.code(), null, null, fetch.errorClass())
         : failure));
   }

@@ -15,6 +15,11 @@ public interface ImageConnector {
   /** The answer: status, {@code Location} (null when absent) and at most {@code maxBytes} of body. */
   record Response(int status, String location, byte[] body) {}
 
-  /** Fails with {@link ImageFetchException} {@code ImageUrl.TooLarge} past {@code maxBytes}. */
-  Future<Response> get(URI uri, InetAddress address, long maxBytes, long timeoutMillis);
+  /**
+   * Fails with {@link ImageFetchException} {@code ImageUrl.TooLarge} past {@code maxBytes}.
+   *
+   * @param abort completes when the caller gives the download up: the request is reset on the wire
+   *     and the answer fails
+   */
+  Future<Response> get(URI uri, InetAddress address, long maxBytes, long timeoutMillis, Future<Void> abort);
 }

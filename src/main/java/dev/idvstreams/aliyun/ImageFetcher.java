@@ -34,11 +34,15 @@ public final class ImageFetcher implements AutoCloseable {
     this(vertx, options, HostResolver.system(vertx), new VertxImageConnector(vertx));
   }
 
-  /** The image's bytes, or a failure with an {@link ImageFetchException}. */
-  public Future<byte[]> fetch(String url) {
+  /**
+   * The image's bytes, or a failure with an {@link ImageFetchException}.
+   *
+   * @param abort completes when the caller gives the download up: a request on the wire is reset
+   */
+  public Future<byte[]> fetch(String url, Future<Void> abort) {
     long deadline = System.nanoTime() + options.timeout().toNanos();
     Future<byte[]> download = Future.succeededFuture(url)
-        .compose(u -> fetch(parse(u), options.maxRedirects(), deadline));
+        .compose(u -> fetch(parse(u), options.maxRedirects(), deadline, abort));
     return Deadline.within(vertx, download, options.timeout().toMillis(),
             () -> new ImageFetchException("ImageUrl.Timeout", ErrorClass.TRANSIENT, null))
         .recover(ImageFetcher::asFetchFailure);
@@ -52,17 +56,17 @@ public final class ImageFetcher implements AutoCloseable {
     }
   }
 
-  private Future<byte[]> fetch(URI uri, int redirectsLeft, long deadline) {
+  private Future<byte[]> fetch(URI uri, int redirectsLeft, long deadline, Future<Void> abort) {
     return resolver.resolve(uri.getHost())
         .recover(e -> Future.failedFuture(new ImageFetchException("ImageUrl.UnknownHost", ErrorClass.INPUT_REJECTED, null)))
-        .compose(addresses -> connector.get(uri, vetted(addresses), options.maxBytes(), remainingMillis(deadline)))
+        .compose(addresses -> connector.get(uri, vetted(addresses), options.maxBytes(), remainingMillis(deadline), abort))
         .compose(response -> {
           int status = response.status();
           if (status >= 300 && status < 400 && response.location() != null) {
             if (redirectsLeft == 0) {
               return Future.failedFuture(new ImageFetchException("ImageUrl.TooManyRedirects", ErrorClass.INPUT_REJECTED, null));
             }
-            return fetch(parse(uri.resolve(response.location()).toString()), redirectsLeft - 1, deadline);
+            return fetch(parse(uri.resolve(response.location()).toString()), redirectsLeft - 1, deadline, abort);
           }
           if (status < 200 || status >= 300) {
             return Future.failedFuture(new ImageFetchException("ImageUrl.HttpStatus", status >= 500 || status == 429

@@ -24,7 +24,7 @@ final class VertxImageConnector implements ImageConnector {
   }
 
   @Override
-  public Future<Response> get(URI uri, InetAddress address, long maxBytes, long timeoutMillis) {
+  public Future<Response> get(URI uri, InetAddress address, long maxBytes, long timeoutMillis, Future<Void> abort) {
     boolean https = "https".equalsIgnoreCase(uri.getScheme());
     int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
     String path = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
@@ -40,7 +40,11 @@ final class VertxImageConnector implements ImageConnector {
         .setConnectTimeout(timeoutMillis)
         .setIdleTimeout(timeoutMillis);
     return client.request(options)
-        .compose(request -> request.send())
+        .compose(request -> {
+          // a download given up (its task closed) stops at once instead of running to its timeout
+          abort.onComplete(given -> request.reset());
+          return request.send();
+        })
         .compose(response -> readBounded(response, maxBytes));
   }
 

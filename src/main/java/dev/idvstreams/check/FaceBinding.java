@@ -40,8 +40,8 @@ final class FaceBinding implements CheckBinding<FaceVerifyRequest, FaceVerifyRes
   public Future<CallResult<FaceVerifyRequest>> prepare(VerificationRequest request, CancelScope scope) {
     FaceCheck check = (FaceCheck) request.getCheck();
     return downloads.call(gate -> { // downloads are not paced: no permit asked
-      Future<byte[]> refFace = client.image(Images.source(check.getRefFace()));
-      Future<byte[]> authFace = client.image(Images.source(check.getAuthFace()));
+      Future<byte[]> refFace = client.image(Images.source(check.getRefFace()), gate.abort());
+      Future<byte[]> authFace = client.image(Images.source(check.getAuthFace()), gate.abort());
       return Future.all(refFace, authFace)
           .map(both -> new FaceVerifyRequest(check.getResourceCode(), refFace.result(), authFace.result()));
     }, scope);

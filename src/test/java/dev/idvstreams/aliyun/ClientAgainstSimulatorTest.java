@@ -24,6 +24,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** Our client against the simulator over HTTP: every API, every outcome, every error class. */
 class ClientAgainstSimulatorTest {
 
+  /** A download nobody gives up. */
+  private static final io.vertx.core.Future<Void> NOT_ABORTED = io.vertx.core.Promise.<Void>promise().future();
+
   private static SimulatorHarness sim;
   private static IdVerificationClient client;
 
@@ -277,8 +280,8 @@ class ClientAgainstSimulatorTest {
         .listen(0, "127.0.0.1"));
     try {
       String base = "http://127.0.0.1:" + images.actualPort();
-      byte[] refFetched = await(client.image(ImageSource.ofUrl(base + "/ref.jpg")));
-      byte[] authFetched = await(client.image(ImageSource.ofUrl(base + "/auth.jpg")));
+      byte[] refFetched = await(client.image(ImageSource.ofUrl(base + "/ref.jpg"), NOT_ABORTED));
+      byte[] authFetched = await(client.image(ImageSource.ofUrl(base + "/auth.jpg"), NOT_ABORTED));
       assertThat(refFetched).isEqualTo(ref);
       assertThat(authFetched).isEqualTo(auth);
 
@@ -293,7 +296,7 @@ class ClientAgainstSimulatorTest {
   @Test
   void shouldRefuseLoopbackImageUrlByDefault() {
     try (IdVerificationClient guarded = sim.client(o -> o.imageFetch(ImageFetchOptions.defaults()))) {
-      ApiException e = failure(guarded.image(ImageSource.ofUrl("http://127.0.0.1:1/ref.jpg")));
+      ApiException e = failure(guarded.image(ImageSource.ofUrl("http://127.0.0.1:1/ref.jpg"), NOT_ABORTED));
 
       assertThat(e.code()).isEqualTo("ImageUrl.AddressRefused");
       assertThat(e.errorClass()).isEqualTo(ErrorClass.INPUT_REJECTED);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -34,7 +35,10 @@ class ImageFetcherTest {
     await(vertx.close());
   }
 
-  private static final ImageConnector MUST_NOT_CONNECT = (uri, address, maxBytes, timeout) -> {
+  /** A download nobody gives up. */
+  private static final Future<Void> NOT_ABORTED = Promise.<Void>promise().future();
+
+  private static final ImageConnector MUST_NOT_CONNECT = (uri, address, maxBytes, timeout, abort) -> {
     fail("connected to " + address + " although the guard should have refused it");
     return Future.failedFuture("unreachable");
   };
@@ -58,7 +62,7 @@ class ImageFetcherTest {
         resolving(Map.of("images.test", address)), MUST_NOT_CONNECT);
 
     ImageFetchException e = catchThrowableOfType(ImageFetchException.class,
-        () -> await(fetcher.fetch("http://images.test/face.jpg")));
+        () -> await(fetcher.fetch("http://images.test/face.jpg", NOT_ABORTED)));
 
     assertThat(e.code()).isEqualTo("ImageUrl.AddressRefused");
     assertThat(e.errorClass()).isEqualTo(ErrorClass.INPUT_REJECTED);
@@ -70,7 +74,7 @@ class ImageFetcherTest {
     ImageFetcher fetcher = new ImageFetcher(vertx, ImageFetchOptions.defaults(),
         resolving(Map.of("images.test", "93.184.216.34")), MUST_NOT_CONNECT);
 
-    ImageFetchException e = catchThrowableOfType(ImageFetchException.class, () -> await(fetcher.fetch(url)));
+    ImageFetchException e = catchThrowableOfType(ImageFetchException.class, () -> await(fetcher.fetch(url, NOT_ABORTED)));
 
     assertThat(e.code()).isEqualTo("ImageUrl.Scheme");
   }
@@ -78,7 +82,7 @@ class ImageFetcherTest {
   @Test
   void shouldCheckEveryRedirectTargetAgain() {
     List<URI> connected = new ArrayList<>();
-    ImageConnector redirectingToMetadata = (uri, address, maxBytes, timeout) -> {
+    ImageConnector redirectingToMetadata = (uri, address, maxBytes, timeout, abort) -> {
       if (!address.getHostAddress().equals("93.184.216.34")) {
         fail("followed a redirect to " + address);
       }
@@ -89,7 +93,7 @@ class ImageFetcherTest {
         resolving(Map.of("public.test", "93.184.216.34", "metadata.test", "169.254.169.254")), redirectingToMetadata);
 
     ImageFetchException e = catchThrowableOfType(ImageFetchException.class,
-        () -> await(fetcher.fetch("https://public.test/face.jpg")));
+        () -> await(fetcher.fetch("https://public.test/face.jpg", NOT_ABORTED)));
 
     assertThat(e.code()).isEqualTo("ImageUrl.AddressRefused");
     assertThat(connected).containsExactly(URI.create("https://public.test/face.jpg"));
@@ -97,13 +101,13 @@ class ImageFetcherTest {
 
   @Test
   void shouldStopAfterTooManyRedirects() {
-    ImageConnector loop = (uri, address, maxBytes, timeout) ->
+    ImageConnector loop = (uri, address, maxBytes, timeout, abort) ->
         Future.succeededFuture(new ImageConnector.Response(301, "/again", new byte[0]));
     ImageFetcher fetcher = new ImageFetcher(vertx, new ImageFetchOptions(1024, Duration.ofSeconds(5), 2, false),
         resolving(Map.of("public.test", "93.184.216.34")), loop);
 
     ImageFetchException e = catchThrowableOfType(ImageFetchException.class,
-        () -> await(fetcher.fetch("https://public.test/face.jpg")));
+        () -> await(fetcher.fetch("https://public.test/face.jpg", NOT_ABORTED)));
 
     assertThat(e.code()).isEqualTo("ImageUrl.TooManyRedirects");
   }
@@ -123,8 +127,8 @@ class ImageFetcherTest {
     ImageFetcher allowed = new ImageFetcher(vertx, ImageFetchOptions.defaults().withAllowPrivateAddresses(true));
     ImageFetcher guarded = new ImageFetcher(vertx, ImageFetchOptions.defaults());
 
-    assertThat(await(allowed.fetch(url))).isEqualTo(image);
-    assertThat(catchThrowableOfType(ImageFetchException.class, () -> await(guarded.fetch(url))).code())
+    assertThat(await(allowed.fetch(url, NOT_ABORTED))).isEqualTo(image);
+    assertThat(catchThrowableOfType(ImageFetchException.class, () -> await(guarded.fetch(url, NOT_ABORTED))).code())
         .isEqualTo("ImageUrl.AddressRefused");
   }
 
@@ -145,7 +149,7 @@ class ImageFetcherTest {
     ImageFetcher fetcher = new ImageFetcher(vertx, new ImageFetchOptions(1024, Duration.ofSeconds(5), 0, true));
 
     ImageFetchException e = catchThrowableOfType(ImageFetchException.class,
-        () -> await(fetcher.fetch("http://127.0.0.1:" + server.actualPort() + "/big.jpg")));
+        () -> await(fetcher.fetch("http://127.0.0.1:" + server.actualPort() + "/big.jpg", NOT_ABORTED)));
 
     assertThat(e.code()).isEqualTo("ImageUrl.TooLarge");
   }
@@ -157,11 +161,34 @@ class ImageFetcherTest {
     long started = System.nanoTime();
 
     ImageFetchException e = catchThrowableOfType(ImageFetchException.class,
-        () -> await(fetcher.fetch("http://127.0.0.1:" + silent.actualPort() + "/slow.jpg")));
+        () -> await(fetcher.fetch("http://127.0.0.1:" + silent.actualPort() + "/slow.jpg", NOT_ABORTED)));
 
     assertThat(e.code()).isEqualTo("ImageUrl.Timeout");
     assertThat(e.errorClass()).isEqualTo(ErrorClass.TRANSIENT);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void shouldResetADownloadItsCallerGivesUp() {
+    java.util.concurrent.atomic.AtomicBoolean connectionClosed = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean requested = new java.util.concurrent.atomic.AtomicBoolean();
+    // sends part of the body, then nothing: only the timeout (a minute) or a reset ends the download
+    HttpServer trickling = await(vertx.createHttpServer().requestHandler(req -> {
+      req.connection().closeHandler(v -> connectionClosed.set(true));
+      req.response().setChunked(true).write(Buffer.buffer(new byte[16]));
+      requested.set(true);
+    }).listen(0, "127.0.0.1"));
+    ImageFetcher fetcher = new ImageFetcher(vertx, new ImageFetchOptions(1024, Duration.ofMinutes(1), 0, true));
+    Promise<Void> abort = Promise.promise();
+
+    Future<byte[]> download = fetcher.fetch("http://127.0.0.1:" + trickling.actualPort() + "/face.jpg", abort.future());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilTrue(requested);
+    assertThat(download.isComplete()).isFalse();
+    abort.complete();
+
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(download::isComplete);
+    assertThat(download.failed()).isTrue();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilTrue(connectionClosed);
   }
 
   @Test
@@ -172,9 +199,9 @@ class ImageFetcherTest {
     ImageFetcher fetcher = new ImageFetcher(vertx, ImageFetchOptions.defaults().withAllowPrivateAddresses(true));
     String base = "http://127.0.0.1:" + server.actualPort();
 
-    assertThat(catchThrowableOfType(ImageFetchException.class, () -> await(fetcher.fetch(base + "/gone"))).errorClass())
+    assertThat(catchThrowableOfType(ImageFetchException.class, () -> await(fetcher.fetch(base + "/gone", NOT_ABORTED))).errorClass())
         .isEqualTo(ErrorClass.INPUT_REJECTED);
-    assertThat(catchThrowableOfType(ImageFetchException.class, () -> await(fetcher.fetch(base + "/busy"))).errorClass())
+    assertThat(catchThrowableOfType(ImageFetchException.class, () -> await(fetcher.fetch(base + "/busy", NOT_ABORTED))).errorClass())
         .isEqualTo(ErrorClass.TRANSIENT);
   }
 }
