@@ -61,6 +61,8 @@ public final class VerificationTopology {
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
       Serdes.String(), new DedupEntrySerde()).withLoggingEnabled(Map.of()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupIndex.STORE),
+      Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(Map.of()));
 
     KStream<String, VerificationRequest> requests = builder.stream(settings.requestsTopic(),
       Consumed.with(Serdes.String(), requestSerde).withName("requests"));
@@ -87,7 +89,7 @@ public final class VerificationTopology {
         .mapValues(value -> (VerificationRequest) value, Named.as("as-request"))
         .process(() -> new VerifyProcessor(DEDUP_STORE, invoker, listener, settings.dedupTtl(), settings.purgeInterval(),
           settings.completionInterval(), control, turns, settings.delivery(), CommitCounter.STREAM_THREAD),
-          Named.as("verify"), DEDUP_STORE), "verify"))
+          Named.as("verify"), DEDUP_STORE, DedupIndex.STORE), "verify"))
       .defaultBranch(Branched.as("invalid"))
       .values().stream().reduce((a, b) -> a.merge(b, Named.as("outcomes"))).orElseThrow();
 

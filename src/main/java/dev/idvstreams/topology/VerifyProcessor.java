@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -86,8 +85,8 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
   private static final Logger LOG = LoggerFactory.getLogger(VerifyProcessor.class);
   private static final Duration BACKPRESSURE_POLL = Duration.ofMillis(50);
-  /** Entries the purge looks at per step: a few milliseconds of the stream thread. */
-  private static final int PURGE_STEP_ENTRIES = 1_000;
+  /** Entries the purge, or the indexing of a store written before the index, handles per step: a few milliseconds of the stream thread. */
+  private static final int STEP_ENTRIES = 1_000;
 
   private final String storeName;
   private final CheckInvoker invoker;
@@ -122,9 +121,13 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, DedupEntry> store;
-  /** Where the purge's sweep of the store goes on, or null when no sweep is under way. */
-  private String purgeFrom;
-  private boolean sweeping;
+  private DedupIndex index;
+  /** Open index keys found at start without their reason, dropped from the first punctuation (init cannot write). */
+  private final List<String> staleOpenKeys = new ArrayList<>();
+  /** Whether the store, written before the index existed, is being indexed; and where the next step starts. */
+  private boolean indexing;
+  private String indexFrom;
+  private boolean purging;
   private long purgeCutoff;
   private int purged;
 
@@ -148,25 +151,31 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.store = context.getStateStore(storeName);
+    this.index = new DedupIndex(context.getStateStore(DedupIndex.STORE));
     this.calls = new CancelScope();
     this.callsNotDrained = 0;
-    this.sweeping = false;
+    this.purging = false;
     this.toPublishAgain.clear();
+    this.staleOpenKeys.clear();
     this.confirmations = delivery == EventDelivery.CONFIRMED_BY_COMMIT
       ? new CommitConfirmations(commitCounter.of(context.metrics())) : null;
     for (Api api : Api.values()) {
       slots.put(api, new ApiSlots(invoker.inFlightBound(api)));
     }
     // restored calls may not be forwarded from init (no record context): the punctuator starts them
-    try (KeyValueIterator<String, DedupEntry> entries = store.all()) {
-      entries.forEachRemaining(kv -> {
-        if (kv.value.getStatus() == DedupStatus.IN_FLIGHT) {
-          slots.get(Checks.apiOf(kv.value.getRequest())).await(kv.key);
+    indexing = !index.isBuilt();
+    indexFrom = null;
+    if (indexing) {
+      // written before the index existed (or new and empty): read once, and indexed by the punctuator
+      try (KeyValueIterator<String, DedupEntry> entries = store.all()) {
+        entries.forEachRemaining(kv -> resume(kv.key, kv.value));
+      }
+    } else {
+      for (String bizId : index.openBizIds()) {
+        if (!resume(bizId, store.get(bizId))) {
+          staleOpenKeys.add(bizId);
         }
-        if (!kv.value.getUnconfirmed().isEmpty()) {
-          toPublishAgain.add(kv.key);
-        }
-      });
+      }
     }
     int restored = slots.values().stream().mapToInt(ApiSlots::waitingCount).sum();
     if (restored > 0) {
@@ -179,15 +188,50 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     turns.join(line);
     context.schedule(completionInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
       control.loopPassed();
+      staleOpenKeys.forEach(index::dropOpen);
+      staleOpenKeys.clear();
       publishAgain();
       confirmWritten();
       drainCompletions();
       startWaiting();
-      if (sweeping) {
+      if (indexing) {
+        indexFrom = index.buildStep(store, indexFrom, STEP_ENTRIES);
+        indexing = indexFrom != null;
+      }
+      if (purging) {
         purgeStep();
       }
     });
-    context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::startSweep);
+    context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::startPurge);
+  }
+
+  /**
+   * What a starting task does for an entry that may want it: an IN_FLIGHT one waits for a slot to
+   * be called again, unconfirmed events are published again.
+   *
+   * @return whether the entry wanted anything
+   */
+  private boolean resume(String bizId, DedupEntry entry) {
+    if (entry == null) {
+      return false;
+    }
+    if (entry.getStatus() == DedupStatus.IN_FLIGHT) {
+      slots.get(Checks.apiOf(entry.getRequest())).await(bizId);
+    }
+    if (!entry.getUnconfirmed().isEmpty()) {
+      toPublishAgain.add(bizId);
+    }
+    return entry.getStatus() == DedupStatus.IN_FLIGHT || !entry.getUnconfirmed().isEmpty();
+  }
+
+  /** Every write of the dedup store goes through here, so that its index follows. */
+  private void write(String bizId, DedupIndex.Keys before, DedupEntry after) {
+    if (after == null) {
+      store.delete(bizId);
+    } else {
+      store.put(bizId, after);
+    }
+    index.update(before, DedupIndex.Keys.of(bizId, after));
   }
 
   @Override
@@ -220,7 +264,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   /** @param previous the entry this one replaces (resubmitted, or dead-lettered), or null: its unconfirmed events stay */
   private void start(DedupEntry previous, VerificationRequest request, byte[] fingerprint, SourcePosition position) {
     long now = context.currentSystemTimeMs();
-    store.put(request.getBizId(), DedupEntry.newBuilder()
+    write(request.getBizId(), DedupIndex.Keys.of(request.getBizId(), previous), DedupEntry.newBuilder()
       .setBizId(request.getBizId())
       .setFingerprint(ByteBuffer.wrap(fingerprint))
       .setStatus(DedupStatus.IN_FLIGHT)
@@ -273,15 +317,18 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private void redelivered(DedupEntry entry) {
     if (entry.getStatus() == DedupStatus.IN_FLIGHT) {
       slots.get(Checks.apiOf(entry.getRequest())).await(entry.getBizId());
+      // at_least_once: the index write of the record's first reading may be lost with the crash
+      index.put(DedupIndex.Keys.of(entry.getBizId(), entry));
     }
     // ended (at_least_once only: the call ended before the offset was committed): its events were
     // written, or are unconfirmed in the entry and published again when the task starts
   }
 
   private void park(DedupEntry entry, SourcePosition position) {
+    DedupIndex.Keys before = DedupIndex.Keys.of(entry.getBizId(), entry);
     entry.getParked().add(position.toParked());
     entry.setUpdatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()));
-    store.put(entry.getBizId(), entry);
+    write(entry.getBizId(), before, entry);
     listener.duplicateParked();
   }
 
@@ -319,6 +366,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       LOG.warn("Completion for bizId {} without an in-flight entry: ignored", bizId);
       return;
     }
+    DedupIndex.Keys before = DedupIndex.Keys.of(bizId, entry);
     List<ParkedDuplicate> parked = entry.getParked();
     List<SpecificRecord> events = new ArrayList<>();
     if (settlement instanceof Settlement.Answered answered) {
@@ -343,12 +391,12 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     if (confirmations != null) {
       entry.getUnconfirmed().addAll(events);
       confirmations.published(bizId);
-      store.put(bizId, entry);
+      write(bizId, before, entry);
     } else if (entry.getStatus() == DedupStatus.DEAD_LETTERED) {
       // no entry kept: a dead-lettered request replayed by an operator is called again
-      store.delete(bizId);
+      write(bizId, before, null);
     } else {
-      store.put(bizId, entry);
+      write(bizId, before, entry);
     }
     events.forEach(event -> forward(bizId, event));
   }
@@ -384,12 +432,15 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   }
 
   private void forgetUnconfirmed(String bizId, DedupEntry entry) {
+    DedupIndex.Keys before = DedupIndex.Keys.of(bizId, entry);
     if (entry.getStatus() == DedupStatus.DEAD_LETTERED) {
       // no entry kept: a dead-lettered request replayed by an operator is called again
-      store.delete(bizId);
+      write(bizId, before, null);
     } else {
       entry.setUnconfirmed(new ArrayList<>());
-      store.put(bizId, entry);
+      write(bizId, before, entry);
+      // at_least_once: the index write of the call's end may be lost with a crash; its entry was not
+      index.put(DedupIndex.Keys.of(bizId, entry));
     }
   }
 
@@ -439,36 +490,32 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     }
   }
 
-  /** Starts a sweep of the store for expired entries, unless one is still under way. */
-  private void startSweep(long now) {
-    if (!sweeping) {
-      sweeping = true;
-      purgeFrom = null;
+  /** Starts purging the entries older than the TTL, unless a purge is still under way. */
+  private void startPurge(long now) {
+    if (!purging) {
+      purging = true;
       purgeCutoff = now - ttl.toMillis();
       purged = 0;
     }
   }
 
   /**
-   * One bounded step of the sweep, from the completion punctuator: at most
-   * {@link #PURGE_STEP_ENTRIES} entries, so a large store is swept over many loops and never
-   * holds the stream thread (or its transaction) for long.
+   * One bounded step of the purge, from the completion punctuator: at most {@link #STEP_ENTRIES}
+   * of the index's oldest expiry keys, so the purge reads only what expired and never holds the
+   * stream thread (or its transaction) for long.
    */
   private void purgeStep() {
-    List<String> expired = new ArrayList<>();
-    try (KeyValueIterator<String, DedupEntry> entries = purgeFrom == null ? store.all() : store.range(purgeFrom, null)) {
-      for (int seen = 0; seen < PURGE_STEP_ENTRIES && entries.hasNext(); seen++) {
-        KeyValue<String, DedupEntry> kv = entries.next();
-        if (kv.value.getStatus() == DedupStatus.COMPLETED && kv.value.getUpdatedAt().toEpochMilli() < purgeCutoff) {
-          expired.add(kv.key);
-        }
+    List<String> expired = index.takeExpired(purgeCutoff, STEP_ENTRIES);
+    for (String bizId : expired) {
+      DedupEntry entry = store.get(bizId);
+      // the key may be older than its entry (under at_least_once): only what is COMPLETED and old goes
+      if (entry != null && entry.getStatus() == DedupStatus.COMPLETED && entry.getUpdatedAt().toEpochMilli() < purgeCutoff) {
+        write(bizId, new DedupIndex.Keys(DedupIndex.Keys.of(bizId, entry).open(), null), null);
+        purged++;
       }
-      purgeFrom = entries.hasNext() ? entries.peekNextKey() : null;
     }
-    expired.forEach(store::delete);
-    purged += expired.size();
-    if (purgeFrom == null) {
-      sweeping = false;
+    if (expired.size() < STEP_ENTRIES) {
+      purging = false;
       if (purged > 0) {
         LOG.info("Task {}: purged {} dedup entries older than {}", context.taskId(), purged, ttl);
       }

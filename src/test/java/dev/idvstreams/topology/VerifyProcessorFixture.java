@@ -1,0 +1,103 @@
+package dev.idvstreams.topology;
+
+import dev.idvstreams.avro.CredentialCheck;
+import dev.idvstreams.avro.DedupEntry;
+import dev.idvstreams.avro.Image;
+import dev.idvstreams.avro.VerificationRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * {@link VerifyProcessor}s on {@link MockProcessorContext}s over one pair of in-memory stores (the
+ * dedup store and its index): each {@link #start()} is a new life of the task, on the stores as
+ * their changelogs left them.
+ */
+final class VerifyProcessorFixture {
+
+  final ScriptedInvoker invoker = new ScriptedInvoker(4);
+  /** The stream thread's completed commits, as {@link CommitCounter} would read them. */
+  final AtomicLong commits = new AtomicLong();
+  final KeyValueStore<String, DedupEntry> store = Stores.keyValueStoreBuilder(
+      Stores.inMemoryKeyValueStore(VerificationTopology.DEDUP_STORE), Serdes.String(), new DedupEntrySerde())
+      .withLoggingDisabled().build();
+  final KeyValueStore<String, byte[]> index = Stores.keyValueStoreBuilder(
+      Stores.inMemoryKeyValueStore(DedupIndex.STORE), Serdes.String(), Serdes.ByteArray())
+      .withLoggingDisabled().build();
+  private final EventDelivery delivery;
+  private final Map<MockProcessorContext<String, SpecificRecord>, VerifyProcessor> lives = new IdentityHashMap<>();
+  private long offset;
+
+  VerifyProcessorFixture(EventDelivery delivery) {
+    this.delivery = delivery;
+    MockProcessorContext<String, SpecificRecord> stores = new MockProcessorContext<>();
+    store.init(stores.getStateStoreContext(), store);
+    index.init(stores.getStateStoreContext(), index);
+  }
+
+  /** A new life of the task: a new processor, initialized on the same stores. */
+  MockProcessorContext<String, SpecificRecord> start() {
+    MockProcessorContext<String, SpecificRecord> context = new MockProcessorContext<>();
+    context.setCurrentSystemTimeMs(1_000);
+    context.addStateStore(store);
+    context.addStateStore(index);
+    VerifyProcessor processor = new VerifyProcessor(VerificationTopology.DEDUP_STORE, invoker, new TopologyListener() {
+      @Override
+      public void published(SpecificRecord value) {
+      }
+
+      @Override
+      public void duplicateParked() {
+      }
+    }, Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofMillis(20), new ProcessingControl(Duration.ZERO),
+        new TakeTurns(), delivery, metrics -> commits::get);
+    processor.init(context);
+    lives.put(context, processor);
+    return context;
+  }
+
+  VerifyProcessor processor(MockProcessorContext<String, SpecificRecord> context) {
+    return lives.get(context);
+  }
+
+  /** A request for {@code bizId}, read at the next offset. */
+  void process(MockProcessorContext<String, SpecificRecord> context, String bizId) {
+    process(context, bizId, ++offset);
+  }
+
+  /** A request for {@code bizId}, read at {@code at}. */
+  void process(MockProcessorContext<String, SpecificRecord> context, String bizId, long at) {
+    context.setRecordMetadata("idv.requests", 0, at);
+    lives.get(context).process(new Record<>(bizId, request(bizId), 0));
+  }
+
+  /** The offset of the last request processed. */
+  long offset() {
+    return offset;
+  }
+
+  /** Runs the completion punctuator: completions drained, waiting requests started, confirmations, steps. */
+  static void punctuate(MockProcessorContext<String, SpecificRecord> context) {
+    context.scheduledPunctuators().get(0).getPunctuator().punctuate(context.currentSystemTimeMs());
+  }
+
+  /** Runs the purge's punctuator: a purge starts, its steps run from {@link #punctuate}. */
+  static void startPurge(MockProcessorContext<String, SpecificRecord> context) {
+    context.scheduledPunctuators().get(1).getPunctuator().punctuate(context.currentSystemTimeMs());
+  }
+
+  static VerificationRequest request(String bizId) {
+    return VerificationRequest.newBuilder().setBizId(bizId).setRequestedAt(Instant.ofEpochMilli(1))
+        .setCheck(CredentialCheck.newBuilder().setCredType("03").setCredName("0301")
+            .setImage(Image.newBuilder().setUrl("https://img.example/" + bizId + ".jpg").build()).build())
+        .build();
+  }
+}
