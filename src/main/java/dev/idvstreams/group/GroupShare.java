@@ -2,6 +2,7 @@ package dev.idvstreams.group;
 
 import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CallLane;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * <p>Every instance computes the same {@link LimitSplit} from the same assignment. A part that
  * shrinks applies at once and one that grows only after the limiter's delay, so while partitions
  * move the instance giving one up has stopped using its part before the one taking it over starts.
+ *
+ * <p>A limit smaller than the number of instances owning partitions goes round in turns of
+ * {@link #TURN} by the wall clock ({@link LimitSplit}), which the instances' clocks must agree on
+ * to well under the limiter's delay beyond a second (NTP does): at a turn's end the part moves as
+ * on a rebalance, given up at once and taken up after the delay.
  */
 public final class GroupShare {
 
@@ -35,6 +41,8 @@ public final class GroupShare {
   private final Map<Api, Integer> limits;
   private final Function<Api, CallLane<?>> lanes;
   private final Map<Api, Integer> parts = new EnumMap<>(Api.class);
+  /** How long the owners' turns last when a limit is smaller than their number; each change idles a part for the limiter's delay. */
+  static final Duration TURN = Duration.ofSeconds(15);
 
   /**
    * @param self this instance's {@code application.server}
@@ -67,7 +75,8 @@ public final class GroupShare {
   /** Kafka Streams' locks are not held here, nor this one while reading Kafka Streams. */
   private synchronized void apply(Map<String, Integer> partitions) {
     for (Api api : Api.values()) {
-      int part = LimitSplit.split(limits.get(api), partitions).get(self.toString());
+      long turn = System.currentTimeMillis() / TURN.toMillis();
+      int part = LimitSplit.split(limits.get(api), partitions, turn).get(self.toString());
       Integer before = parts.put(api, part);
       if (before == null || before != part) {
         lanes.apply(api).setQuota(part);

@@ -14,9 +14,13 @@ import java.util.TreeMap;
  *
  * <p>Every instance that owns partitions gets 1, then the rest of the limit goes by the largest
  * remainder of its partition share (Hamilton's method); ties go to the smaller id, so every
- * instance computes the same split from the same assignment. When the limit is smaller than the
- * number of such instances, the ones with the most partitions (then the smaller ids) get 1 and the
- * others 0: their requests wait until the assignment changes.
+ * instance computes the same split from the same assignment.
+ *
+ * <p>When the limit is smaller than the number of such instances, whole calls cannot go round: the
+ * owners take turns. In turn {@code t}, ordered by most partitions (then the smaller id), owners
+ * {@code t * limit}, ..., {@code t * limit + limit - 1} (modulo their number) get 1 and the others
+ * 0, so each owner has its part in {@code limit} of every {@code owners} turns and no partition
+ * waits for good.
  */
 public final class LimitSplit {
 
@@ -25,10 +29,12 @@ public final class LimitSplit {
   /**
    * @param limit the API's limit for the whole group, calls per second
    * @param partitions the partitions each instance calls for, by instance id
+   * @param turn which owners have a part when the limit is smaller than their number; any number
+   *     that every instance agrees on (see {@link GroupShare})
    * @return each instance's calls per second; they add up to at most {@code limit}, and instances
    *     owning no partitions get 0
    */
-  public static Map<String, Integer> split(int limit, Map<String, Integer> partitions) {
+  public static Map<String, Integer> split(int limit, Map<String, Integer> partitions, long turn) {
     Map<String, Integer> parts = new TreeMap<>();
     List<String> owners = new ArrayList<>();
     int total = 0;
@@ -46,7 +52,10 @@ public final class LimitSplit {
     }
     if (limit < owners.size()) {
       owners.sort(mostPartitionsFirst);
-      owners.subList(0, limit).forEach(id -> parts.put(id, 1));
+      long first = Math.floorMod(turn * limit, (long) owners.size());
+      for (int k = 0; k < limit; k++) {
+        parts.put(owners.get((int) ((first + k) % owners.size())), 1);
+      }
       return parts;
     }
     int rest = limit - owners.size();

@@ -188,8 +188,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     turns.join(line);
     context.schedule(completionInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
       control.loopPassed();
-      staleOpenKeys.forEach(index::dropOpen);
-      staleOpenKeys.clear();
+      dropStaleOpenKeys();
       publishAgain();
       confirmWritten();
       drainCompletions();
@@ -222,6 +221,16 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       toPublishAgain.add(bizId);
     }
     return entry.getStatus() == DedupStatus.IN_FLIGHT || !entry.getUnconfirmed().isEmpty();
+  }
+
+  /** Drops the open keys that wanted nothing at start, unless a request since has opened them again. */
+  private void dropStaleOpenKeys() {
+    for (String bizId : staleOpenKeys) {
+      if (DedupIndex.Keys.of(bizId, store.get(bizId)).open() == null) {
+        index.dropOpen(bizId);
+      }
+    }
+    staleOpenKeys.clear();
   }
 
   /** Every write of the dedup store goes through here, so that its index follows. */

@@ -56,8 +56,10 @@ class ScaleOutIT {
     config.put("shutdown.grace.ms", "10000");
     // Up to four processor JVMs, the broker, the registry and the simulator share two cores here:
     // the simulator's receive times jitter by more than the default 20 ms (a throttled answer in
-    // 1 of 2 runs of the rolling test), as a slow network would; the guard is what absorbs it
-    config.put("qps.arrival-guard.ms", "50");
+    // 1 of 2 runs of the rolling test), as a slow network would; the guard is what absorbs it.
+    // 50 ms still drew one throttled answer in 1 of 2 full verifies once the dedup index added
+    // its writes; 80 ms costs 3% of the rate
+    config.put("qps.arrival-guard.ms", "80");
     return config;
   }
 
@@ -258,7 +260,7 @@ class ScaleOutIT {
     System.out.printf("[scale-out] %.1f s outside the %d s after each change with work in every partition%n", seconds,
         SETTLE.toSeconds());
     // reported, not asserted: a throughput figure. The target is 0.9; each instance's whole-call
-    // part of the limit allows at most 1 s / (1 s + the 50 ms guard) = 0.95 of it
+    // part of the limit allows at most 1 s / (1 s + the 80 ms guard) = 0.93 of it
     for (Api api : Api.values()) {
       long[] arrivals = it.simulator.acceptedArrivals(api);
       long calls = 0;
