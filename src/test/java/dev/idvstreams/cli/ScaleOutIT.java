@@ -57,8 +57,8 @@ class ScaleOutIT {
     // Up to four processor JVMs, the broker, the registry and the simulator share two cores here:
     // the simulator's receive times jitter by more than the default 20 ms (a throttled answer in
     // 1 of 2 runs of the rolling test), as a slow network would; the guard is what absorbs it.
-    // 50 ms still drew one throttled answer in 1 of 2 full verifies once the dedup index added
-    // its writes; 80 ms costs 3% of the rate
+    // 50 ms drew one throttled answer in 1 of 2 runs (in the restarted instance's seventh second,
+    // with the dedup index's writes added); 80 ms costs 3% of the rate
     config.put("qps.arrival-guard.ms", "80");
     return config;
   }
