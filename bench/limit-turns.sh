@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# A limit smaller than the instances (2 calls/s, three processor JVMs owning two partitions each):
+# the owners take 15 s turns. Every request must end once, with at most 2 calls in any second and
+# none throttled; prints how long 90 requests took against 45 s at the limit. About two minutes;
+# not part of `mvn verify`.
+#   bench/limit-turns.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ALIBABA_CLOUD_ECS_METADATA_DISABLED=true
+mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=LimitTurnsSoakIT \
+  | grep -E '\[limit-turns\]|Tests run:|BUILD'
