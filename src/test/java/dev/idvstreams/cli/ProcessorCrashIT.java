@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -30,14 +32,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ProcessorCrashIT {
 
   private static final int IN_FLIGHT_BOUND = 8;
+  /** One registry for the class: each test has topics, hence registry subjects, of its own. */
+  private static ApicurioRegistry registry;
+
+  @BeforeAll
+  static void startRegistry() throws Exception {
+    registry = ApicurioRegistry.start();
+  }
+
+  @AfterAll
+  static void stopRegistry() throws Exception {
+    registry.close();
+  }
 
   @Test
   void shouldLoseNothingAndPublishNothingTwiceAfterACrash(KafkaBootstrap kafka) throws Exception {
     int requests = 120;
     SimulatorOptions.Builder sim = SimulatorOptions.builder().latency(Duration.ofMillis(300), Duration.ZERO)
       .qps(Api.CREDENTIAL_VERIFY_INTL, 20);
-    try (ApicurioRegistry registry = ApicurioRegistry.start();
-       PipelineHarness it = new PipelineHarness(kafka, sim, registry.ccompatUrl(),
+    try (PipelineHarness it = new PipelineHarness(kafka, sim, registry.ccompatUrl(),
          Map.of("qps.credential-verify-intl", "20", "in-flight.max", String.valueOf(IN_FLIGHT_BOUND)), 1)) {
       List<VerificationRequest> batch = new ArrayList<>();
       for (int i = 0; i < requests; i++) {
@@ -79,11 +92,11 @@ class ProcessorCrashIT {
     int requests = 100;
     SimulatorOptions.Builder sim = SimulatorOptions.builder().latency(Duration.ofMillis(300), Duration.ZERO)
       .qps(Api.CREDENTIAL_VERIFY_INTL, 20);
-    try (ApicurioRegistry registry = ApicurioRegistry.start();
-       PipelineHarness it = new PipelineHarness(kafka, sim, registry.ccompatUrl(), Map.of("qps.credential-verify-intl", "20",
+    try (PipelineHarness it = new PipelineHarness(kafka, sim, registry.ccompatUrl(), Map.of("qps.credential-verify-intl", "20",
          "in-flight.max", String.valueOf(IN_FLIGHT_BOUND), "processing.guarantee", "at_least_once",
          "retry.max-attempts", "2", "retry.backoff.initial.ms", "50"), 3)) {
-      Map<String, String> config = it.config(); // one state dir for every start
+      Map<String, String> config = it.config(); // one state dir and one member for every start, as a restarted pod
+      config.put("group.instance.id", "alo");
       List<VerificationRequest> batch = new ArrayList<>();
       Set<String> rejected = new HashSet<>();
       for (int i = 0; i < requests; i++) {
