@@ -86,7 +86,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private static final Logger LOG = LoggerFactory.getLogger(VerifyProcessor.class);
   private static final Duration BACKPRESSURE_POLL = Duration.ofMillis(50);
   /** Expired entries the purge deletes per step: a few milliseconds of the stream thread. */
-  private static final int STEP_ENTRIES = 1_000;
+  private static final int PURGE_STEP_ENTRIES = 1_000;
   /**
    * Entries of a store written before the index that one step indexes. Fewer than the purge's:
    * every entry is read and decoded, and a large store (a million entries) indexed 1,000 at a time
@@ -515,12 +515,12 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   }
 
   /**
-   * One bounded step of the purge, from the completion punctuator: at most {@link #STEP_ENTRIES}
+   * One bounded step of the purge, from the completion punctuator: at most {@link #PURGE_STEP_ENTRIES}
    * of the index's oldest expiry keys, so the purge reads only what expired and never holds the
    * stream thread (or its transaction) for long.
    */
   private void purgeStep() {
-    List<String> expired = index.takeExpired(purgeCutoff, STEP_ENTRIES);
+    List<String> expired = index.takeExpired(purgeCutoff, PURGE_STEP_ENTRIES);
     for (String bizId : expired) {
       DedupEntry entry = store.get(bizId);
       // the key may be older than its entry (under at_least_once): only what is COMPLETED and old goes
@@ -529,7 +529,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
         purged++;
       }
     }
-    if (expired.size() < STEP_ENTRIES) {
+    if (expired.size() < PURGE_STEP_ENTRIES) {
       purging = false;
       if (purged > 0) {
         LOG.info("Task {}: purged {} dedup entries older than {}", context.taskId(), purged, ttl);
