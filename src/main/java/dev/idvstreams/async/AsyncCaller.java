@@ -282,6 +282,7 @@ public final class AsyncCaller<R> {
     }
 
     private void fail(Throwable error, FailureKind kind) {
+      boolean wasProbe = probing;
       probing = false;
       if (kind == FailureKind.ACCOUNT) {
         breaker.onAccountFailure();
@@ -289,8 +290,15 @@ public final class AsyncCaller<R> {
         passBreaker();
         return;
       }
-      // Any other answer shows the account can call.
-      breaker.onSuccess();
+      if (kind == FailureKind.UNANSWERED) {
+        // no answer, no news of the account: a probe leaves the breaker open
+        if (wasProbe) {
+          breaker.onProbeUnanswered();
+        }
+      } else {
+        // Any other answer shows the account can call.
+        breaker.onSuccess();
+      }
       if (kind == FailureKind.THROTTLED) {
         limiter.onThrottled();
       }

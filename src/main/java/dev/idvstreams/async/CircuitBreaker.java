@@ -8,6 +8,18 @@ import java.util.function.LongSupplier;
  * subscribed, bad credentials). Such errors are not the requests' fault, so requests are held
  * rather than failed while the breaker is open; after a probe interval exactly one probe goes
  * through, and its answer closes the breaker or re-opens it with a longer interval.
+ * <pre>
+ * state     | event                                          | next state
+ * ----------+------------------------------------------------+------------------------------------------
+ * CLOSED    | an account failure                             | OPEN
+ * CLOSED    | any other answer, or none                      | CLOSED
+ * OPEN      | the probe interval passed, a request asks      | HALF_OPEN: that request is the probe
+ * OPEN      | an answer to a call made before it opened      | OPEN
+ * HALF_OPEN | the probe: any answer but an account failure   | CLOSED, the interval back to its first value
+ * HALF_OPEN | the probe: an account failure                  | OPEN, the interval times the growth
+ * HALF_OPEN | the probe: no answer (network error, timeout)  | OPEN, the same interval
+ * HALF_OPEN | the probe cancelled (its task closed)          | OPEN, the probe due at once
+ * </pre>
  *
  * <p>Thread-safe: calls on different event loops share one breaker per API.
  */
@@ -45,7 +57,7 @@ public final class CircuitBreaker {
   /**
    * @return true if a call may go out now; when this returns true in the OPEN state, the caller
    *     is the probe and must report its answer with {@link #onSuccess()} or
-   *     {@link #onAccountFailure()}
+   *     {@link #onAccountFailure()}, or its lack of one with {@link #onProbeUnanswered()}
    */
   public synchronized boolean allowRequest() {
     switch (state) {
@@ -81,6 +93,17 @@ public final class CircuitBreaker {
     if (state == State.HALF_OPEN) {
       state = State.OPEN;
       openedAtNanos = nanoTime.getAsLong() - probeIntervalNanos;
+    }
+  }
+
+  /**
+   * The probe got no answer (a network error, a timeout): that says nothing of the account, so
+   * the breaker is open again and probes after the same interval, neither closed nor backed off.
+   */
+  public synchronized void onProbeUnanswered() {
+    if (state == State.HALF_OPEN) {
+      state = State.OPEN;
+      openedAtNanos = nanoTime.getAsLong();
     }
   }
 

@@ -7,8 +7,13 @@ package dev.idvstreams.async;
 public enum FailureKind {
   /** The provider refused for rate: retry later, and slow down. */
   THROTTLED,
-  /** A fault that may pass: server errors, network errors, timeouts. */
+  /** A fault that may pass, answered by the provider: a server error, say. */
   TRANSIENT,
+  /**
+   * No answer came (a network error, a timeout): retried like TRANSIENT, but it says nothing of
+   * the account, so a breaker's probe that ends so proves nothing.
+   */
+  UNANSWERED,
   /** The provider saw this request as a repeat of one still being processed. */
   REPEATED,
   /** The request itself was refused; calling again cannot change the answer. */

@@ -15,7 +15,7 @@ public final class RetryPolicy {
 
   /** The kinds that calling again can fix. */
   public static final Set<FailureKind> RETRYABLE_BY_DEFAULT =
-      EnumSet.of(FailureKind.THROTTLED, FailureKind.TRANSIENT, FailureKind.REPEATED);
+      EnumSet.of(FailureKind.THROTTLED, FailureKind.TRANSIENT, FailureKind.UNANSWERED, FailureKind.REPEATED);
 
   private final Duration base;
   private final Duration cap;

@@ -22,7 +22,8 @@ final class FailureMapping {
     }
     return switch (api.errorClass()) {
       case THROTTLED -> FailureKind.THROTTLED;
-      case TRANSIENT -> FailureKind.TRANSIENT;
+      // no HTTP answer at all: the provider may never have seen the call
+      case TRANSIENT -> api.httpStatus() == null ? FailureKind.UNANSWERED : FailureKind.TRANSIENT;
       case REPEATED -> FailureKind.REPEATED;
       case INPUT_REJECTED -> FailureKind.INPUT_REJECTED;
       case ACCOUNT -> FailureKind.ACCOUNT;

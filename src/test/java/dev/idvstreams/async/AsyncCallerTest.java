@@ -208,6 +208,21 @@ class AsyncCallerTest {
   }
 
   @Test
+  void shouldLeaveTheBreakerOpenWhenItsProbeGetsNoAnswer() throws Exception {
+    CircuitBreaker quickProbe = new CircuitBreaker(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, System::nanoTime);
+    quickProbe.onAccountFailure();
+    ScriptedApi api = new ScriptedApi(FailureKind.UNANSWERED);
+
+    CallResult<String> probe = outcomeOf(caller(policy(1, Duration.ofMinutes(1)), quickProbe, System::nanoTime)
+        .call(api, CancelScope.NEVER));
+
+    assertThat(api.calls.get()).as("the request went through as the probe").isEqualTo(1);
+    assertThat(probe).isInstanceOfSatisfying(CallResult.Failure.class,
+        failure -> assertThat(failure.kind()).isEqualTo(FailureKind.UNANSWERED));
+    assertThat(quickProbe.state()).as("a timeout says nothing of the account").isEqualTo(CircuitBreaker.State.OPEN);
+  }
+
+  @Test
   void shouldGiveTheBreakersProbeBackWhenTheProbeIsCancelled() throws Exception {
     CircuitBreaker quickProbe = new CircuitBreaker(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, System::nanoTime);
     quickProbe.onAccountFailure();

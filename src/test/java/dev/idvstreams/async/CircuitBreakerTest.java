@@ -42,6 +42,22 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void shouldStayOpenWithTheSameIntervalWhenTheProbeGetsNoAnswer() {
+    breaker.onAccountFailure();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(breaker.allowRequest()).isTrue();
+
+    breaker.onProbeUnanswered();
+
+    assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.OPEN);
+    assertThat(breaker.probeInterval()).as("no answer is no account failure").isEqualTo(Duration.ofSeconds(1));
+    clock.advance(Duration.ofMillis(999));
+    assertThat(breaker.allowRequest()).as("the next probe after the interval, not at once").isFalse();
+    clock.advance(Duration.ofMillis(1));
+    assertThat(breaker.allowRequest()).isTrue();
+  }
+
+  @Test
   void shouldLetExactlyOneProbeThroughAfterTheProbeInterval() {
     breaker.onAccountFailure();
     clock.advance(Duration.ofSeconds(1));

@@ -57,6 +57,7 @@ class RetryPolicyTest {
 
     assertThat(policy.isRetryable(FailureKind.THROTTLED)).isTrue();
     assertThat(policy.isRetryable(FailureKind.TRANSIENT)).isTrue();
+    assertThat(policy.isRetryable(FailureKind.UNANSWERED)).isTrue();
     assertThat(policy.isRetryable(FailureKind.REPEATED)).isTrue();
     assertThat(policy.isRetryable(FailureKind.INPUT_REJECTED)).isFalse();
     assertThat(policy.isRetryable(FailureKind.ACCOUNT)).isFalse();
