@@ -112,6 +112,7 @@ public final class ProcessorRuntime implements AutoCloseable {
       config.dedupPurgeInterval(), COMPLETION_INTERVAL, config.imageInlineMaxBytes(),
       EventDelivery.forGuarantee(config.processingGuarantee()));
     Properties props = streamsProperties(config);
+    props.put(DecodeDeadLetterHandler.LISTENER_CONFIG, metrics); // DECODE dead letters are counted too
     this.streams = new KafkaStreams(VerificationTopology.build(settings, config.schemaRegistry().client(), invoker,
       metrics, control), props);
     Map<Api, Integer> limits = new EnumMap<>(Api.class);

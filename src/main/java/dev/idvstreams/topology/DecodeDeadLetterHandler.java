@@ -28,17 +28,25 @@ public final class DecodeDeadLetterHandler implements DeserializationExceptionHa
 
   /** The dead-letter topic, passed through the Kafka Streams properties with {@link RegistrySettings#asProperties()}. */
   public static final String DLQ_TOPIC_CONFIG = "idv.dlq.topic";
+  /**
+   * Optional: a {@link TopologyListener} object in the Kafka Streams properties, told of each dead
+   * letter the handler publishes, as the topology tells it of its own (the metrics count them).
+   * Kafka Streams creates the handler from its class, so an object can reach it only this way.
+   */
+  public static final String LISTENER_CONFIG = "idv.topology.listener";
 
   private static final Logger LOG = LoggerFactory.getLogger(DecodeDeadLetterHandler.class);
   private static final Duration REGISTRY_RETRY_PAUSE = Duration.ofSeconds(2);
 
   private String dlqTopic;
   private AvroSerde<DeadLetter> deadLetters;
+  private TopologyListener listener;
 
   @Override
   public void configure(Map<String, ?> configs) {
     dlqTopic = Objects.requireNonNull((String) configs.get(DLQ_TOPIC_CONFIG), DLQ_TOPIC_CONFIG + " is not set");
     deadLetters = AvroSerde.forValues(DeadLetter.class, RegistrySettings.fromProperties(configs).client());
+    listener = configs.get(LISTENER_CONFIG) instanceof TopologyListener given ? given : null;
   }
 
   @Override
@@ -58,6 +66,9 @@ public final class DecodeDeadLetterHandler implements DeserializationExceptionHa
       .build();
     ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(dlqTopic, null, null, null,
       deadLetters.serialize(dlqTopic, letter), DeadLetterHeaders.of(exception.getClass().getName(), letter));
+    if (listener != null) {
+      listener.published(letter);
+    }
     return Response.resume(List.of(out));
   }
 

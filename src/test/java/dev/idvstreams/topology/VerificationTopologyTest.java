@@ -83,6 +83,7 @@ class VerificationTopologyTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ttd-").toString());
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
     props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, "idv.dlq");
+    props.put(DecodeDeadLetterHandler.LISTENER_CONFIG, listener);
     props.putAll(new RegistrySettings("mock://" + scope, null, Duration.ofSeconds(1)).asProperties());
     driver = new TopologyTestDriver(VerificationTopology.build(settings, registry, invoker, listener, control), props, Instant.parse("2026-11-25T00:00:00Z"));
     AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
@@ -334,6 +335,9 @@ class VerificationTopologyTest {
     assertThat(header(letter, DeadLetterHeaders.STAGE)).isEqualTo("DECODE");
     assertThat(header(letter, DeadLetterHeaders.PARTITION)).isEqualTo("0");
     assertThat(invoker.calls).containsExactly(request);
+    assertThat(published).as("told to the listener, which the metrics count")
+      .anySatisfy(value -> assertThat(value).isInstanceOfSatisfying(DeadLetter.class,
+        told -> assertThat(told.getStage()).isEqualTo(DeadLetterStage.DECODE)));
   }
 
   @Test
