@@ -131,6 +131,8 @@ public final class AsyncCaller<R> {
     private volatile long departedNanos;
     /** The same moment on the limiter's clock, 0 before the grant: names the permit to the limiter. */
     private volatile long grantedAtNanos;
+    /** Whether the current attempt was written to its connection: only then may the provider have seen it. */
+    private volatile boolean sentThisAttempt;
 
     Request(Attempt<R> attempt, Context context) {
       this.attempt = attempt;
@@ -202,6 +204,7 @@ public final class AsyncCaller<R> {
 
     /** The call left: its window at the provider starts now, however long after its permit. */
     void sent() {
+      sentThisAttempt = true;
       long granted = grantedAtNanos;
       if (granted != 0) {
         limiter.onDeparture(granted);
@@ -236,6 +239,7 @@ public final class AsyncCaller<R> {
     void callOnce() {
       departedNanos = 0;
       grantedAtNanos = 0;
+      sentThisAttempt = false;
       Future<R> call;
       try {
         call = attempt.start(new Gate(this::permit, this::sent, abort.future()));
@@ -302,7 +306,10 @@ public final class AsyncCaller<R> {
       if (kind == FailureKind.THROTTLED) {
         limiter.onThrottled();
       }
-      if (kind != FailureKind.REPEATED) {
+      // a repeat is the provider's doing; an attempt that never left (a pooled connection the
+      // server closed while it waited for its permit) is nobody's: neither uses up the attempts,
+      // and the deadline still bounds them
+      if (kind != FailureKind.REPEATED && !(kind == FailureKind.UNANSWERED && !sentThisAttempt)) {
         budgetedCalls++;
       }
       retries++;

@@ -211,15 +211,56 @@ class AsyncCallerTest {
   void shouldLeaveTheBreakerOpenWhenItsProbeGetsNoAnswer() throws Exception {
     CircuitBreaker quickProbe = new CircuitBreaker(Duration.ofMillis(1), Duration.ofMillis(1), 1.0, System::nanoTime);
     quickProbe.onAccountFailure();
-    ScriptedApi api = new ScriptedApi(FailureKind.UNANSWERED);
+    AtomicInteger calls = new AtomicInteger();
+    // sent, then no answer: a timeout
+    AsyncCaller.Attempt<String> api = gate -> gate.permit().get().compose(permitted -> {
+      calls.incrementAndGet();
+      gate.sent().run();
+      return Future.failedFuture(new ScriptedFailure(FailureKind.UNANSWERED, "timed out"));
+    });
 
     CallResult<String> probe = outcomeOf(caller(policy(1, Duration.ofMinutes(1)), quickProbe, System::nanoTime)
         .call(api, CancelScope.NEVER));
 
-    assertThat(api.calls.get()).as("the request went through as the probe").isEqualTo(1);
+    assertThat(calls.get()).as("the request went through as the probe").isEqualTo(1);
     assertThat(probe).isInstanceOfSatisfying(CallResult.Failure.class,
         failure -> assertThat(failure.kind()).isEqualTo(FailureKind.UNANSWERED));
     assertThat(quickProbe.state()).as("a timeout says nothing of the account").isEqualTo(CircuitBreaker.State.OPEN);
+  }
+
+  @Test
+  void shouldNotCountAnAttemptThatNeverLeftAgainstTheAttempts() throws Exception {
+    AtomicInteger started = new AtomicInteger();
+    // twice the connection fails before the request is written (a pooled connection the server
+    // closed), then the request leaves and is answered
+    AsyncCaller.Attempt<String> api = gate -> gate.permit().get().compose(permitted -> {
+      if (started.incrementAndGet() <= 2) {
+        return Future.failedFuture(new ScriptedFailure(FailureKind.UNANSWERED, "connection closed"));
+      }
+      gate.sent().run();
+      return Future.succeededFuture("ok");
+    });
+
+    CallResult<String> outcome = outcomeOf(caller(policy(2, Duration.ofMinutes(1))).call(api, CancelScope.NEVER));
+
+    assertThat(outcome).as("two attempts allowed, neither unsent one counted").isInstanceOf(CallResult.Success.class);
+    assertThat(started.get()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldCountAnUnansweredAttemptThatLeft() throws Exception {
+    AtomicInteger started = new AtomicInteger();
+    AsyncCaller.Attempt<String> api = gate -> gate.permit().get().compose(permitted -> {
+      started.incrementAndGet();
+      gate.sent().run();
+      return Future.failedFuture(new ScriptedFailure(FailureKind.UNANSWERED, "timed out"));
+    });
+
+    CallResult<String> outcome = outcomeOf(caller(policy(2, Duration.ofMinutes(1))).call(api, CancelScope.NEVER));
+
+    assertThat(outcome).isInstanceOfSatisfying(CallResult.Failure.class,
+        failure -> assertThat(failure.kind()).isEqualTo(FailureKind.UNANSWERED));
+    assertThat(started.get()).as("the provider may have seen both").isEqualTo(2);
   }
 
   @Test
