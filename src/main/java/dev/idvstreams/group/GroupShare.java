@@ -74,8 +74,8 @@ public final class GroupShare {
 
   /** Kafka Streams' locks are not held here, nor this one while reading Kafka Streams. */
   private synchronized void apply(Map<String, Integer> partitions) {
+    long turn = System.currentTimeMillis() / TURN.toMillis();
     for (Api api : Api.values()) {
-      long turn = System.currentTimeMillis() / TURN.toMillis();
       int part = LimitSplit.split(limits.get(api), partitions, turn).get(self.toString());
       Integer before = parts.put(api, part);
       if (before == null || before != part) {

@@ -48,6 +48,11 @@ final class DedupIndex {
       return new Keys(open ? OPEN + bizId : null, entry.getStatus() == DedupStatus.COMPLETED
           ? expiresKey(entry.getUpdatedAt().toEpochMilli()) + ":" + bizId : null);
     }
+
+    /** The same keys but the expiry key, for an entry whose expiry key {@link #takeExpired} took. */
+    Keys withoutExpiry() {
+      return new Keys(open, null);
+    }
   }
 
   private final KeyValueStore<String, byte[]> index;

@@ -226,7 +226,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     if (!entry.getUnconfirmed().isEmpty()) {
       toPublishAgain.add(bizId);
     }
-    return entry.getStatus() == DedupStatus.IN_FLIGHT || !entry.getUnconfirmed().isEmpty();
+    return DedupIndex.Keys.of(bizId, entry).open() != null;
   }
 
   /** Drops the open keys that wanted nothing at start, unless a request since has opened them again. */
@@ -237,6 +237,15 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       }
     }
     staleOpenKeys.clear();
+  }
+
+  /**
+   * What of an entry is worth keeping: nothing of a failed call whose dead letters need no
+   * confirmation (any longer), so that a dead-lettered request replayed by an operator is called
+   * again.
+   */
+  private static DedupEntry kept(DedupEntry entry) {
+    return entry.getStatus() == DedupStatus.DEAD_LETTERED && entry.getUnconfirmed().isEmpty() ? null : entry;
   }
 
   /** Every write of the dedup store goes through here, so that its index follows. */
@@ -406,13 +415,8 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     if (confirmations != null) {
       entry.getUnconfirmed().addAll(events);
       confirmations.published(bizId);
-      write(bizId, before, entry);
-    } else if (entry.getStatus() == DedupStatus.DEAD_LETTERED) {
-      // no entry kept: a dead-lettered request replayed by an operator is called again
-      write(bizId, before, null);
-    } else {
-      write(bizId, before, entry);
     }
+    write(bizId, before, kept(entry));
     events.forEach(event -> forward(bizId, event));
   }
 
@@ -448,15 +452,11 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
   private void forgetUnconfirmed(String bizId, DedupEntry entry) {
     DedupIndex.Keys before = DedupIndex.Keys.of(bizId, entry);
-    if (entry.getStatus() == DedupStatus.DEAD_LETTERED) {
-      // no entry kept: a dead-lettered request replayed by an operator is called again
-      write(bizId, before, null);
-    } else {
-      entry.setUnconfirmed(new ArrayList<>());
-      write(bizId, before, entry);
-      // at_least_once: the index write of the call's end may be lost with a crash; its entry was not
-      index.put(DedupIndex.Keys.of(bizId, entry));
-    }
+    entry.setUnconfirmed(new ArrayList<>());
+    DedupEntry after = kept(entry);
+    write(bizId, before, after);
+    // at_least_once: the index write of the call's end may be lost with a crash; its entry was not
+    index.put(DedupIndex.Keys.of(bizId, after));
   }
 
   private DeadLetter deadLetter(VerificationRequest request, SourcePosition position, DeadLetterStage stage, String code,
@@ -525,7 +525,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       DedupEntry entry = store.get(bizId);
       // the key may be older than its entry (under at_least_once): only what is COMPLETED and old goes
       if (entry != null && entry.getStatus() == DedupStatus.COMPLETED && entry.getUpdatedAt().toEpochMilli() < purgeCutoff) {
-        write(bizId, new DedupIndex.Keys(DedupIndex.Keys.of(bizId, entry).open(), null), null);
+        write(bizId, DedupIndex.Keys.of(bizId, entry).withoutExpiry(), null); // the expiry key is taken already
         purged++;
       }
     }

@@ -1,19 +1,17 @@
 package dev.idvstreams.topology;
 
+import static dev.idvstreams.topology.VerifyProcessorFixture.passed;
 import static dev.idvstreams.topology.VerifyProcessorFixture.punctuate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.DedupEntry;
 import dev.idvstreams.avro.DedupStatus;
-import dev.idvstreams.avro.Outcome;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.avro.VerificationResult;
 import dev.idvstreams.check.Settlement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -34,9 +32,7 @@ class VerifyProcessorAtLeastOnceTest {
   @Test
   void shouldPublishAResultAgainAfterACrashBeforeACommitConfirmedIt() {
     MockProcessorContext<String, SpecificRecord> first = task.start();
-    task.process(first, "b-1");
-    task.invoker.answer("b-1", answered("b-1"));
-    punctuate(first);
+    task.complete(first, "b-1", passed("b-1"));
     assertThat(results(first)).extracting(VerificationResult::getBizId).containsExactly("b-1");
     assertThat(task.store.get("b-1").getStatus()).isEqualTo(DedupStatus.COMPLETED);
     assertThat(task.store.get("b-1").getUnconfirmed()).as("no commit since the result was sent").hasSize(1);
@@ -60,9 +56,7 @@ class VerifyProcessorAtLeastOnceTest {
   @Test
   void shouldKeepADeadLetteredEntryOnlyUntilACommitConfirmsItsDeadLetters() {
     MockProcessorContext<String, SpecificRecord> first = task.start();
-    task.process(first, "b-2");
-    task.invoker.answer("b-2", failed());
-    punctuate(first);
+    task.complete(first, "b-2", failed());
     assertThat(deadLetters(first)).extracting(DeadLetter::getBizId).containsExactly("b-2");
     DedupEntry kept = task.store.get("b-2");
     assertThat(kept.getStatus()).isEqualTo(DedupStatus.DEAD_LETTERED);
@@ -81,9 +75,7 @@ class VerifyProcessorAtLeastOnceTest {
   @Test
   void shouldCallARequestAgainThatArrivesWhileADeadLetterIsUnconfirmed() {
     MockProcessorContext<String, SpecificRecord> context = task.start();
-    task.process(context, "b-3");
-    task.invoker.answer("b-3", failed());
-    punctuate(context);
+    task.complete(context, "b-3", failed());
 
     // an operator's replay of the dead letter: another record with the same content
     task.process(context, "b-3");
@@ -97,9 +89,7 @@ class VerifyProcessorAtLeastOnceTest {
   @Test
   void shouldNotPublishAgainWhenTheRecordThatStartedTheCallIsReadAgain() {
     MockProcessorContext<String, SpecificRecord> context = task.start();
-    task.process(context, "b-4");
-    task.invoker.answer("b-4", answered("b-4"));
-    punctuate(context);
+    task.complete(context, "b-4", passed("b-4"));
     task.commits.incrementAndGet();
     punctuate(context);
     context.resetForwards();
@@ -128,9 +118,4 @@ class VerifyProcessorAtLeastOnceTest {
     return new Settlement.Failed("InternalError", "CredentialVerifyIntl answered InternalError", 500, 3, Duration.ofMillis(5));
   }
 
-  private static Settlement answered(String bizId) {
-    return new Settlement.Answered(VerificationResult.newBuilder().setBizId(bizId).setCheckType(CheckType.CREDENTIAL)
-        .setOutcome(Outcome.PASS).setAttempts(1).setRequestedAt(Instant.ofEpochMilli(1))
-        .setCompletedAt(Instant.ofEpochMilli(2)).build(), Duration.ofMillis(5));
-  }
 }

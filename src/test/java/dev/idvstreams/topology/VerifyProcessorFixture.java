@@ -1,9 +1,13 @@
 package dev.idvstreams.topology;
 
+import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.CredentialCheck;
 import dev.idvstreams.avro.DedupEntry;
 import dev.idvstreams.avro.Image;
+import dev.idvstreams.avro.Outcome;
 import dev.idvstreams.avro.VerificationRequest;
+import dev.idvstreams.avro.VerificationResult;
+import dev.idvstreams.check.Settlement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.IdentityHashMap;
@@ -77,6 +81,20 @@ final class VerifyProcessorFixture {
   void process(MockProcessorContext<String, SpecificRecord> context, String bizId, long at) {
     context.setRecordMetadata("idv.requests", 0, at);
     lives.get(context).process(new Record<>(bizId, request(bizId), 0));
+  }
+
+  /** A request for {@code bizId} read, its call answered with {@code settlement}, and the completion drained. */
+  void complete(MockProcessorContext<String, SpecificRecord> context, String bizId, Settlement settlement) {
+    process(context, bizId);
+    invoker.answer(bizId, settlement);
+    punctuate(context);
+  }
+
+  /** The API's answer: PASS. */
+  static Settlement passed(String bizId) {
+    return new Settlement.Answered(VerificationResult.newBuilder().setBizId(bizId).setCheckType(CheckType.CREDENTIAL)
+        .setOutcome(Outcome.PASS).setAttempts(1).setRequestedAt(Instant.ofEpochMilli(1))
+        .setCompletedAt(Instant.ofEpochMilli(2)).build(), Duration.ofMillis(5));
   }
 
   /** The offset of the last request processed. */

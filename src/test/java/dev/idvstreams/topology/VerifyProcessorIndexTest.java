@@ -1,16 +1,13 @@
 package dev.idvstreams.topology;
 
+import static dev.idvstreams.topology.VerifyProcessorFixture.passed;
 import static dev.idvstreams.topology.VerifyProcessorFixture.punctuate;
 import static dev.idvstreams.topology.VerifyProcessorFixture.startPurge;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.DedupEntry;
 import dev.idvstreams.avro.DedupStatus;
-import dev.idvstreams.avro.Outcome;
 import dev.idvstreams.avro.VerificationRequest;
-import dev.idvstreams.avro.VerificationResult;
-import dev.idvstreams.check.Settlement;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,9 +61,9 @@ class VerifyProcessorIndexTest {
   void shouldPurgeOnlyEntriesOlderThanTheTtl() {
     MockProcessorContext<String, SpecificRecord> context = task.start();
     punctuate(context);
-    complete(context, "old");
+    task.complete(context, "old", passed("old"));
     context.setCurrentSystemTimeMs(context.currentSystemTimeMs() + Duration.ofDays(1).plusHours(1).toMillis());
-    complete(context, "new");
+    task.complete(context, "new", passed("new"));
     task.process(context, "waiting"); // IN_FLIGHT: never purged
 
     startPurge(context);
@@ -79,13 +76,6 @@ class VerifyProcessorIndexTest {
         .containsExactly("new");
   }
 
-  private void complete(MockProcessorContext<String, SpecificRecord> context, String bizId) {
-    task.process(context, bizId);
-    task.invoker.answer(bizId, new Settlement.Answered(VerificationResult.newBuilder().setBizId(bizId)
-        .setCheckType(CheckType.CREDENTIAL).setOutcome(Outcome.PASS).setAttempts(1).setRequestedAt(Instant.ofEpochMilli(1))
-        .setCompletedAt(Instant.ofEpochMilli(2)).build(), Duration.ofMillis(5)));
-    punctuate(context);
-  }
 
   private static DedupEntry inFlight(String bizId) {
     return DedupEntry.newBuilder().setBizId(bizId).setFingerprint(ByteBuffer.wrap(new byte[] {1}))
