@@ -4,6 +4,7 @@ import dev.idvstreams.aliyun.ClientOptions;
 import dev.idvstreams.aliyun.CredentialsSource;
 import dev.idvstreams.aliyun.IdVerificationClient;
 import dev.idvstreams.aliyun.ImageFetchOptions;
+import dev.idvstreams.aliyun.ImageFetcher;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CallLane;
 import dev.idvstreams.check.ApiCheckInvoker;
@@ -100,8 +101,14 @@ public final class ProcessorRuntime implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ProcessorRuntime(IdvConfig config) {
+    this(config, null);
+  }
+
+  /** @param images tests only: builds the client's image fetcher (an injected resolver and connector); null for the default */
+  private ProcessorRuntime(IdvConfig config, java.util.function.BiFunction<Vertx, ImageFetchOptions, ImageFetcher> images) {
     this.vertx = Vertx.vertx();
-    this.client = new IdVerificationClient(vertx, clientOptions(config));
+    this.client = images == null ? new IdVerificationClient(vertx, clientOptions(config))
+      : new IdVerificationClient(vertx, clientOptions(config), images.apply(vertx, clientOptions(config).imageFetch()));
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.shutdownGrace = config.shutdownGrace();
     IdvMetrics idvMetrics = new IdvMetrics(meters);
@@ -180,6 +187,16 @@ public final class ProcessorRuntime implements AutoCloseable {
     LOG.info("idv-streams started: application.id={}, requests from {}, member {}, ops endpoints {}",
       config.applicationId(), config.requestsTopic(), config.groupInstanceId().orElse("dynamic"),
       runtime.opsPort < 0 ? "off" : "on port " + runtime.opsPort);
+    return runtime;
+  }
+
+  /**
+   * Tests only (reached through a test class in this package): {@link #start(IdvConfig)} with the
+   * client's image fetcher built by {@code images}, so a test injects its resolver and connector.
+   */
+  static ProcessorRuntime start(IdvConfig config, java.util.function.BiFunction<Vertx, ImageFetchOptions, ImageFetcher> images) {
+    ProcessorRuntime runtime = new ProcessorRuntime(config, images);
+    runtime.streams.start();
     return runtime;
   }
 
