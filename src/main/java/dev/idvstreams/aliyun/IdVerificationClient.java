@@ -2,11 +2,13 @@ package dev.idvstreams.aliyun;
 
 import dev.idvstreams.api.Api;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class IdVerificationClient implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(IdVerificationClient.class);
+  /** The largest answer read: theirs are a few KB (docs/provider-apis.md); see {@link #boundedBody}. */
+  static final int MAX_ANSWER_BYTES = 256 * 1024;
 
   private final Vertx vertx;
   private final ClientOptions options;
@@ -212,7 +216,7 @@ public final class IdVerificationClient implements AutoCloseable {
           .compose(departed -> Deadline.within(vertx, sending.end(body)
                   .onSuccess(written -> control.sent().run())
                   .compose(written -> sending.response())
-                  .compose(response -> response.body().map(raw -> Answer.of(api, response.statusCode(), raw))),
+                  .compose(response -> boundedBody(api, response).map(raw -> Answer.of(api, response.statusCode(), raw))),
               timeout, () -> ApiException.of(api, ApiException.TIMEOUT, null, null))
               .onFailure(failure -> sending.reset())); // a no-op once answered; ends a timed-out call on the wire
     });
@@ -222,6 +226,29 @@ public final class IdVerificationClient implements AutoCloseable {
         : control.abort().isComplete() ? ApiException.of(api, ApiException.ABORTED, null, null)
         : ApiException.of(api, Deadline.isTimeout(failure) ? ApiException.TIMEOUT : ApiException.NETWORK_ERROR,
             null, null)));
+  }
+
+  /**
+   * The answer's body, up to {@link #MAX_ANSWER_BYTES}: a larger one is no answer of these APIs
+   * (theirs are a few KB), and buffering it whole would let a broken or hostile endpoint fill the
+   * heap, and make a result larger than Kafka takes. It fails as an invalid response, which is
+   * retried, and the connection is reset.
+   */
+  private static Future<Buffer> boundedBody(Api api, HttpClientResponse response) {
+    Promise<Buffer> body = Promise.promise();
+    Buffer received = Buffer.buffer();
+    response.handler(chunk -> {
+      if (received.length() + chunk.length() > MAX_ANSWER_BYTES) {
+        if (body.tryFail(ApiException.of(api, ApiException.INVALID_RESPONSE, response.statusCode(), null))) {
+          response.request().reset();
+        }
+      } else {
+        received.appendBuffer(chunk);
+      }
+    });
+    response.exceptionHandler(body::tryFail);
+    response.endHandler(end -> body.tryComplete(received));
+    return body.future();
   }
 
   /** The caller refused the departure: the call ends unsent, with the caller's own failure. */

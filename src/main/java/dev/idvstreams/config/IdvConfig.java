@@ -199,6 +199,12 @@ public final class IdvConfig extends AbstractConfig {
   private static final String DEDUP_PURGE_INTERVAL_MS_DOC = "Interval of the punctuator that purges expired bizIds "
       + "from the store, in ms of wall-clock time.";
 
+  public static final String POISON_MAX_FAILURES_CONFIG = "poison.max-failures";
+  private static final String POISON_MAX_FAILURES_DOC = "How many times one record may stop a stream thread of an "
+      + "instance (an Error while processing it, such as running out of memory) before it is dead-lettered at stage "
+      + "INTERNAL (POISON_RECORD) instead of processed again. Counted per instance in a file in its state directory, "
+      + "so restarts keep the count.";
+
   // ---- Images
   public static final String IMAGE_INLINE_MAX_BYTES_CONFIG = "image.inline.max-bytes";
   private static final String IMAGE_INLINE_MAX_BYTES_DOC = "Largest image given inline (content bytes) in a request; "
@@ -301,6 +307,7 @@ public final class IdvConfig extends AbstractConfig {
       .define(DEDUP_TTL_MS_CONFIG, LONG, Duration.ofHours(24).toMillis(), Range.atLeast(1), MEDIUM, DEDUP_TTL_MS_DOC)
       .define(DEDUP_PURGE_INTERVAL_MS_CONFIG, LONG, 60_000L, Range.between(1_000, 86_400_000), LOW,
           DEDUP_PURGE_INTERVAL_MS_DOC)
+      .define(POISON_MAX_FAILURES_CONFIG, INT, 3, Range.between(1, 1_000), LOW, POISON_MAX_FAILURES_DOC)
 
       .define(IMAGE_INLINE_MAX_BYTES_CONFIG, INT, 900 * 1024, Range.between(1, 64 * 1024 * 1024), MEDIUM,
           IMAGE_INLINE_MAX_BYTES_DOC)
@@ -498,6 +505,10 @@ public final class IdvConfig extends AbstractConfig {
 
   public Duration dedupPurgeInterval() {
     return millis(DEDUP_PURGE_INTERVAL_MS_CONFIG);
+  }
+
+  public int poisonMaxFailures() {
+    return getInt(POISON_MAX_FAILURES_CONFIG);
   }
 
   // ---- Images

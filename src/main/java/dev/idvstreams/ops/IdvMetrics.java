@@ -5,6 +5,7 @@ import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.Outcome;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.async.FailureKind;
+import dev.idvstreams.topology.SkipReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,6 +44,7 @@ public final class IdvMetrics {
   static final String DEDUP_REPLAYS = "idv.dedup.replays";
   static final String DEDUP_PARKED = "idv.dedup.parked";
   static final String DEDUP_CONFLICTS = "idv.dedup.conflicts";
+  static final String SKIPPED_RECORDS = "idv.skipped.records";
 
   /** The {@code outcome} tag of an API call that got an answer; failures carry their error class. */
   static final String SUCCESS = "SUCCESS";
@@ -55,6 +57,7 @@ public final class IdvMetrics {
   private final Map<Api, AtomicReference<Double>> permittedRate = new EnumMap<>(Api.class);
   private final Map<Api, AtomicReference<Double>> arrivalGuard = new EnumMap<>(Api.class);
   private final Map<Api, AtomicInteger> breakerOpen = new EnumMap<>(Api.class);
+  private final Map<SkipReason, Counter> skipped = new EnumMap<>(SkipReason.class);
   private final Counter dedupReplays;
   private final Counter dedupParked;
   private final Counter dedupConflicts;
@@ -75,6 +78,13 @@ public final class IdvMetrics {
       deadLetters.put(stage, Counter.builder(DEAD_LETTERS)
           .description("Dead letters published, by the stage where processing stopped")
           .tag("stage", stage.name())
+          .register(registry));
+    }
+    for (SkipReason reason : SkipReason.values()) {
+      skipped.put(reason, Counter.builder(SKIPPED_RECORDS)
+          .description("Records that ended without a result or a dead letter: tombstones on the request topic, "
+              + "events Kafka refused that no dead letter could replace")
+          .tag("reason", reason.name())
           .register(registry));
     }
     for (Api api : Api.values()) {
@@ -156,6 +166,11 @@ public final class IdvMetrics {
   /** An exact duplicate of a call still in flight was parked. */
   public void dedupParked() {
     dedupParked.increment();
+  }
+
+  /** A record ended without an event. */
+  public void recordSkipped(SkipReason reason) {
+    skipped.get(reason).increment();
   }
 
   /** A bizId came again with different content. */

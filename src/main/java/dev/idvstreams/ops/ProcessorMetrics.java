@@ -7,6 +7,7 @@ import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.VerificationResult;
 import dev.idvstreams.check.CallListener;
+import dev.idvstreams.topology.SkipReason;
 import dev.idvstreams.topology.TopologyListener;
 import java.time.Duration;
 import java.util.function.Function;
@@ -57,6 +58,11 @@ public final class ProcessorMetrics implements CallListener, TopologyListener {
   @Override
   public void duplicateParked() {
     metrics.dedupParked();
+  }
+
+  @Override
+  public void skipped(SkipReason reason) {
+    metrics.recordSkipped(reason);
   }
 
   /** Sets the gauges from each API's lane as it is now. */

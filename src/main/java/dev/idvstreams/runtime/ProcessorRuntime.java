@@ -15,14 +15,23 @@ import dev.idvstreams.ops.IdvMetrics;
 import dev.idvstreams.ops.OpsHttpServer;
 import dev.idvstreams.ops.ProcessorMetrics;
 import dev.idvstreams.serde.RegistryUnavailableException;
+import dev.idvstreams.topology.DeadLetterWriter;
 import dev.idvstreams.topology.DecodeDeadLetterHandler;
 import dev.idvstreams.topology.EventDelivery;
+import dev.idvstreams.topology.Failures;
+import dev.idvstreams.topology.PoisonRecordException;
+import dev.idvstreams.topology.PoisonStrikes;
+import dev.idvstreams.topology.ProcessingFailureHandler;
+import dev.idvstreams.topology.ProductionFailureHandler;
+import dev.idvstreams.topology.RecordLimits;
+import dev.idvstreams.topology.WallClockOnInvalidTimestamp;
 import dev.idvstreams.topology.ProcessingControl;
 import dev.idvstreams.topology.VerificationTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -84,6 +93,8 @@ public final class ProcessorRuntime implements AutoCloseable {
   /** The stream thread that failed on an unreachable registry is replaced after this pause, not at once. */
   private static final Duration REGISTRY_OUTAGE_PAUSE = Duration.ofSeconds(5);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  /** In {@code <state.dir>/<application.id>/}: how often each record stopped a stream thread ({@link PoisonStrikes}). */
+  private static final String POISON_STRIKES_FILE = "idv-poison-strikes";
 
   private final Vertx vertx;
   private final IdVerificationClient client;
@@ -114,14 +125,21 @@ public final class ProcessorRuntime implements AutoCloseable {
     IdvMetrics idvMetrics = new IdvMetrics(meters);
     ProcessorMetrics metrics = new ProcessorMetrics(idvMetrics);
     this.invoker = new ApiCheckInvoker(vertx, client, api -> laneSettings(config, api), Clock.systemUTC(), metrics);
+    Properties props = streamsProperties(config);
+    StreamsConfig streamsConfig = new StreamsConfig(props);
+    this.admin = Admin.create(streamsConfig.getAdminConfigs(config.applicationId() + "-admin"));
+    RecordLimits recordLimits = KafkaRecordLimits.read(admin, streamsConfig.getProducerConfigs(config.applicationId()),
+      List.of(config.resultsTopic(), config.deadLetterTopic()));
+    // the error handlers write dead letters and count them, as the topology does
+    props.putAll(DeadLetterWriter.properties(config.deadLetterTopic(), metrics, recordLimits));
     VerificationTopology.Settings settings = new VerificationTopology.Settings(config.requestsTopic(),
       config.requestsKeyedByBizId(), config.resultsTopic(), config.deadLetterTopic(), config.dedupTtl(),
       config.dedupPurgeInterval(), COMPLETION_INTERVAL, config.imageInlineMaxBytes(),
-      EventDelivery.forGuarantee(config.processingGuarantee()));
-    Properties props = streamsProperties(config);
-    props.put(DecodeDeadLetterHandler.LISTENER_CONFIG, metrics); // DECODE dead letters are counted too
+      EventDelivery.forGuarantee(config.processingGuarantee()), recordLimits.maxRequestBytes(), config.poisonMaxFailures());
+    PoisonStrikes strikes = PoisonStrikes.inFile(Path.of(streamsConfig.getString(StreamsConfig.STATE_DIR_CONFIG),
+      config.applicationId(), POISON_STRIKES_FILE));
     this.streams = new KafkaStreams(VerificationTopology.build(settings, config.schemaRegistry().client(), invoker,
-      metrics, control), props);
+      metrics, control, strikes), props);
     Map<Api, Integer> limits = new EnumMap<>(Api.class);
     for (Api api : Api.values()) {
       limits.put(api, config.qps(api));
@@ -135,8 +153,14 @@ public final class ProcessorRuntime implements AutoCloseable {
         pause(REGISTRY_OUTAGE_PAUSE);
         return StreamThreadExceptionResponse.REPLACE_THREAD;
       }
+      PoisonRecordException poison = PoisonRecordException.in(error);
+      if (poison != null) {
+        // the crash-loop guard counted it: the new thread reads it again, or dead-letters it
+        LOG.error("{}; replacing the stream thread", poison.getMessage());
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      }
       // classes only: an Avro or Kafka message can quote the record, personal data included
-      LOG.error("Stream thread failed with {}: shutting the processor down", causeChain(error));
+      LOG.error("Stream thread failed with {}: shutting the processor down", Failures.describe(error));
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     streams.setStateListener((now, before) -> {
@@ -157,7 +181,6 @@ public final class ProcessorRuntime implements AutoCloseable {
     long stallNanos = Math.max(COMMIT_STALL.toNanos(), Duration.ofMillis(2 * commitInterval).plus(BLOCKING_BUDGET).toNanos());
     CommitWatch commits = new CommitWatch(streams::metrics, stallNanos, control::callsSettled);
     vertx.setPeriodic(COMMIT_WATCH_MS, id -> control.setCommitsStalled(commits.stalled()));
-    this.admin = Admin.create(new StreamsConfig(props).getAdminConfigs(config.applicationId() + "-group-watch"));
     GroupRebalanceWatch group = new GroupRebalanceWatch(() -> admin.describeConsumerGroups(List.of(config.applicationId()),
         new DescribeConsumerGroupsOptions().timeoutMs((int) (4 * GROUP_WATCH_MS)))
       .describedGroups().get(config.applicationId()).toCompletionStage().thenApply(ConsumerGroupDescription::groupState),
@@ -298,8 +321,12 @@ public final class ProcessorRuntime implements AutoCloseable {
     // Under exactly-once each commit waits for the broker to take every record written since the
     // last: fewer bytes, shorter waits (duplicates answered from the store: +15% records/s in bench/)
     props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    // no record stops the processor: unreadable ones, failures inside the topology and records
+    // Kafka refuses end as dead letters; a negative timestamp is no reason to fail
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
-    props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, config.deadLetterTopic());
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingFailureHandler.class);
+    props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionFailureHandler.class);
+    props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, WallClockOnInvalidTimestamp.class);
     props.putAll(config.schemaRegistry().asProperties());
     return props;
   }
@@ -310,18 +337,6 @@ public final class ProcessorRuntime implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static String causeChain(Throwable error) {
-    StringBuilder chain = new StringBuilder();
-    for (Throwable t = error; t != null; t = t.getCause()) {
-      chain.append(chain.length() == 0 ? "" : " <- ").append(t.getClass().getName());
-      StackTraceElement[] at = t.getStackTrace();
-      if (at.length > 0) {
-        chain.append(" at ").append(at[0]);
-      }
-    }
-    return chain.toString();
   }
 
   private static <T> T await(CompletableFuture<T> future) {

@@ -7,9 +7,8 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -84,9 +83,28 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   }
 
   /**
+   * A reader of what the schema {@code id} wrote, once the registry has it and it resolves against
+   * the generated class's schema: a writer schema of another record (a producer that serialized
+   * something else to this topic) can never be read, whatever its bytes.
+   */
+  private SpecificDatumReader<T> readerFor(int id) {
+    Schema writer = registry.schemaById(id);
+    SchemaCompatibility.SchemaPairCompatibility compatibility =
+        SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writer);
+    if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+      throw new BadRecordException(BadRecordException.Reason.INCOMPATIBLE_SCHEMA, "schema id " + id + " ("
+          + writer.getFullName() + ") cannot be read as " + readerSchema.getFullName() + ": "
+          + compatibility.getResult().getIncompatibilities().stream().limit(3)
+            .map(i -> i.getType() + " at " + i.getLocation()).toList());
+    }
+    return new SpecificDatumReader<>(writer, readerSchema, data);
+  }
+
+  /**
    * Decodes Confluent wire-format bytes.
    *
-   * @throws BadRecordException when the bytes are broken: wrong magic byte, unknown schema id, corrupt Avro
+   * @throws BadRecordException when the bytes are broken: wrong magic byte, unknown or unreadable schema id,
+   *     corrupt Avro (a declared length beyond the record's bytes included)
    * @throws RegistryUnavailableException when the registry cannot be asked for the writer schema
    */
   public T deserialize(String topic, byte[] bytes) {
@@ -102,24 +120,23 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
           String.format("unknown magic byte 0x%02x (the Confluent wire format starts with 0x00)", bytes[0]));
     }
     int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
-    SpecificDatumReader<T> reader = readersByWriterId.computeIfAbsent(id,
-        i -> new SpecificDatumReader<>(registry.schemaById(i), readerSchema, data));
-    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_SIZE, bytes.length - HEADER_SIZE, null);
+    SpecificDatumReader<T> reader = readersByWriterId.computeIfAbsent(id, this::readerFor);
+    BoundedDecoder decoder = new BoundedDecoder(bytes, HEADER_SIZE, bytes.length - HEADER_SIZE);
     T value;
     try {
       value = reader.read(null, decoder);
+    } catch (BadRecordException e) {
+      // a declared length beyond the record's bytes: its message has numbers only
+      throw new BadRecordException(BadRecordException.Reason.CORRUPT_PAYLOAD,
+          "corrupt Avro payload for schema id " + id + " (" + readerSchema.getName() + "): " + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
       // Avro reports truncated or garbled input as EOFException, AvroRuntimeException, or index errors
       throw new BadRecordException(BadRecordException.Reason.CORRUPT_PAYLOAD,
           "corrupt Avro payload for schema id " + id + " (" + readerSchema.getName() + "): " + e.getClass().getSimpleName(), e);
     }
-    try {
-      if (!decoder.isEnd()) {
-        throw new BadRecordException(BadRecordException.Reason.CORRUPT_PAYLOAD,
-            "corrupt Avro payload for schema id " + id + " (" + readerSchema.getName() + "): trailing bytes after the record");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (!decoder.isEnd()) {
+      throw new BadRecordException(BadRecordException.Reason.CORRUPT_PAYLOAD,
+          "corrupt Avro payload for schema id " + id + " (" + readerSchema.getName() + "): trailing bytes after the record");
     }
     return value;
   }

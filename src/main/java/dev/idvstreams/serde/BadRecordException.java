@@ -9,6 +9,8 @@ public final class BadRecordException extends SerializationException {
   public enum Reason {
     UNKNOWN_MAGIC_BYTE,
     UNKNOWN_SCHEMA_ID,
+    /** The writer schema is known but cannot be read as the expected record: another producer's type. */
+    INCOMPATIBLE_SCHEMA,
     CORRUPT_PAYLOAD
   }
 

@@ -2,17 +2,13 @@ package dev.idvstreams.topology;
 
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.DeadLetterStage;
-import dev.idvstreams.serde.AvroSerde;
 import dev.idvstreams.serde.BadRecordException;
 import dev.idvstreams.serde.RegistryUnavailableException;
-import dev.idvstreams.serde.RegistrySettings;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.slf4j.Logger;
@@ -20,33 +16,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The KIP-1034 deserialization handler: an unreadable request becomes a {@link DeadLetter} at
- * stage DECODE, with the raw bytes, and processing resumes. A registry that cannot be reached is
+ * stage DECODE, with the raw bytes (their first bytes when the whole would not fit a record), and
+ * processing resumes. A registry that cannot be reached is
  * not the record's fault: the handler fails the stream thread, which the uncaught-exception
  * handler replaces, so the record is read again from the last commit once the registry is back.
  */
 public final class DecodeDeadLetterHandler implements DeserializationExceptionHandler {
 
-  /** The dead-letter topic, passed through the Kafka Streams properties with {@link RegistrySettings#asProperties()}. */
-  public static final String DLQ_TOPIC_CONFIG = "idv.dlq.topic";
-  /**
-   * Optional: a {@link TopologyListener} object in the Kafka Streams properties, told of each dead
-   * letter the handler publishes, as the topology tells it of its own (the metrics count them).
-   * Kafka Streams creates the handler from its class, so an object can reach it only this way.
-   */
-  public static final String LISTENER_CONFIG = "idv.topology.listener";
-
   private static final Logger LOG = LoggerFactory.getLogger(DecodeDeadLetterHandler.class);
   private static final Duration REGISTRY_RETRY_PAUSE = Duration.ofSeconds(2);
 
-  private String dlqTopic;
-  private AvroSerde<DeadLetter> deadLetters;
-  private TopologyListener listener;
+  private DeadLetterWriter deadLetters;
 
   @Override
   public void configure(Map<String, ?> configs) {
-    dlqTopic = Objects.requireNonNull((String) configs.get(DLQ_TOPIC_CONFIG), DLQ_TOPIC_CONFIG + " is not set");
-    deadLetters = AvroSerde.forValues(DeadLetter.class, RegistrySettings.fromProperties(configs).client());
-    listener = configs.get(LISTENER_CONFIG) instanceof TopologyListener given ? given : null;
+    deadLetters = DeadLetterWriter.configure(configs);
   }
 
   @Override
@@ -59,17 +43,18 @@ public final class DecodeDeadLetterHandler implements DeserializationExceptionHa
     }
     String code = exception instanceof BadRecordException bad ? bad.reason().name() : "UNREADABLE_RECORD";
     String message = String.valueOf(exception.getMessage());
+    byte[] raw = record.value();
+    if (raw != null && raw.length > deadLetters.maxCarriedBytes()) {
+      // the whole value would make the dead letter larger than Kafka takes
+      message = message + " (rawValue: the first " + AdmitProcessor.EXCERPT_BYTES + " of " + raw.length + " bytes)";
+      raw = Arrays.copyOf(raw, AdmitProcessor.EXCERPT_BYTES);
+    }
     LOG.warn("Dead-lettering unreadable record {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), message);
     DeadLetter letter = DeadLetters.builder(DeadLetterStage.DECODE, code, message, context.topic(),
         context.partition(), context.offset(), System.currentTimeMillis())
-      .setRawValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+      .setRawValue(raw == null ? null : ByteBuffer.wrap(raw))
       .build();
-    ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(dlqTopic, null, null, null,
-      deadLetters.serialize(dlqTopic, letter), DeadLetterHeaders.of(exception.getClass().getName(), letter));
-    if (listener != null) {
-      listener.published(letter);
-    }
-    return Response.resume(List.of(out));
+    return Response.resume(deadLetters.records(letter, exception.getClass().getName()));
   }
 
   /**

@@ -13,4 +13,7 @@ public interface TopologyListener {
 
   /** An exact duplicate of a request still in flight was parked until the call ends. */
   void duplicateParked();
+
+  /** A record ended without an event, for the reason given (a tombstone, an event Kafka refused). */
+  void skipped(SkipReason reason);
 }

@@ -21,8 +21,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The verification topology: decode (through {@link DecodeDeadLetterHandler}), re-key by bizId,
- * validate, deduplicate and call, then publish results and dead letters.
+ * The verification topology: decode (through {@link DecodeDeadLetterHandler}), admit (tombstones,
+ * sizes, validation: {@link AdmitProcessor}), re-key by bizId, deduplicate and call, then publish
+ * results and dead letters.
  */
 public final class VerificationTopology {
 
@@ -34,10 +35,13 @@ public final class VerificationTopology {
    * @param keyedByBizId whether records whose key is their bizId are already in the partition of
    *     their bizId (keyed by bizId, Kafka's default partitioner): only those skip the re-key
    * @param delivery what makes sure an ended call's events are written, from the processing guarantee
+   * @param maxRequestBytes the largest request (Avro binary) whose records Kafka takes: its re-keyed
+   *     record, store entry and dead letter ({@link RecordLimits#maxRequestBytes})
+   * @param poisonMaxFailures how many times a record may stop a stream thread before it is dead-lettered ({@link PoisonGuard})
    */
   public record Settings(String requestsTopic, boolean keyedByBizId, String resultsTopic, String dlqTopic,
       Duration dedupTtl, Duration purgeInterval, Duration completionInterval, int maxInlineImageBytes,
-      EventDelivery delivery) {
+      EventDelivery delivery, long maxRequestBytes, int poisonMaxFailures) {
   }
 
   private static final String REPARTITION = "by-bizid";
@@ -52,9 +56,10 @@ public final class VerificationTopology {
   /**
    * @param listener told of every result and dead letter the topology publishes and of every
    *     parked duplicate, for metrics
+   * @param strikes how often each record has stopped a stream thread, kept across restarts
    */
   public static Topology build(Settings settings, SchemaRegistryClient registry, CheckInvoker invoker,
-      TopologyListener listener, ProcessingControl control) {
+      TopologyListener listener, ProcessingControl control, PoisonStrikes strikes) {
     AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
     AvroSerde<VerificationResult> resultSerde = AvroSerde.forValues(VerificationResult.class, registry);
     AvroSerde<DeadLetter> deadLetterSerde = AvroSerde.forValues(DeadLetter.class, registry);
@@ -67,33 +72,40 @@ public final class VerificationTopology {
     KStream<String, VerificationRequest> requests = builder.stream(settings.requestsTopic(),
       Consumed.with(Serdes.String(), requestSerde).withName("requests"));
 
+    // before anything is written for a request: tombstones, requests too large to carry, requests
+    // that break a documented limit end here, naming the request topic's partition and offset
+    RequestValidator validator = new RequestValidator(settings.maxInlineImageBytes());
+    PoisonGuard guard = new PoisonGuard(strikes, settings.poisonMaxFailures());
+    Map<String, KStream<String, SpecificRecord>> admitted = requests
+      .process(() -> new AdmitProcessor(validator, settings.maxRequestBytes(), listener, guard), Named.as("admit"))
+      .split(Named.as("admitted-"))
+      .branch((key, value) -> value instanceof VerificationRequest, Branched.as("requests"))
+      .defaultBranch(Branched.as("refused"));
+    admitted.get("admitted-refused")
+      .peek((key, value) -> listener.published(value), Named.as("count-refused"))
+      .mapValues(v -> (DeadLetter) v, Named.as("as-refused-dead-letter"))
+      .to(settings.dlqTopic(), Produced.with(Serdes.String(), deadLetterSerde).withName("refused-dead-letters"));
+    KStream<String, VerificationRequest> valid = admitted.get("admitted-requests")
+      .mapValues(v -> (VerificationRequest) v, Named.as("as-request"));
+
     // deduplication needs every record of one bizId in one task: the key and partition its producer
     // chose prove nothing (another partitioner, an explicit partition), so by default every record is
     // re-keyed through the repartition topic, which Kafka Streams partitions by the bizId itself
     KStream<String, VerificationRequest> keyed;
     if (settings.keyedByBizId()) {
-      Map<String, KStream<String, VerificationRequest>> byKey = requests.split(Named.as("key-"))
+      Map<String, KStream<String, VerificationRequest>> byKey = valid.split(Named.as("key-"))
         .branch((key, request) -> request.getBizId().equals(key), Branched.as("bizid"))
         .defaultBranch(Branched.as("other"));
       keyed = byKey.get("key-bizid").merge(rekey(byKey.get("key-other"), requestSerde, settings), Named.as("keyed-by-bizid"));
     } else {
-      keyed = rekey(requests, requestSerde, settings);
+      keyed = rekey(valid, requestSerde, settings);
     }
 
-    RequestValidator validator = new RequestValidator(settings.maxInlineImageBytes());
     TakeTurns turns = new TakeTurns();
-    KStream<String, SpecificRecord> outcomes = keyed
-      .process(() -> new ValidateProcessor(validator), Named.as("validate"))
-      .split(Named.as("validated-"))
-      .branch((key, value) -> value instanceof VerificationRequest, Branched.withFunction(valid -> valid
-        .mapValues(value -> (VerificationRequest) value, Named.as("as-request"))
-        .process(() -> new VerifyProcessor(DEDUP_STORE, invoker, listener, settings.dedupTtl(), settings.purgeInterval(),
-          settings.completionInterval(), control, turns, settings.delivery(), CommitCounter.STREAM_THREAD),
-          Named.as("verify"), DEDUP_STORE, DedupIndex.STORE), "verify"))
-      .defaultBranch(Branched.as("invalid"))
-      .values().stream().reduce((a, b) -> a.merge(b, Named.as("outcomes"))).orElseThrow();
-
-    Map<String, KStream<String, SpecificRecord>> byType = outcomes
+    Map<String, KStream<String, SpecificRecord>> byType = keyed
+      .process(() -> new VerifyProcessor(DEDUP_STORE, invoker, listener, settings.dedupTtl(), settings.purgeInterval(),
+          settings.completionInterval(), control, turns, settings.delivery(), CommitCounter.STREAM_THREAD, guard),
+        Named.as("verify"), DEDUP_STORE, DedupIndex.STORE)
       .peek((key, value) -> listener.published(value), Named.as("count"))
       .split(Named.as("out-"))
       .branch((key, value) -> value instanceof VerificationResult, Branched.as("results"))

@@ -27,6 +27,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -104,6 +105,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private final TakeTurns turns;
   private final EventDelivery delivery;
   private final CommitCounter commitCounter;
+  private final PoisonGuard guard;
   private final Map<Api, ApiSlots> slots = new EnumMap<>(Api.class);
   /** This task's waiting requests, as {@link TakeTurns} sees them. */
   private final TakeTurns.Line line = new TakeTurns.Line() {
@@ -139,7 +141,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
   VerifyProcessor(String storeName, CheckInvoker invoker, TopologyListener listener, Duration ttl, Duration purgeInterval,
       Duration completionInterval, ProcessingControl control, TakeTurns turns, EventDelivery delivery,
-      CommitCounter commitCounter) {
+      CommitCounter commitCounter, PoisonGuard guard) {
     this.storeName = storeName;
     this.invoker = invoker;
     this.listener = listener;
@@ -151,6 +153,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     this.turns = turns;
     this.delivery = delivery;
     this.commitCounter = commitCounter;
+    this.guard = guard;
   }
 
   @Override
@@ -263,8 +266,13 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     confirmWritten();
     drainCompletions();
     startWaiting();
-    VerificationRequest request = record.value();
-    SourcePosition position = SourcePosition.of(context.recordMetadata().orElseThrow());
+    RecordMetadata source = context.recordMetadata().orElseThrow();
+    guard.process(source, record.value(), context.currentSystemTimeMs(), () -> verify(record.value(), source),
+      letter -> forward(letter.getBizId(), letter));
+  }
+
+  private void verify(VerificationRequest request, RecordMetadata source) {
+    SourcePosition position = SourcePosition.of(source);
     byte[] fingerprint = RequestFingerprint.of(request);
     DedupEntry entry = store.get(request.getBizId());
 
@@ -370,11 +378,40 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     int before = callsNotDrained;
     for (Map.Entry<Api, ApiSlots> apiSlots : slots.entrySet()) {
       Api api = apiSlots.getKey();
-      apiSlots.getValue().drainCompleted(c -> complete(api, c));
+      apiSlots.getValue().drainCompleted(c -> completeOrDeadLetter(api, c));
       apiSlots.getValue().setBound(invoker.inFlightBound(api));
     }
     if (callsNotDrained < before) {
       commits.written(context);
+    }
+  }
+
+  /**
+   * Ends a call; if that fails for the call's own sake (its result cannot be stored or
+   * forwarded), the request ends as an INTERNAL dead letter and its entry is deleted, so the
+   * punctuation, which has no record for the processing-exception handler, never fails on it
+   * again. Failures of the state or the registry still stop the thread ({@link Failures#notTheRecords}).
+   */
+  private void completeOrDeadLetter(Api api, InFlightQueue.Completion<String, Settlement> completion) {
+    try {
+      complete(api, completion);
+    } catch (RuntimeException e) {
+      if (Failures.notTheRecords(e)) {
+        throw e;
+      }
+      String bizId = completion.key();
+      LOG.error("Ending the call of bizId {} failed with {}: dead-lettered", bizId, Failures.describe(e));
+      DedupEntry entry = store.get(bizId);
+      write(bizId, DedupIndex.Keys.of(bizId, entry), null);
+      VerificationRequest request = entry == null ? null : entry.getRequest();
+      SourcePosition position = entry == null ? null : SourcePosition.of(entry);
+      forward(bizId, DeadLetters.builder(DeadLetterStage.INTERNAL, "PROCESSING_FAILED", "ending the call failed with "
+            + Failures.describe(e), position == null ? null : position.topic(),
+            position == null ? -1 : position.partition(), position == null ? -1 : position.offset(),
+            context.currentSystemTimeMs())
+        .setBizId(bizId)
+        .setRequest(request)
+        .build());
     }
   }
 

@@ -396,6 +396,25 @@ class ClientAgainstSimulatorTest {
   }
 
   @Test
+  void shouldRefuseAnAnswerLargerThanAnyOfTheApisAsInvalid() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      String huge = "{\"RequestId\":\"r\",\"Code\":\"Success\",\"Pad\":\"" + "x".repeat(IdVerificationClient.MAX_ANSWER_BYTES) + "\"}";
+      io.vertx.core.http.HttpServer server = vertx.createHttpServer()
+          .requestHandler(request -> request.response().putHeader("Content-Type", "application/json").end(huge))
+          .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      try (IdVerificationClient client = sim.client(o -> o.endpointOverride("http://127.0.0.1:" + server.actualPort()))) {
+        ApiException e = failure(client.credentialVerify(credential(TestImages.url("plain"))));
+
+        assertThat(e.code()).isEqualTo(ApiException.INVALID_RESPONSE);
+        assertThat(e.errorClass()).isEqualTo(ErrorClass.TRANSIENT);
+      }
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void shouldTimeOutUnansweredCallAsTransient() {
     try (SimulatorHarness silent = new SimulatorHarness(SimulatorOptions.builder()
         .timeouts(1.0, Duration.ofSeconds(10)).build());

@@ -7,6 +7,7 @@ import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.Outcome;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.async.FailureKind;
+import dev.idvstreams.topology.SkipReason;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -112,6 +113,7 @@ class IdvMetricsTest {
             Arrays.stream(Outcome.values()).map(Enum::name),
             Arrays.stream(DeadLetterStage.values()).map(Enum::name),
             Arrays.stream(FailureKind.values()).map(Enum::name),
+            Arrays.stream(SkipReason.values()).map(Enum::name),
             Arrays.stream(Api.values()).map(Api::id),
             Stream.of(IdvMetrics.SUCCESS))
         .flatMap(names -> names)

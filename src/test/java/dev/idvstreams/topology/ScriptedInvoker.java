@@ -20,6 +20,8 @@ final class ScriptedInvoker implements CheckInvoker {
   final List<CancelScope> scopes = new ArrayList<>();
   private final Map<String, Promise<Settlement>> open = new LinkedHashMap<>();
   private final int bound;
+  /** What invoke throws for a bizId, as a fault inside the processor would. */
+  private final Map<String, Throwable> faults = new LinkedHashMap<>();
 
   ScriptedInvoker(int bound) {
     this.bound = bound;
@@ -27,11 +29,21 @@ final class ScriptedInvoker implements CheckInvoker {
 
   @Override
   public Future<Settlement> invoke(VerificationRequest request, CancelScope scope) {
+    Throwable fault = faults.get(request.getBizId());
+    if (fault instanceof RuntimeException runtime) {
+      throw runtime;
+    } else if (fault instanceof Error error) {
+      throw error;
+    }
     calls.add(request);
     scopes.add(scope);
     Promise<Settlement> promise = Promise.promise();
     open.put(request.getBizId(), promise);
     return promise.future();
+  }
+
+  void failWith(String bizId, Throwable fault) {
+    faults.put(bizId, fault);
   }
 
   void answer(String bizId, Settlement outcome) {

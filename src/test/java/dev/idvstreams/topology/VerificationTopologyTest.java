@@ -1,6 +1,7 @@
 package dev.idvstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.CredentialCheck;
@@ -44,6 +45,8 @@ import org.junit.jupiter.api.Test;
 class VerificationTopologyTest {
 
   private static final Duration TTL = Duration.ofHours(24);
+  /** Small, so that requests over it are cheap to make. */
+  private static final RecordLimits LIMITS = new RecordLimits(64 * 1024);
 
   private final String scope = "topology-test-" + UUID.randomUUID();
   private final SchemaRegistryClient registry = SchemaRegistries.forUrl("mock://" + scope, null, Duration.ofSeconds(1));
@@ -60,7 +63,14 @@ class VerificationTopologyTest {
     public void duplicateParked() {
       parked++;
     }
+
+    @Override
+    public void skipped(SkipReason reason) {
+      skipped.add(reason);
+    }
   };
+  private final List<SkipReason> skipped = new ArrayList<>();
+  private final PoisonStrikes strikes = PoisonStrikes.inMemory();
   /** A stream thread may block 20 ms between two loops at the bound. */
   private final ProcessingControl control = new ProcessingControl(Duration.ofMillis(20));
   private TopologyTestDriver driver;
@@ -76,16 +86,17 @@ class VerificationTopologyTest {
 
   private void start(boolean keyedByBizId) throws Exception {
     VerificationTopology.Settings settings = new VerificationTopology.Settings("idv.requests", keyedByBizId,
-      "idv.results", "idv.dlq", TTL, Duration.ofMinutes(1), Duration.ofMillis(20), 900 * 1024, EventDelivery.IN_TRANSACTION);
+      "idv.results", "idv.dlq", TTL, Duration.ofMinutes(1), Duration.ofMillis(20), 900 * 1024, EventDelivery.IN_TRANSACTION, LIMITS.maxRequestBytes(), 3);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
     props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("ttd-").toString());
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
-    props.put(DecodeDeadLetterHandler.DLQ_TOPIC_CONFIG, "idv.dlq");
-    props.put(DecodeDeadLetterHandler.LISTENER_CONFIG, listener);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingFailureHandler.class);
+    props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionFailureHandler.class);
+    props.putAll(DeadLetterWriter.properties("idv.dlq", listener, LIMITS));
     props.putAll(new RegistrySettings("mock://" + scope, null, Duration.ofSeconds(1)).asProperties());
-    driver = new TopologyTestDriver(VerificationTopology.build(settings, registry, invoker, listener, control), props, Instant.parse("2026-11-25T00:00:00Z"));
+    driver = new TopologyTestDriver(VerificationTopology.build(settings, registry, invoker, listener, control, strikes), props, Instant.parse("2026-11-25T00:00:00Z"));
     AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
     requests = driver.createInputTopic("idv.requests", new StringSerializer(), requestSerde.serializer());
     rawRequests = driver.createInputTopic("idv.requests", new StringSerializer(), new ByteArraySerializer());
@@ -423,5 +434,115 @@ class VerificationTopologyTest {
     });
     assertThat(texts).hasSizeGreaterThan(10);
     assertThat(texts).noneMatch(text -> text.contains("张三") || text.contains("023432189011231234"));
+  }
+
+  @Test
+  void shouldSkipAndCountATombstoneAndGoOn() {
+    requests.pipeInput("t-1", (VerificationRequest) null);
+    VerificationRequest next = credential("c-1", "0301");
+    requests.pipeInput("c-1", next);
+    invoker.answer("c-1", answered(next, Outcome.PASS));
+    tick();
+
+    assertThat(skipped).containsExactly(SkipReason.TOMBSTONE);
+    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(results.readValuesToList()).extracting(VerificationResult::getBizId).containsExactly("c-1");
+  }
+
+  @Test
+  void shouldDeadLetterAnAvroLengthBombWithoutAllocatingIt() {
+    int id = registry.register("idv.requests-value", VerificationRequest.getClassSchema());
+    // the Confluent header, then a bizId whose declared length is 2^30: zig-zag varint of 2^31
+    byte[] bomb = {0, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id,
+      (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08};
+    rawRequests.pipeInput("x", bomb);
+
+    DeadLetter letter = deadLetters.readValue();
+    assertThat(letter.getStage()).isEqualTo(DeadLetterStage.DECODE);
+    assertThat(letter.getErrorCode()).isEqualTo("CORRUPT_PAYLOAD");
+    assertThat(letter.getErrorMessage()).contains("declared string length of 1073741824 exceeds the 0 bytes left");
+  }
+
+  @Test
+  void shouldDeadLetterARecordOfAForeignSchemaAsIncompatible() throws Exception {
+    org.apache.avro.Schema foreign = new org.apache.avro.Schema.Parser().parse(
+        "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[{\"name\":\"x\",\"type\":\"int\"}]}");
+    int id = registry.register("other-value", foreign);
+    rawRequests.pipeInput("x", new byte[] {0, (byte) (id >>> 24), (byte) (id >>> 16), (byte) (id >>> 8), (byte) id, 2});
+
+    DeadLetter letter = deadLetters.readValue();
+    assertThat(letter.getErrorCode()).isEqualTo("INCOMPATIBLE_SCHEMA");
+    assertThat(letter.getRawValue()).isNotNull();
+  }
+
+  @Test
+  void shouldDeadLetterARequestTooLargeToCarryWithAnExcerptAndABoundedKey() {
+    VerificationRequest large = VerificationRequest.newBuilder(credential("c-big", "0301"))
+      .setBizId("b".repeat(70_000)).build(); // over LIMITS, whatever else is wrong with it
+    requests.pipeInput("any", large);
+
+    TestRecord<String, DeadLetter> letter = deadLetters.readRecord();
+    assertThat(letter.value().getStage()).isEqualTo(DeadLetterStage.VALIDATION);
+    assertThat(letter.value().getErrorCode()).isEqualTo("REQUEST_TOO_LARGE");
+    assertThat(letter.value().getRequest()).isNull();
+    assertThat(letter.value().getRawValue().remaining()).isEqualTo(AdmitProcessor.EXCERPT_BYTES);
+    assertThat(letter.value().getTopic()).isEqualTo("idv.requests");
+    assertThat(letter.key()).hasSize(64 + 1 + 16).startsWith("b".repeat(64) + "#").isEqualTo(letter.value().getBizId());
+    assertThat(invoker.calls).isEmpty();
+  }
+
+  @Test
+  void shouldDeadLetterAnOverlongBizIdUnderABoundedKeyBeforeTheRekey() {
+    String bizId = "x".repeat(65);
+    requests.pipeInput("k", credential(bizId, "0301"));
+
+    TestRecord<String, DeadLetter> letter = deadLetters.readRecord();
+    assertThat(letter.value().getErrorCode()).isEqualTo("INVALID_BIZ_ID");
+    assertThat(letter.key()).isEqualTo(BizIds.bounded(bizId)).hasSize(81);
+    assertThat(letter.value().getRequest().getBizId()).isEqualTo(bizId);
+    assertThat(letter.value().getTopic()).isEqualTo("idv.requests");
+  }
+
+  @Test
+  void shouldDeadLetterAnExceptionInsideTheProcessorAndGoOn() {
+    VerificationRequest failing = credential("c-fail", "0301");
+    invoker.failWith("c-fail", new IllegalStateException("bug"));
+    requests.pipeInput("c-fail", failing);
+    VerificationRequest next = credential("c-2", "0301");
+    requests.pipeInput("c-2", next);
+    invoker.answer("c-2", answered(next, Outcome.PASS));
+    tick();
+
+    DeadLetter letter = deadLetters.readValue();
+    assertThat(letter.getStage()).isEqualTo(DeadLetterStage.INTERNAL);
+    assertThat(letter.getErrorCode()).isEqualTo("PROCESSING_FAILED");
+    assertThat(letter.getErrorMessage()).contains("IllegalStateException").doesNotContain("bug");
+    assertThat(letter.getRequest()).isEqualTo(failing);
+    assertThat(results.readValuesToList()).extracting(VerificationResult::getBizId).containsExactly("c-2");
+  }
+
+  @Test
+  void shouldCountAnErrorAgainstItsRecordAndDeadLetterItOnceItStoppedTheThreadTooOften() throws Exception {
+    invoker.failWith("c-oom", new OutOfMemoryError("test"));
+    VerificationRequest poison = credential("c-oom", "0301");
+    Throwable stopped = catchThrowable(() -> requests.pipeInput("c-oom", poison));
+    PoisonRecordException counted = PoisonRecordException.in(stopped);
+    assertThat(counted).isNotNull();
+    String position = counted.position();
+    assertThat(position).isEqualTo("test-by-bizid-repartition-0@0");
+    assertThat(strikes.count(position)).isEqualTo(1);
+    assertThat(counted.getMessage()).contains("1 of 3").doesNotContain("c-oom");
+
+    // the same record, read again by the replaced thread, once it has stopped it three times
+    strikes.strike(position);
+    strikes.strike(position);
+    driver.close();
+    start(false); // a new life, as a replaced thread or a restarted instance, with the same strikes
+    requests.pipeInput("c-oom", poison);
+    DeadLetter letter = deadLetters.readValue();
+    assertThat(letter.getStage()).isEqualTo(DeadLetterStage.INTERNAL);
+    assertThat(letter.getErrorCode()).isEqualTo("POISON_RECORD");
+    assertThat(letter.getBizId()).isEqualTo("c-oom");
+    assertThat(letter.getRequest()).isNull();
   }
 }

@@ -61,8 +61,12 @@ final class VerifyProcessorFixture {
       @Override
       public void duplicateParked() {
       }
+
+      @Override
+      public void skipped(SkipReason reason) {
+      }
     }, Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofMillis(20), new ProcessingControl(Duration.ZERO),
-        new TakeTurns(), delivery, metrics -> commits::get);
+        new TakeTurns(), delivery, metrics -> commits::get, new PoisonGuard(PoisonStrikes.inMemory(), 3));
     processor.init(context);
     lives.put(context, processor);
     return context;
