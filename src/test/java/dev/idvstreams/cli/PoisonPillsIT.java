@@ -73,7 +73,9 @@ class PoisonPillsIT {
 
   @Test
   void shouldSurviveThePoisonPillsUnderAtLeastOnce(KafkaBootstrap kafka) throws Exception {
-    survive(kafka, "at_least_once", "INVALID_BIZ_ID");
+    // at_least_once may keep only half of the record limit for a request (the store entry can carry
+    // its dead letters beside it): the 600 KB request is then too large before its bizId is read
+    survive(kafka, "at_least_once", "INVALID_BIZ_ID|REQUEST_TOO_LARGE");
   }
 
   /** One record sent, and what it must earn. */
@@ -137,8 +139,8 @@ class PoisonPillsIT {
           if (s.what().equals("tombstone")) {
             continue;
           }
-          String expected = s.stage() == null ? "[result PASS]" : "[dead letter " + s.stage() + " " + s.code() + "]";
-          if (!got.equals(expected)) {
+          String expected = s.stage() == null ? "\\[result PASS[^,\\]]*\\]" : "\\[dead letter " + s.stage() + " (" + s.code() + ")\\]";
+          if (!got.matches(expected)) {
             failures.add(s.what() + " at " + s.at().partition() + "@" + s.at().offset() + ": expected " + expected + ", got " + got);
           }
         }
