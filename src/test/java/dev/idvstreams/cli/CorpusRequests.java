@@ -36,17 +36,36 @@ final class CorpusRequests {
 
   static CredentialCheck.Builder credentialCheck() {
     return CredentialCheck.newBuilder().setCredType("03").setCredName("0301")
-      .setImage(url("https://images.example/corpus/clean.jpg"));
+      .setImage(url("https://images.example/corpus/" + java.util.UUID.randomUUID() + "/clean.jpg"));
   }
 
   static MaterialCheck.Builder materialCheck() {
     return MaterialCheck.newBuilder().setBizType("RPMinTest").setName("Corpus Person")
       .setIdCardNumber(idNumber("11010519491231002"))
-      .setFaceImage(url("https://images.example/corpus/face.jpg"));
+      .setFaceImage(url("https://images.example/corpus/" + java.util.UUID.randomUUID() + "/face.jpg"));
   }
 
   static FaceCheck.Builder faceCheck() {
-    return FaceCheck.newBuilder().setResourceCode("00840000").setRefFace(content(FACE_JPEG)).setAuthFace(content(FACE_JPEG));
+    return FaceCheck.newBuilder().setResourceCode("00840000").setRefFace(content(uniqueJpeg())).setAuthFace(content(uniqueJpeg()));
+  }
+
+  /**
+   * {@link #FACE_JPEG} with a comment segment of a random UUID after its start-of-image: still a
+   * valid JPEG, but never twice the same, so the simulator's repeated-call guard (like the real
+   * API's) never takes two corpus requests for one.
+   */
+  static byte[] uniqueJpeg() {
+    byte[] comment = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
+    byte[] out = new byte[FACE_JPEG.length + 4 + comment.length];
+    out[0] = (byte) 0xFF;
+    out[1] = (byte) 0xD8;
+    out[2] = (byte) 0xFF;
+    out[3] = (byte) 0xFE;
+    out[4] = (byte) ((comment.length + 2) >> 8);
+    out[5] = (byte) (comment.length + 2);
+    System.arraycopy(comment, 0, out, 6, comment.length);
+    System.arraycopy(FACE_JPEG, 2, out, 6 + comment.length, FACE_JPEG.length - 2);
+    return out;
   }
 
   static VerificationRequest credential(String bizId) {

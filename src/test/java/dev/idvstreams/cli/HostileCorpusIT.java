@@ -874,7 +874,7 @@ class HostileCorpusIT {
       HttpResponse.BodyHandlers.ofString()).body();
     Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)\\} (\\S+)$").matcher(body);
     while (m.find()) {
-      if (m.group(1).contains(label)) {
+      if (m.group(1).toLowerCase(java.util.Locale.ROOT).contains(label.toLowerCase(java.util.Locale.ROOT))) {
         return Double.parseDouble(m.group(2));
       }
     }
@@ -891,7 +891,7 @@ class HostileCorpusIT {
       serverPaths.add(path);
       var res = req.response();
       switch (path) {
-        case "/ok.jpg" -> res.putHeader("content-type", "image/jpeg").end(Buffer.buffer(CorpusRequests.FACE_JPEG));
+        case "/ok.jpg" -> res.putHeader("content-type", "image/jpeg").end(Buffer.buffer(CorpusRequests.uniqueJpeg()));
         case "/redirect-ok" -> res.setStatusCode(302).putHeader("location", "/ok.jpg").end();
         case "/redirect-private" -> res.setStatusCode(302).putHeader("location", "http://10.0.0.7/x.jpg").end();
         case "/redirect-metadata" -> res.setStatusCode(301).putHeader("location", "http://169.254.169.254/latest/meta-data/").end();
