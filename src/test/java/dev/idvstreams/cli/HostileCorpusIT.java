@@ -306,7 +306,7 @@ class HostileCorpusIT {
         List<Event> events = awaitEvents(kafka, events1 -> cases.stream()
           .filter(c -> c.expect instanceof Result || c.expect instanceof Dead)
           .allMatch(c -> events1.stream().anyMatch(c::earns)));
-        assertEachCase(events);
+        List<String> failures = assertEachCase(events); // asserted last, so that the checks below run too
 
         // no connection ever went anywhere but 127.0.0.1, and the guard refused before connecting
         assertThat(connector.get().refused()).as("connections refused by the test connector (off 127.0.0.1)").isEmpty();
@@ -330,6 +330,9 @@ class HostileCorpusIT {
         assertThat(all.stream().filter(last::earns).map(Event::describe)).as("the request after the corpus")
           .containsExactly("result PASS null");
         assertThat(all).hasSize(before + 1);
+        System.out.printf("[corpus] %d cases, %d passed, %d failed%n", cases.size() - 1, cases.size() - 1 - failures.size(),
+          failures.size());
+        assertThat(failures).as("cases that did not earn their event").isEmpty();
       } finally {
         runtime.close();
       }
@@ -603,6 +606,17 @@ class HostileCorpusIT {
       .setCheck(credentialCheck().build()).build(), r -> request(r));
     add("value one byte over the broker's limit", request(over), new Refused(), overId);
 
+    // the processor's own limit: what it can write for a request (main: the record limit read at
+    // start, here the producer's 1 MiB default, less 16 KiB for the envelope), carried whole or refused
+    long processorLimit = dev.idvstreams.topology.RecordLimits.KAFKA_DEFAULTS.maxRequestBytes();
+    String underId = bizId("request-at-processor-limit");
+    add("request of exactly the processor's limit", request(avroSized(processorLimit, len -> envelope(underId)
+      .setSource("s".repeat(len)).setCheck(credentialCheck().build()).build())), pass(), underId);
+    String aboveId = bizId("request-over-processor-limit");
+    add("request one byte over the processor's limit", request(avroSized(processorLimit + 1, len -> envelope(aboveId)
+      .setSource("s".repeat(len)).setCheck(credentialCheck().build()).build())), validation("REQUEST_TOO_LARGE"), aboveId)
+      .check(e -> assertThat(bytes(e.deadLetter().getRawValue()).length).as("rawValue excerpt").isBetween(1, 4096));
+
     // an unreadable value at the limit: its rawValue must be cut
     byte[] garbageKey = ("decode-" + cases.size()).getBytes(StandardCharsets.UTF_8);
     byte[] garbage = new byte[(int) (limit - batchSize(raw(garbageKey, new byte[0])))];
@@ -677,6 +691,19 @@ class HostileCorpusIT {
       len += (int) diff;
     }
     throw new IllegalStateException("cannot fit a request to " + size + " bytes");
+  }
+
+  /** The request whose Avro encoding is exactly {@code size} bytes. */
+  private static VerificationRequest avroSized(long size, java.util.function.IntFunction<VerificationRequest> make) {
+    int len = (int) (size - Wire.avro(make.apply(0)).length);
+    for (int i = 0; i < 8; i++) {
+      long diff = size - Wire.avro(make.apply(len)).length;
+      if (diff == 0) {
+        return make.apply(len);
+      }
+      len += (int) diff;
+    }
+    throw new IllegalStateException("cannot make a request of " + size + " bytes");
   }
 
   private static Schema extended(Schema request, Schema extraType) {
@@ -804,8 +831,8 @@ class HostileCorpusIT {
     return events;
   }
 
-  /** Every case earned exactly its event (or, refused and skipped, none); no event is left over. */
-  private void assertEachCase(List<Event> events) {
+  /** Every case earned exactly its event (or, refused and skipped, none); no event is left over. The failures, one line each. */
+  private List<String> assertEachCase(List<Event> events) {
     report(events);
     List<String> failures = new ArrayList<>();
     for (Case c : cases) {
@@ -850,7 +877,7 @@ class HostileCorpusIT {
         + events.stream().filter(e -> cases.stream().noneMatch(c -> c.earns(e))).map(Event::describe).toList());
     }
     failures.forEach(f -> System.out.println("[corpus] FAILED " + f));
-    assertThat(failures).as("cases that did not earn their event").isEmpty();
+    return failures;
   }
 
   private void report(List<Event> events) {
