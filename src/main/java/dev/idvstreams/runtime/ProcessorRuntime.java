@@ -14,12 +14,9 @@ import dev.idvstreams.ops.HealthCheck;
 import dev.idvstreams.ops.IdvMetrics;
 import dev.idvstreams.ops.OpsHttpServer;
 import dev.idvstreams.ops.ProcessorMetrics;
-import dev.idvstreams.serde.RegistryUnavailableException;
 import dev.idvstreams.topology.DeadLetterWriter;
 import dev.idvstreams.topology.DecodeDeadLetterHandler;
 import dev.idvstreams.topology.EventDelivery;
-import dev.idvstreams.topology.Failures;
-import dev.idvstreams.topology.PoisonRecordException;
 import dev.idvstreams.topology.PoisonStrikes;
 import dev.idvstreams.topology.ProcessingFailureHandler;
 import dev.idvstreams.topology.ProductionFailureHandler;
@@ -52,7 +49,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,23 +142,7 @@ public final class ProcessorRuntime implements AutoCloseable {
     }
     this.share = new GroupShare(streams, HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)),
       VerificationTopology.callingTopic(config.applicationId(), settings), limits, invoker::lane);
-    streams.setUncaughtExceptionHandler(error -> {
-      if (RegistryUnavailableException.isCauseOf(error)) {
-        LOG.warn("Schema registry unavailable ({}): replacing the stream thread in {}, which reads again from the last "
-          + "commit", error.getMessage(), REGISTRY_OUTAGE_PAUSE);
-        pause(REGISTRY_OUTAGE_PAUSE);
-        return StreamThreadExceptionResponse.REPLACE_THREAD;
-      }
-      PoisonRecordException poison = PoisonRecordException.in(error);
-      if (poison != null) {
-        // the crash-loop guard counted it: the new thread reads it again, or dead-letters it
-        LOG.error("{}; replacing the stream thread", poison.getMessage());
-        return StreamThreadExceptionResponse.REPLACE_THREAD;
-      }
-      // classes only: an Avro or Kafka message can quote the record, personal data included
-      LOG.error("Stream thread failed with {}: shutting the processor down", Failures.describe(error));
-      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
+    streams.setUncaughtExceptionHandler(new StreamThreadFailures(REGISTRY_OUTAGE_PAUSE));
     streams.setStateListener((now, before) -> {
       // no call starts and no thread blocks while Kafka Streams cannot commit
       control.setRebalancing(now == KafkaStreams.State.REBALANCING);

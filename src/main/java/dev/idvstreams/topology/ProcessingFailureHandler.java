@@ -47,7 +47,10 @@ public final class ProcessingFailureHandler implements ProcessingExceptionHandle
     DeadLetter.Builder letter = DeadLetters.builder(DeadLetterStage.INTERNAL, "PROCESSING_FAILED", "processor "
         + context.processorNodeId() + " failed with " + Failures.describe(exception), context.topic(),
         context.partition(), context.offset(), System.currentTimeMillis());
-    if (record.value() instanceof VerificationRequest request) {
+    // the failing node holds the request, or an event made of it (a dead letter carries it)
+    VerificationRequest request = record.value() instanceof VerificationRequest r ? r
+        : record.value() instanceof DeadLetter failed ? failed.getRequest() : null;
+    if (request != null) {
       letter.setBizId(BizIds.bounded(request.getBizId()));
       if (AvroSize.of(request, 0).bytes() <= deadLetters.maxCarriedBytes()) {
         letter.setRequest(request);

@@ -14,6 +14,7 @@ import dev.idvstreams.avro.VerificationResult;
 import dev.idvstreams.check.CheckInvoker;
 import dev.idvstreams.check.Checks;
 import dev.idvstreams.check.Settlement;
+import io.vertx.core.Future;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -330,7 +331,15 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private void call(VerificationRequest request, CompletionHandle<Settlement> handle) {
     callsNotDrained++;
     control.callsChanged(1);
-    invoker.invoke(request, calls).onComplete(result -> handle.complete(result.succeeded() ? result.result()
+    Future<Settlement> call;
+    try {
+      call = invoker.invoke(request, calls);
+    } catch (RuntimeException | Error e) {
+      // thrown before the call could start, here or from a punctuation that restarts it: the
+      // request's own failure, ended as a failed call ends, never a stopped stream thread
+      call = Future.failedFuture(e);
+    }
+    call.onComplete(result -> handle.complete(result.succeeded() ? result.result()
       : new Settlement.Failed("INTERNAL_ERROR", "call failed unexpectedly: " + result.cause().getClass().getSimpleName(),
         null, 0, Duration.ZERO)));
   }

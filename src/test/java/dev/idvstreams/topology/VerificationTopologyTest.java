@@ -56,6 +56,14 @@ class VerificationTopologyTest {
   private final TopologyListener listener = new TopologyListener() {
     @Override
     public void published(SpecificRecord value) {
+      if (value instanceof DeadLetter letter && letter.getStage() == DeadLetterStage.VALIDATION
+          && faults.containsKey(letter.getBizId())) {
+        Throwable fault = faults.get(letter.getBizId());
+        if (fault instanceof Error error) {
+          throw error;
+        }
+        throw (RuntimeException) fault;
+      }
       published.add(value);
     }
 
@@ -70,6 +78,8 @@ class VerificationTopologyTest {
     }
   };
   private final List<SkipReason> skipped = new ArrayList<>();
+  /** What counting a VALIDATION dead letter of a bizId throws: a fault inside the topology, on the record's own path. */
+  private final java.util.Map<String, Throwable> faults = new java.util.HashMap<>();
   private final PoisonStrikes strikes = PoisonStrikes.inMemory();
   /** A stream thread may block 20 ms between two loops at the bound. */
   private final ProcessingControl control = new ProcessingControl(Duration.ofMillis(20));
@@ -504,10 +514,10 @@ class VerificationTopologyTest {
   }
 
   @Test
-  void shouldDeadLetterAnExceptionInsideTheProcessorAndGoOn() {
-    VerificationRequest failing = credential("c-fail", "0301");
-    invoker.failWith("c-fail", new IllegalStateException("bug"));
-    requests.pipeInput("c-fail", failing);
+  void shouldDeadLetterAnExceptionInsideTheTopologyAndGoOn() {
+    VerificationRequest failing = material("m-fail", "ftp://img.example/a.jpg"); // invalid: a VALIDATION letter
+    faults.put("m-fail", new IllegalStateException("bug"));
+    requests.pipeInput("m-fail", failing);
     VerificationRequest next = credential("c-2", "0301");
     requests.pipeInput("c-2", next);
     invoker.answer("c-2", answered(next, Outcome.PASS));
@@ -518,31 +528,45 @@ class VerificationTopologyTest {
     assertThat(letter.getErrorCode()).isEqualTo("PROCESSING_FAILED");
     assertThat(letter.getErrorMessage()).contains("IllegalStateException").doesNotContain("bug");
     assertThat(letter.getRequest()).isEqualTo(failing);
+    assertThat(letter.getTopic()).isEqualTo("idv.requests");
+    assertThat(deadLetters.isEmpty()).isTrue();
     assertThat(results.readValuesToList()).extracting(VerificationResult::getBizId).containsExactly("c-2");
   }
 
   @Test
+  void shouldEndACallThatCannotStartAsAFailedCall() {
+    invoker.failWith("c-fail", new OutOfMemoryError("test"));
+    requests.pipeInput("c-fail", credential("c-fail", "0301"));
+    tick();
+
+    DeadLetter letter = deadLetters.readValue();
+    assertThat(letter.getStage()).isEqualTo(DeadLetterStage.PROVIDER);
+    assertThat(letter.getErrorCode()).isEqualTo("INTERNAL_ERROR");
+    assertThat(letter.getErrorMessage()).contains("OutOfMemoryError");
+  }
+
+  @Test
   void shouldCountAnErrorAgainstItsRecordAndDeadLetterItOnceItStoppedTheThreadTooOften() throws Exception {
-    invoker.failWith("c-oom", new OutOfMemoryError("test"));
-    VerificationRequest poison = credential("c-oom", "0301");
-    Throwable stopped = catchThrowable(() -> requests.pipeInput("c-oom", poison));
+    faults.put("m-oom", new OutOfMemoryError("test"));
+    VerificationRequest poison = material("m-oom", "ftp://img.example/a.jpg");
+    Throwable stopped = catchThrowable(() -> requests.pipeInput("m-oom", poison));
     PoisonRecordException counted = PoisonRecordException.in(stopped);
     assertThat(counted).isNotNull();
     String position = counted.position();
-    assertThat(position).isEqualTo("test-by-bizid-repartition-0@0");
+    assertThat(position).isEqualTo("idv.requests-0@0");
     assertThat(strikes.count(position)).isEqualTo(1);
-    assertThat(counted.getMessage()).contains("1 of 3").doesNotContain("c-oom");
+    assertThat(counted.getMessage()).contains("1 of 3").doesNotContain("m-oom");
 
     // the same record, read again by the replaced thread, once it has stopped it three times
     strikes.strike(position);
     strikes.strike(position);
     driver.close();
     start(false); // a new life, as a replaced thread or a restarted instance, with the same strikes
-    requests.pipeInput("c-oom", poison);
+    requests.pipeInput("m-oom", poison);
     DeadLetter letter = deadLetters.readValue();
     assertThat(letter.getStage()).isEqualTo(DeadLetterStage.INTERNAL);
     assertThat(letter.getErrorCode()).isEqualTo("POISON_RECORD");
-    assertThat(letter.getBizId()).isEqualTo("c-oom");
+    assertThat(letter.getBizId()).isEqualTo("m-oom");
     assertThat(letter.getRequest()).isNull();
   }
 }
