@@ -137,7 +137,7 @@ class PoisonPillsIT {
           }
         }
 
-        List<Event> events = awaitEvents(kafka, it, sent);
+        List<Event> events = awaitEvents(kafka, it, sent, () -> instances.stream().noneMatch(ProcessorProcess::isAlive));
         List<String> failures = new ArrayList<>();
         for (Sent s : sent) {
           List<Event> earned = events.stream().filter(e -> earns(s, e, it.requestsTopic)).toList();
@@ -209,8 +209,12 @@ class PoisonPillsIT {
       && d.getOffset() == s.at().offset());
   }
 
-  /** Until every record but the tombstones earned an event, then three seconds more so that extra events show. */
-  private static List<Event> awaitEvents(KafkaBootstrap kafka, PipelineHarness it, List<Sent> sent) {
+  /**
+   * Until every record but the tombstones earned an event (or {@code allGone}: no instance left to
+   * earn one), then three seconds more so that extra events show.
+   */
+  private static List<Event> awaitEvents(KafkaBootstrap kafka, PipelineHarness it, List<Sent> sent,
+      java.util.function.BooleanSupplier allGone) {
     AvroSerde<VerificationResult> results = AvroSerde.forValues(VerificationResult.class, it.registry);
     AvroSerde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, it.registry);
     List<Event> events = new ArrayList<>();
@@ -231,7 +235,7 @@ class PoisonPillsIT {
       try {
         Awaitility.await().atMost(TIMEOUT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
           poll.run();
-          return sent.stream().filter(s -> !s.what().equals("tombstone"))
+          return allGone.getAsBoolean() || sent.stream().filter(s -> !s.what().equals("tombstone"))
             .allMatch(s -> events.stream().anyMatch(e -> earns(s, e, it.requestsTopic)));
         });
       } catch (org.awaitility.core.ConditionTimeoutException e) {
