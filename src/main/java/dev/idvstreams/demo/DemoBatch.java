@@ -5,9 +5,9 @@ import dev.idvstreams.avro.FaceCheck;
 import dev.idvstreams.avro.Image;
 import dev.idvstreams.avro.MaterialCheck;
 import dev.idvstreams.avro.VerificationRequest;
+import dev.idvstreams.image.HeaderOnlyJpeg;
 import dev.idvstreams.serde.AvroSerde;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,11 +98,9 @@ public final class DemoBatch {
       .build());
   }
 
-  /** A JPEG magic number followed by text: enough for validation, and the simulator reads markers in the bytes. */
+  /** A JPEG header of a 640 × 480 photo with the text as its comment: it passes validation, and the simulator reads markers in the bytes. */
   private static Image jpeg(String text) {
-    byte[] body = text.getBytes(StandardCharsets.US_ASCII);
-    ByteBuffer bytes = ByteBuffer.allocate(JPEG_MAGIC.length + body.length).put(JPEG_MAGIC).put(body);
-    return Image.newBuilder().setContent(bytes.flip()).build();
+    return Image.newBuilder().setContent(ByteBuffer.wrap(HeaderOnlyJpeg.of(640, 480, text))).build();
   }
 
   private static VerificationRequest invalid(int i) {
