@@ -86,7 +86,7 @@ public final class DemoBatch {
 
   public static VerificationRequest material(String bizId, String marker) {
     return envelope(bizId, MaterialCheck.newBuilder().setBizType("RPMinTest").setName("Demo Person")
-      .setIdCardNumber("023432189011231234")
+      .setIdCardNumber("023432189011231236")
       .setFaceImage(Image.newBuilder().setUrl("https://images.example/" + bizId + "/face-" + marker + ".jpg").build())
       .build());
   }
@@ -107,7 +107,7 @@ public final class DemoBatch {
     return switch (i % 3) {
       case 0 -> credential("demo-invalid-" + i + "-" + "x".repeat(64), "clean"); // bizId over 64 characters
       case 1 -> envelope("demo-invalid-" + i, MaterialCheck.newBuilder().setBizType("RPMinTest").setName("Demo Person")
-        .setIdCardNumber("023432189011231234")
+        .setIdCardNumber("023432189011231236")
         .setFaceImage(Image.newBuilder().setContent(ByteBuffer.wrap(JPEG_MAGIC)).build()).build()); // VerifyMaterial takes URLs only
       default -> envelope("demo-invalid-" + i, FaceCheck.newBuilder().setResourceCode("00840000")
         .setRefFace(Image.newBuilder().setContent(ByteBuffer.wrap(new byte[] {(byte) 0x89, 'P', 'N', 'G'})).build()) // not a JPG
