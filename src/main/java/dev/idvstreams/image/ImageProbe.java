@@ -25,12 +25,12 @@ public final class ImageProbe {
   }
 
   /** What the probe found. */
-  public sealed interface Result permits Readable, Unreadable {
+  public sealed interface Result permits Header, Unreadable {
     Format format();
   }
 
   /** The dimensions the header declares; wide enough for every format's field (PNG's are unsigned 32-bit). */
-  public record Readable(Format format, long width, long height) implements Result {
+  public record Header(Format format, long width, long height) implements Result {
   }
 
   public record Unreadable(Format format, Reason reason) implements Result {
@@ -97,7 +97,7 @@ public final class ImageProbe {
     if (crc.getValue() != u32be(b, ihdr + 8 + PNG_IHDR_LENGTH)) {
       return unreadable(Format.PNG, Reason.MALFORMED);
     }
-    return new Readable(Format.PNG, u32be(b, ihdr + 8), u32be(b, ihdr + 12));
+    return new Header(Format.PNG, u32be(b, ihdr + 8), u32be(b, ihdr + 12));
   }
 
   /**
@@ -163,7 +163,7 @@ public final class ImageProbe {
     if (components == 0 || length != 8 + 3 * components) {
       return unreadable(Format.JPEG, Reason.MALFORMED);
     }
-    return new Readable(Format.JPEG, u16be(b, pos + 5), u16be(b, pos + 3));
+    return new Header(Format.JPEG, u16be(b, pos + 5), u16be(b, pos + 3));
   }
 
   /**
@@ -184,14 +184,14 @@ public final class ImageProbe {
       return unreadable(Format.BMP, Reason.TRUNCATED);
     }
     if (core) {
-      return new Readable(Format.BMP, u16le(b, 18), u16le(b, 20));
+      return new Header(Format.BMP, u16le(b, 18), u16le(b, 20));
     }
     long width = (int) u32le(b, 18);
     long height = (int) u32le(b, 22);
     if (width < 0) {
       return unreadable(Format.BMP, Reason.MALFORMED);
     }
-    return new Readable(Format.BMP, width, Math.abs(height));
+    return new Header(Format.BMP, width, Math.abs(height));
   }
 
   /** WebP: the first chunk, VP8 (lossy key frame), VP8L (lossless) or VP8X (extended, canvas size). */
@@ -212,7 +212,7 @@ public final class ImageProbe {
       if (!keyFrame || (b[d + 3] & 0xFF) != 0x9D || (b[d + 4] & 0xFF) != 0x01 || (b[d + 5] & 0xFF) != 0x2A) {
         return unreadable(Format.WEBP, Reason.MALFORMED);
       }
-      return new Readable(Format.WEBP, u16le(b, d + 6) & 0x3FFF, u16le(b, d + 8) & 0x3FFF);
+      return new Header(Format.WEBP, u16le(b, d + 6) & 0x3FFF, u16le(b, d + 8) & 0x3FFF);
     }
     if (b[12] == 'V' && b[13] == 'P' && b[14] == '8' && b[15] == 'L') {
       if (chunkSize < 5) {
@@ -225,7 +225,7 @@ public final class ImageProbe {
       if ((b[d] & 0xFF) != 0x2F || (bits >>> 29) != 0) { // the signature byte, then version 0
         return unreadable(Format.WEBP, Reason.MALFORMED);
       }
-      return new Readable(Format.WEBP, (bits & 0x3FFF) + 1, ((bits >>> 14) & 0x3FFF) + 1);
+      return new Header(Format.WEBP, (bits & 0x3FFF) + 1, ((bits >>> 14) & 0x3FFF) + 1);
     }
     if (b[12] == 'V' && b[13] == 'P' && b[14] == '8' && b[15] == 'X') {
       if (chunkSize != 10) {
@@ -234,7 +234,7 @@ public final class ImageProbe {
       if (b.length < d + 10) {
         return unreadable(Format.WEBP, Reason.TRUNCATED);
       }
-      return new Readable(Format.WEBP, u24le(b, d + 4) + 1, u24le(b, d + 7) + 1);
+      return new Header(Format.WEBP, u24le(b, d + 4) + 1, u24le(b, d + 7) + 1);
     }
     return unreadable(Format.WEBP, Reason.MALFORMED);
   }

@@ -31,8 +31,8 @@ public final class ImageRules {
   // docs/provider-apis.md#face-verification-request: JPG only; the sides are the project's own bound,
   // the guide states none
   private static final Set<Format> FACE_FORMATS = EnumSet.of(Format.JPEG);
-  public static final int FACE_MIN_SIDE = 16;
-  public static final int FACE_MAX_SIDE = 8192;
+  private static final int FACE_MIN_SIDE = 16;
+  private static final int FACE_MAX_SIDE = 8192;
 
   private final Set<Format> formats;
   private final long minSide;
@@ -74,7 +74,7 @@ public final class ImageRules {
       String found = probe.format() == Format.UNKNOWN ? "not a recognised image" : probe.format().toString();
       return refuse(Breach.FORMAT, field + " is " + found + ", expected one of " + formats);
     }
-    if (!(probe instanceof ImageProbe.Readable header)) {
+    if (!(probe instanceof ImageProbe.Header header)) {
       return refuse(Breach.HEADER, field + " is " + probe.format() + " but its header cannot be read: "
           + ((ImageProbe.Unreadable) probe).reason());
     }

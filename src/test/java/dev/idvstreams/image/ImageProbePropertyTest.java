@@ -52,7 +52,7 @@ class ImageProbePropertyTest {
     ImageProbe.Result result = assertTimeoutPreemptively(HANG, () -> ImageProbe.of(bytes));
     assertThat(result).isNotNull();
     assertThat(result.format()).isNotNull();
-    if (result instanceof ImageProbe.Readable header) {
+    if (result instanceof ImageProbe.Header header) {
       assertThat(header.format()).isNotEqualTo(Format.UNKNOWN);
       assertThat(header.width()).isBetween(0L, 0xFFFF_FFFFL);
       assertThat(header.height()).isBetween(0L, 0xFFFF_FFFFL);

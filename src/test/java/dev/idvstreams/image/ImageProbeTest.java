@@ -5,7 +5,7 @@ import static dev.idvstreams.image.SampleImages.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idvstreams.image.ImageProbe.Format;
-import dev.idvstreams.image.ImageProbe.Readable;
+import dev.idvstreams.image.ImageProbe.Header;
 import dev.idvstreams.image.ImageProbe.Reason;
 import dev.idvstreams.image.ImageProbe.Unreadable;
 import java.util.Arrays;
@@ -25,7 +25,7 @@ class ImageProbeTest {
   void shouldAgreeWithImageIoOnRealImages(String format, int width, int height) {
     byte[] image = SampleImages.write(format, width, height);
 
-    assertThat(ImageProbe.of(image)).isEqualTo(new Readable(Format.valueOf(format.toUpperCase()), width, height));
+    assertThat(ImageProbe.of(image)).isEqualTo(new Header(Format.valueOf(format.toUpperCase()), width, height));
     assertThat(SampleImages.imageIoDimensions(image)).containsExactly(width, height);
   }
 
@@ -35,7 +35,7 @@ class ImageProbeTest {
     int sof = SampleImages.frameHeaderOffset(image);
 
     assertThat(image[sof + 1] & 0xFF).isEqualTo(0xC2);
-    assertThat(ImageProbe.of(image)).isEqualTo(new Readable(Format.JPEG, 333, 77));
+    assertThat(ImageProbe.of(image)).isEqualTo(new Header(Format.JPEG, 333, 77));
     assertThat(SampleImages.imageIoDimensions(image)).containsExactly(333, 77);
   }
 
@@ -62,7 +62,7 @@ class ImageProbeTest {
         assertThat(result).as("%d bytes", length).isEqualTo(new Unreadable(format, Reason.TRUNCATED));
       }
     }
-    assertThat(ImageProbe.of(Arrays.copyOf(image, end))).isEqualTo(new Readable(format, 300, 200));
+    assertThat(ImageProbe.of(Arrays.copyOf(image, end))).isEqualTo(new Header(format, 300, 200));
   }
 
   @Test
@@ -75,7 +75,7 @@ class ImageProbeTest {
   void shouldReportWhatAPatchedFrameHeaderDeclaresWithoutDecoding(int width, int height) {
     byte[] patched = SampleImages.jpegDeclaring(SampleImages.write("jpeg", 64, 48), width, height);
 
-    assertThat(ImageProbe.of(patched)).isEqualTo(new Readable(Format.JPEG, width, height));
+    assertThat(ImageProbe.of(patched)).isEqualTo(new Header(Format.JPEG, width, height));
   }
 
   @Test
@@ -85,7 +85,7 @@ class ImageProbeTest {
     byte[] padded = concat(Arrays.copyOf(image, sof), bytes(0xFF, 0x01, 0xFF, 0xFF, 0xD3, 0xFF, 0xFF, 0xFF),
         Arrays.copyOfRange(image, sof, image.length));
 
-    assertThat(ImageProbe.of(padded)).isEqualTo(new Readable(Format.JPEG, 123, 45));
+    assertThat(ImageProbe.of(padded)).isEqualTo(new Header(Format.JPEG, 123, 45));
   }
 
   @Test
@@ -97,7 +97,7 @@ class ImageProbeTest {
     byte[] disguised = concat(Arrays.copyOf(image, sof), bytes(0xFF, 0xC4), lookalike, bytes(0xFF, 0xC8), lookalike,
         bytes(0xFF, 0xCC), lookalike, Arrays.copyOfRange(image, sof, image.length));
 
-    assertThat(ImageProbe.of(disguised)).isEqualTo(new Readable(Format.JPEG, 123, 45));
+    assertThat(ImageProbe.of(disguised)).isEqualTo(new Header(Format.JPEG, 123, 45));
   }
 
   @Test
@@ -123,7 +123,7 @@ class ImageProbeTest {
 
   @Test
   void shouldReadTheHeaderOnlyJpegOfTheDemo() {
-    assertThat(ImageProbe.of(HeaderOnlyJpeg.of(640, 480, "sim-mismatch"))).isEqualTo(new Readable(Format.JPEG, 640, 480));
+    assertThat(ImageProbe.of(HeaderOnlyJpeg.of(640, 480, "sim-mismatch"))).isEqualTo(new Header(Format.JPEG, 640, 480));
   }
 
   @Test
@@ -142,14 +142,14 @@ class ImageProbeTest {
       image[22 + i] = (byte) (height >> (8 * i));
     }
 
-    assertThat(ImageProbe.of(image)).isEqualTo(new Readable(Format.BMP, 31, 7));
+    assertThat(ImageProbe.of(image)).isEqualTo(new Header(Format.BMP, 31, 7));
   }
 
   @Test
   void shouldReadTheBmpCoreHeader() {
     byte[] core = concat(bytes('B', 'M', 0, 0, 0, 0, 0, 0, 0, 0, 26, 0, 0, 0), bytes(12, 0, 0, 0, 0x2C, 0x01, 0xC8, 0x00, 1, 0, 24, 0));
 
-    assertThat(ImageProbe.of(core)).isEqualTo(new Readable(Format.BMP, 300, 200));
+    assertThat(ImageProbe.of(core)).isEqualTo(new Header(Format.BMP, 300, 200));
     assertThat(ImageProbe.of(Arrays.copyOf(core, 25))).isEqualTo(new Unreadable(Format.BMP, Reason.TRUNCATED));
   }
 
@@ -163,9 +163,9 @@ class ImageProbeTest {
 
   @Test
   void shouldReadEachWebpKind() {
-    assertThat(ImageProbe.of(SampleImages.webpLossy(16383, 1))).isEqualTo(new Readable(Format.WEBP, 16383, 1));
-    assertThat(ImageProbe.of(SampleImages.webpLossless(16384, 2))).isEqualTo(new Readable(Format.WEBP, 16384, 2));
-    assertThat(ImageProbe.of(SampleImages.webpExtended(1 << 24, 50000))).isEqualTo(new Readable(Format.WEBP, 1 << 24, 50000));
+    assertThat(ImageProbe.of(SampleImages.webpLossy(16383, 1))).isEqualTo(new Header(Format.WEBP, 16383, 1));
+    assertThat(ImageProbe.of(SampleImages.webpLossless(16384, 2))).isEqualTo(new Header(Format.WEBP, 16384, 2));
+    assertThat(ImageProbe.of(SampleImages.webpExtended(1 << 24, 50000))).isEqualTo(new Header(Format.WEBP, 1 << 24, 50000));
   }
 
   @Test
