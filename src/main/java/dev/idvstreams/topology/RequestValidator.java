@@ -18,7 +18,6 @@ import java.util.List;
  */
 public final class RequestValidator {
 
-  static final int MAX_BIZ_ID_LENGTH = 64; // docs/provider-apis.md#verifymaterial-request: BizId, at most 64 characters
   // docs/provider-apis.md#credentialverifyintl-request: 3 MB inline
   private static final int CREDENTIAL_MAX_INLINE_BYTES = 3 * 1024 * 1024;
 
@@ -37,8 +36,8 @@ public final class RequestValidator {
     String bizId = request.getBizId();
     if (bizId == null || bizId.isBlank()) {
       violations.add(new Violation("MISSING_BIZ_ID", "bizId is empty"));
-    } else if (bizId.length() > MAX_BIZ_ID_LENGTH) {
-      violations.add(new Violation("INVALID_BIZ_ID", "bizId has " + bizId.length() + " characters, at most " + MAX_BIZ_ID_LENGTH + " allowed"));
+    } else if (bizId.length() > BizIds.MAX_LENGTH) {
+      violations.add(new Violation("INVALID_BIZ_ID", "bizId has " + bizId.length() + " characters, at most " + BizIds.MAX_LENGTH + " allowed"));
     } else {
       plainText(violations, "bizId", bizId);
     }
