@@ -1,5 +1,6 @@
 package dev.idvstreams.aliyun;
 
+import dev.idvstreams.image.ImageRules;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
@@ -13,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * and https only, at most {@code maxBytes}, the whole download (redirects included) within
  * {@code timeout}, at most {@code maxRedirects} redirects, each one's target checked again, and
  * private, loopback and link-local addresses refused unless allowed. Every address a name resolves
- * to must pass.
+ * to must pass. The bytes must then pass {@link ImageRules#face}, as inline face images do in
+ * validation, so nothing the API cannot take becomes a billed call.
  */
 public final class ImageFetcher implements AutoCloseable {
 
@@ -21,12 +23,14 @@ public final class ImageFetcher implements AutoCloseable {
   private final ImageFetchOptions options;
   private final HostResolver resolver;
   private final ImageConnector connector;
+  private final ImageRules rules;
 
   public ImageFetcher(Vertx vertx, ImageFetchOptions options, HostResolver resolver, ImageConnector connector) {
     this.vertx = vertx;
     this.options = options;
     this.resolver = resolver;
     this.connector = connector;
+    this.rules = ImageRules.face(options.maxBytes());
   }
 
   /** With the JDK's resolver and a Vert.x HTTP client. */
@@ -42,7 +46,8 @@ public final class ImageFetcher implements AutoCloseable {
   public Future<byte[]> fetch(String url, Future<Void> abort) {
     long deadline = System.nanoTime() + options.timeout().toNanos();
     Future<byte[]> download = Future.succeededFuture(url)
-        .compose(u -> fetch(parse(u), options.maxRedirects(), deadline, abort));
+        .compose(u -> fetch(parse(u), options.maxRedirects(), deadline, abort))
+        .map(this::accepted);
     return Deadline.within(vertx, download, options.timeout().toMillis(),
             () -> new ImageFetchException("ImageUrl.Timeout", ErrorClass.TRANSIENT, null))
         .recover(ImageFetcher::asFetchFailure);
@@ -74,6 +79,23 @@ public final class ImageFetcher implements AutoCloseable {
           }
           return Future.succeededFuture(response.body());
         });
+  }
+
+  private byte[] accepted(byte[] image) {
+    rules.check("image", image).ifPresent(refusal -> {
+      throw new ImageFetchException(code(refusal.breach()), ErrorClass.INPUT_REJECTED, refusal.message());
+    });
+    return image;
+  }
+
+  private static String code(ImageRules.Breach breach) {
+    return switch (breach) {
+      case TOO_LARGE -> "ImageUrl.TooLarge";
+      case FORMAT -> "ImageUrl.Format";
+      case HEADER -> "ImageUrl.Header";
+      case DIMENSIONS -> "ImageUrl.Dimensions";
+      case PIXELS -> "ImageUrl.Pixels";
+    };
   }
 
   private InetAddress vetted(List<InetAddress> addresses) {

@@ -5,9 +5,9 @@ import dev.idvstreams.avro.FaceCheck;
 import dev.idvstreams.avro.Image;
 import dev.idvstreams.avro.MaterialCheck;
 import dev.idvstreams.avro.VerificationRequest;
+import dev.idvstreams.image.HeaderOnlyJpeg;
 import dev.idvstreams.serde.AvroSerde;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +86,7 @@ public final class DemoBatch {
 
   public static VerificationRequest material(String bizId, String marker) {
     return envelope(bizId, MaterialCheck.newBuilder().setBizType("RPMinTest").setName("Demo Person")
-      .setIdCardNumber("023432189011231234")
+      .setIdCardNumber("023432189011231236")
       .setFaceImage(Image.newBuilder().setUrl("https://images.example/" + bizId + "/face-" + marker + ".jpg").build())
       .build());
   }
@@ -98,18 +98,16 @@ public final class DemoBatch {
       .build());
   }
 
-  /** A JPEG magic number followed by text: enough for validation, and the simulator reads markers in the bytes. */
+  /** A JPEG header of a 640 × 480 photo with the text as its comment: it passes validation, and the simulator reads markers in the bytes. */
   private static Image jpeg(String text) {
-    byte[] body = text.getBytes(StandardCharsets.US_ASCII);
-    ByteBuffer bytes = ByteBuffer.allocate(JPEG_MAGIC.length + body.length).put(JPEG_MAGIC).put(body);
-    return Image.newBuilder().setContent(bytes.flip()).build();
+    return Image.newBuilder().setContent(ByteBuffer.wrap(HeaderOnlyJpeg.of(640, 480, text))).build();
   }
 
   private static VerificationRequest invalid(int i) {
     return switch (i % 3) {
       case 0 -> credential("demo-invalid-" + i + "-" + "x".repeat(64), "clean"); // bizId over 64 characters
       case 1 -> envelope("demo-invalid-" + i, MaterialCheck.newBuilder().setBizType("RPMinTest").setName("Demo Person")
-        .setIdCardNumber("023432189011231234")
+        .setIdCardNumber("023432189011231236")
         .setFaceImage(Image.newBuilder().setContent(ByteBuffer.wrap(JPEG_MAGIC)).build()).build()); // VerifyMaterial takes URLs only
       default -> envelope("demo-invalid-" + i, FaceCheck.newBuilder().setResourceCode("00840000")
         .setRefFace(Image.newBuilder().setContent(ByteBuffer.wrap(new byte[] {(byte) 0x89, 'P', 'N', 'G'})).build()) // not a JPG

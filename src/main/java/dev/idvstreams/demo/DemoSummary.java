@@ -72,7 +72,9 @@ public final class DemoSummary {
           } else {
             DeadLetter letter = deadLetters.deserialize(record.topic(), record.value());
             tally.deadLetters().merge(letter.getStage() + " " + letter.getErrorCode(), 1, Integer::sum);
-            tally.byKey().merge(letter.getBizId() == null ? "(unreadable)" : letter.getBizId(), 1, Integer::sum);
+            // a bizId over 64 characters names its letter in a bounded form; the request has it whole
+            String bizId = letter.getRequest() != null ? letter.getRequest().getBizId() : letter.getBizId();
+            tally.byKey().merge(bizId == null ? "(unreadable)" : bizId, 1, Integer::sum);
           }
         }
         if (tally.total() >= batch.size() && settleUntil == Long.MAX_VALUE) {

@@ -5,36 +5,29 @@ import dev.idvstreams.avro.FaceCheck;
 import dev.idvstreams.avro.Image;
 import dev.idvstreams.avro.MaterialCheck;
 import dev.idvstreams.avro.VerificationRequest;
+import dev.idvstreams.image.ImageRules;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Checks a request against the limits the reference documents state, before any QPS is spent on
- * it. Messages name the field and the limit, never the field's value (personal data).
+ * it, and against the few the project adds (docs/provider-apis.md#what-is-checked-before-a-call).
+ * Messages name the field and the limit, never the field's value (personal data).
  */
 public final class RequestValidator {
 
-  static final int MAX_BIZ_ID_LENGTH = 64; // docs/provider-apis.md#verifymaterial-request: BizId, at most 64 characters
-  // docs/provider-apis.md#credentialverifyintl-request: PNG, JPG, JPEG, BMP, WebP; 15 < width, height < 8192;
-  // aspect ratio < 50; 3 MB inline
-  private static final Set<ImageProbe.Format> CREDENTIAL_FORMATS =
-      EnumSet.of(ImageProbe.Format.PNG, ImageProbe.Format.JPEG, ImageProbe.Format.BMP, ImageProbe.Format.WEBP);
-  private static final int CREDENTIAL_MIN_SIDE_EXCLUSIVE = 15;
-  private static final int CREDENTIAL_MAX_SIDE_EXCLUSIVE = 8192;
-  private static final double CREDENTIAL_MAX_ASPECT_EXCLUSIVE = 50;
+  // docs/provider-apis.md#credentialverifyintl-request: 3 MB inline
   private static final int CREDENTIAL_MAX_INLINE_BYTES = 3 * 1024 * 1024;
-  // docs/provider-apis.md#face-verification-request: the photos must be JPG
-  private static final Set<ImageProbe.Format> FACE_FORMATS = EnumSet.of(ImageProbe.Format.JPEG);
 
-  private final int maxInlineBytes;
+  private final ImageRules credentialImage;
+  private final ImageRules faceImage;
 
   /** @param maxInlineBytes the configured bound on inline image content ({@code image.inline.max-bytes}) */
   public RequestValidator(int maxInlineBytes) {
-    this.maxInlineBytes = maxInlineBytes;
+    this.credentialImage = ImageRules.credential(Math.min(maxInlineBytes, CREDENTIAL_MAX_INLINE_BYTES));
+    this.faceImage = ImageRules.face(maxInlineBytes);
   }
 
   /** Every violation found; empty when the request may be sent. */
@@ -43,19 +36,30 @@ public final class RequestValidator {
     String bizId = request.getBizId();
     if (bizId == null || bizId.isBlank()) {
       violations.add(new Violation("MISSING_BIZ_ID", "bizId is empty"));
-    } else if (bizId.length() > MAX_BIZ_ID_LENGTH) {
-      violations.add(new Violation("INVALID_BIZ_ID", "bizId has " + bizId.length() + " characters, at most " + MAX_BIZ_ID_LENGTH + " allowed"));
+    } else if (bizId.length() > BizIds.MAX_LENGTH) {
+      violations.add(new Violation("INVALID_BIZ_ID", "bizId has " + bizId.length() + " characters, at most " + BizIds.MAX_LENGTH + " allowed"));
+    } else {
+      plainText(violations, "bizId", bizId);
     }
     Object check = request.getCheck();
     if (check instanceof CredentialCheck c) {
       required(violations, "credType", c.getCredType());
-      required(violations, "credName", c.getCredName());
+      // docs/provider-apis.md#credentialverifyintl-request: CredName is the numeric code
+      if (required(violations, "credName", c.getCredName()) && !c.getCredName().chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+        violations.add(new Violation("INVALID_FIELD", "credName must be a numeric code (digits only)"));
+      }
       required(violations, "productCode", c.getProductCode());
-      image(violations, "image", c.getImage(), CREDENTIAL_FORMATS, Math.min(maxInlineBytes, CREDENTIAL_MAX_INLINE_BYTES), true);
+      image(violations, "image", c.getImage(), credentialImage);
     } else if (check instanceof MaterialCheck m) {
       required(violations, "bizType", m.getBizType());
       required(violations, "name", m.getName());
-      required(violations, "idCardNumber", m.getIdCardNumber());
+      if (required(violations, "idCardNumber", m.getIdCardNumber()) && !IdCardNumber.isValid(m.getIdCardNumber())) {
+        violations.add(new Violation("INVALID_ID_NUMBER", "idCardNumber must be " + IdCardNumber.LENGTH
+            + " characters, 17 digits and the GB 11643 check character (0-9 or X)"));
+      }
+      if (request.getUserId() != null) {
+        plainText(violations, "userId", request.getUserId());
+      }
       urlOnly(violations, "faceImage", m.getFaceImage());
       if (m.getIdCardFrontImage() != null) {
         urlOnly(violations, "idCardFrontImage", m.getIdCardFrontImage());
@@ -65,18 +69,33 @@ public final class RequestValidator {
       }
     } else if (check instanceof FaceCheck f) {
       required(violations, "resourceCode", f.getResourceCode());
-      image(violations, "refFace", f.getRefFace(), FACE_FORMATS, maxInlineBytes, false);
-      image(violations, "authFace", f.getAuthFace(), FACE_FORMATS, maxInlineBytes, false);
+      image(violations, "refFace", f.getRefFace(), faceImage);
+      image(violations, "authFace", f.getAuthFace(), faceImage);
     } else {
       violations.add(new Violation("UNKNOWN_CHECK", "check is not one of CredentialCheck, MaterialCheck, FaceCheck"));
     }
     return violations;
   }
 
-  private static void required(List<Violation> violations, String field, String value) {
+  /** Whether the field is present and plain text; a violation when not. */
+  private static boolean required(List<Violation> violations, String field, String value) {
     if (value == null || value.isBlank()) {
       violations.add(new Violation("MISSING_FIELD", field + " is empty"));
+      return false;
     }
+    return plainText(violations, field, value);
+  }
+
+  /**
+   * No field the APIs take is documented with control characters, and a line break in one would
+   * also break the log lines and form bodies it travels through.
+   */
+  private static boolean plainText(List<Violation> violations, String field, String value) {
+    boolean plain = value.chars().noneMatch(c -> c < 0x20 || c == 0x7F);
+    if (!plain) {
+      violations.add(new Violation("INVALID_FIELD", field + " contains control characters (U+0000-U+001F, U+007F)"));
+    }
+    return plain;
   }
 
   private static boolean source(List<Violation> violations, String field, Image image) {
@@ -89,6 +108,7 @@ public final class RequestValidator {
     if (hasUrl) {
       String scheme;
       try {
+        // URI refuses control characters too, so a URL with a line break is an IMAGE_URL
         scheme = URI.create(image.getUrl()).getScheme();
       } catch (IllegalArgumentException e) {
         scheme = null;
@@ -107,33 +127,15 @@ public final class RequestValidator {
     }
   }
 
-  private static void image(List<Violation> violations, String field, Image image, Set<ImageProbe.Format> formats,
-      int maxBytes, boolean checkDimensions) {
+  /** Inline bytes are judged here; an image given by URL is judged by whoever downloads it. */
+  private static void image(List<Violation> violations, String field, Image image, ImageRules rules) {
     if (!source(violations, field, image) || image.getContent() == null) {
       return;
     }
     ByteBuffer content = image.getContent().duplicate();
-    if (content.remaining() > maxBytes) {
-      violations.add(new Violation("IMAGE_TOO_LARGE", field + " has " + content.remaining() + " bytes, at most " + maxBytes + " allowed inline"));
-      return;
-    }
     byte[] bytes = new byte[content.remaining()];
     content.get(bytes);
-    ImageProbe probe = ImageProbe.of(bytes);
-    if (!formats.contains(probe.format())) {
-      violations.add(new Violation("IMAGE_FORMAT", field + " is " + probe.format() + ", expected one of " + formats));
-      return;
-    }
-    if (checkDimensions && probe.hasDimensions()) {
-      int w = probe.width();
-      int h = probe.height();
-      boolean sidesOk = w > CREDENTIAL_MIN_SIDE_EXCLUSIVE && h > CREDENTIAL_MIN_SIDE_EXCLUSIVE
-          && w < CREDENTIAL_MAX_SIDE_EXCLUSIVE && h < CREDENTIAL_MAX_SIDE_EXCLUSIVE;
-      double aspect = (double) Math.max(w, h) / Math.min(w, h);
-      if (!sidesOk || aspect >= CREDENTIAL_MAX_ASPECT_EXCLUSIVE) {
-        violations.add(new Violation("IMAGE_DIMENSIONS", field + " is " + w + "x" + h
-            + ", expected 15 < width, height < 8192 and an aspect ratio under 50"));
-      }
-    }
+    rules.check(field, bytes).ifPresent(refusal ->
+        violations.add(new Violation("IMAGE_" + refusal.breach().name(), refusal.message())));
   }
 }

@@ -19,7 +19,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.idvstreams.image.HeaderOnlyJpeg;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -203,5 +207,41 @@ class ImageFetcherTest {
         .isEqualTo(ErrorClass.INPUT_REJECTED);
     assertThat(catchThrowableOfType(ImageFetchException.class, () -> await(fetcher.fetch(base + "/busy", NOT_ABORTED))).errorClass())
         .isEqualTo(ErrorClass.TRANSIENT);
+  }
+
+  static Stream<Arguments> imagesTheFaceApiCannotTake() {
+    return Stream.of(
+        Arguments.of("three-byte JPEG", new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}, "ImageUrl.Header"),
+        Arguments.of("50000 x 50000", HeaderOnlyJpeg.of(50000, 50000, "Zhang San"), "ImageUrl.Dimensions"),
+        Arguments.of("9000 x 24", HeaderOnlyJpeg.of(9000, 24, "Zhang San"), "ImageUrl.Dimensions"),
+        Arguments.of("0 x 0", HeaderOnlyJpeg.of(0, 0, "Zhang San"), "ImageUrl.Dimensions"),
+        Arguments.of("7000 x 7000", HeaderOnlyJpeg.of(7000, 7000, "Zhang San"), "ImageUrl.Pixels"),
+        Arguments.of("PNG", new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'}, "ImageUrl.Format"),
+        Arguments.of("HTML page", "<html>Zhang San</html>".getBytes(), "ImageUrl.Format"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("imagesTheFaceApiCannotTake")
+  void shouldRefuseDownloadedBytesTheFaceApiCannotTake(String what, byte[] body, String code) {
+    HttpServer server = await(vertx.createHttpServer().requestHandler(req -> req.response().end(Buffer.buffer(body)))
+        .listen(0, "127.0.0.1"));
+    ImageFetcher fetcher = new ImageFetcher(vertx, ImageFetchOptions.defaults().withAllowPrivateAddresses(true));
+    String url = "http://127.0.0.1:" + server.actualPort() + "/secret-path/face.jpg";
+
+    ImageFetchException e = catchThrowableOfType(ImageFetchException.class, () -> await(fetcher.fetch(url, NOT_ABORTED)));
+
+    assertThat(e.code()).isEqualTo(code);
+    assertThat(e.errorClass()).isEqualTo(ErrorClass.INPUT_REJECTED);
+    assertThat(e.getMessage()).contains("image").doesNotContain("secret-path", "Zhang");
+  }
+
+  @Test
+  void shouldPassADownloadedJpegWithinTheBounds() {
+    byte[] image = HeaderOnlyJpeg.of(16, 8192, "");
+    HttpServer server = await(vertx.createHttpServer().requestHandler(req -> req.response().end(Buffer.buffer(image)))
+        .listen(0, "127.0.0.1"));
+    ImageFetcher fetcher = new ImageFetcher(vertx, ImageFetchOptions.defaults().withAllowPrivateAddresses(true));
+
+    assertThat(await(fetcher.fetch("http://127.0.0.1:" + server.actualPort() + "/face.jpg", NOT_ABORTED))).isEqualTo(image);
   }
 }

@@ -1,22 +1,15 @@
 package dev.idvstreams.aliyun;
 
-import java.nio.charset.StandardCharsets;
+import dev.idvstreams.image.HeaderOnlyJpeg;
 import java.util.UUID;
 
-/** Small fake JPGs (the JPEG start-of-image bytes) carrying simulator markers and a unique tail. */
+/** Small JPEG headers of a 640 × 480 photo, no pixels, carrying simulator markers and a unique tail in their comment. */
 public final class TestImages {
 
   private TestImages() {}
 
   public static byte[] jpg(String markers) {
-    byte[] text = (" " + markers + " " + UUID.randomUUID() + " ").getBytes(StandardCharsets.ISO_8859_1);
-    byte[] image = new byte[4 + text.length];
-    image[0] = (byte) 0xFF;
-    image[1] = (byte) 0xD8;
-    image[2] = (byte) 0xFF;
-    image[3] = (byte) 0xE0;
-    System.arraycopy(text, 0, image, 4, text.length);
-    return image;
+    return HeaderOnlyJpeg.of(640, 480, " " + markers + " " + UUID.randomUUID() + " ");
   }
 
   /** A URL unique to this call, with the markers in its path. */

@@ -26,7 +26,7 @@ class ProduceCommandIT {
     "{\"bizId\":\"b-1\",\"requestedAt\":\"2026-01-31T09:30:00Z\",\"source\":\"onboarding\",\"userId\":\"u1\","
       + "\"credential\":{\"credType\":\"03\",\"credName\":\"0301\",\"image\":{\"url\":\"https://img.example/c.jpg\"}}}",
     "{\"bizId\":\"b-2\",\"requestedAt\":\"2026-01-31T09:30:01Z\",\"material\":{\"bizType\":\"RPMinTest\",\"name\":\"Zhang Wei\","
-      + "\"idCardNumber\":\"023432189011231234\",\"faceImage\":{\"url\":\"https://img.example/f.jpg\"},"
+      + "\"idCardNumber\":\"023432189011231236\",\"faceImage\":{\"url\":\"https://img.example/f.jpg\"},"
       + "\"idCardFrontImage\":{\"base64\":\"/9j/AAEC\"}}}",
     "{\"bizId\":\"b-3\",\"requestedAt\":\"2026-01-31T09:30:02Z\",\"face\":{\"resourceCode\":\"00840000\","
       + "\"refFace\":{\"base64\":\"/9j/AAEC\"},\"authFace\":{\"url\":\"https://img.example/a.jpg\"}}}");

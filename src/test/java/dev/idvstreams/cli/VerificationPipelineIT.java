@@ -243,14 +243,14 @@ class VerificationPipelineIT {
   @Test
   void shouldDownloadFaceImagesGivenByUrlBeforeTheCall(KafkaBootstrap kafka) throws Exception {
     io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-    byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0};
     io.vertx.core.http.HttpServer images = vertx.createHttpServer()
         .requestHandler(req -> {
           if (req.path().endsWith("missing.jpg")) {
             req.response().setStatusCode(404).end();
           } else {
-            // the simulator reads its markers in the image bytes
-            req.response().end(io.vertx.core.buffer.Buffer.buffer(jpeg).appendString(req.path()));
+            // the simulator reads its markers in the image bytes; the header must pass the image rules
+            req.response().end(io.vertx.core.buffer.Buffer.buffer(
+                dev.idvstreams.image.HeaderOnlyJpeg.of(640, 480, req.path())));
           }
         })
         .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);

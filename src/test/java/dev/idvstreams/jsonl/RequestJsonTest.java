@@ -24,7 +24,7 @@ class RequestJsonTest {
   private static final String JPEG_BASE64 = Base64.getEncoder().encodeToString(JPEG);
   // made-up personal data: it must never come back in an error message
   private static final String NAME = "Zhang Wei";
-  private static final String ID_NUMBER = "023432189011231234";
+  private static final String ID_NUMBER = "023432189011231236";
 
   private final RequestJson json = new RequestJson(Clock.fixed(NOW, ZoneOffset.UTC));
 

@@ -110,7 +110,7 @@ class AvroSerdeTest {
     byte[] good = requests.serialize("t", Samples.material("b-2"));
     byte[] truncated = Arrays.copyOf(good, good.length - 2);
     assertThatThrownBy(() -> requests.deserialize("t", truncated))
-        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("张三").doesNotContain("023432189011231234"));
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("张三").doesNotContain("023432189011231236"));
   }
 
   @Test

@@ -29,7 +29,7 @@ final class Samples {
         .setRequestedAt(Instant.parse("2026-11-25T01:02:03.456Z"))
         .setUserId("u-42")
         .setCheck(MaterialCheck.newBuilder().setBizType("RPMinTest").setName("张三")
-            .setIdCardNumber("023432189011231234")
+            .setIdCardNumber("023432189011231236")
             .setFaceImage(Image.newBuilder().setUrl("https://images.example/face.jpg").build())
             .setIdCardFrontImage(Image.newBuilder().setContent(ByteBuffer.wrap(new byte[] {1, 2, 3})).build())
             .build())

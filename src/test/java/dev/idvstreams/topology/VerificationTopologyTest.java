@@ -131,7 +131,7 @@ class VerificationTopologyTest {
 
   private static VerificationRequest material(String bizId, String faceUrl) {
     return VerificationRequest.newBuilder().setBizId(bizId).setRequestedAt(Instant.ofEpochMilli(1))
-      .setCheck(MaterialCheck.newBuilder().setBizType("RPMinTest").setName("张三").setIdCardNumber("023432189011231234")
+      .setCheck(MaterialCheck.newBuilder().setBizType("RPMinTest").setName("张三").setIdCardNumber("023432189011231236")
         .setFaceImage(Image.newBuilder().setUrl(faceUrl).build()).build())
       .build();
   }
@@ -427,7 +427,7 @@ class VerificationTopologyTest {
       tick();
       VerificationRequest invalid = material("p-2", "ftp://img.example/a.jpg");
       requests.pipeInput("p-2", invalid);
-      rawRequests.pipeInput("p-3", "张三 023432189011231234".getBytes(StandardCharsets.UTF_8)); // unreadable, personal data inside
+      rawRequests.pipeInput("p-3", "张三 023432189011231236".getBytes(StandardCharsets.UTF_8)); // unreadable, personal data inside
       for (TestRecord<String, DeadLetter> letter : deadLetters.readRecordsToList()) {
         texts.add(letter.value().getErrorMessage());
         letter.headers().forEach(h -> texts.add(h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8)));
@@ -443,7 +443,7 @@ class VerificationTopologyTest {
       }
     });
     assertThat(texts).hasSizeGreaterThan(10);
-    assertThat(texts).noneMatch(text -> text.contains("张三") || text.contains("023432189011231234"));
+    assertThat(texts).noneMatch(text -> text.contains("张三") || text.contains("023432189011231236"));
   }
 
   @Test
