@@ -432,7 +432,9 @@ class HostileCorpusIT {
     String[] controls = {"\n", "\u0000", "\r\n", "\u0007", "\t", "\u001b", "\u007f", "\u001f"};
     int n = 0;
     for (String cc : controls) {
-      add("bizId with " + escape(cc), credential(bizId("cc") + cc + "end"), validation("INVALID_BIZ_ID"));
+      // main: a control character in any text field, the bizId included, is INVALID_FIELD
+      // (README, dead letters); INVALID_BIZ_ID is for a bizId over 64 characters
+      add("bizId with " + escape(cc), credential(bizId("cc") + cc + "end"), validation("INVALID_FIELD"));
     }
     add("source with a line break (not sent to an API)", envelope(bizId("src")).setSource("line\nbreak")
       .setCheck(credentialCheck().build()).build(), pass());
@@ -458,6 +460,12 @@ class HostileCorpusIT {
       .setImage(url("https://images.example/a\nb.jpg")).build()).build(), badUrl());
     add("material faceImage URL with a NUL", envelope(bizId("mu")).setCheck(materialCheck()
       .setFaceImage(url("https://images.example/a\u0000b.jpg")).build()).build(), badUrl());
+    add("material idCardFrontImage URL with a tab", envelope(bizId("front")).setCheck(materialCheck()
+      .setIdCardFrontImage(url("https://images.example/a\tb.jpg")).build()).build(), badUrl());
+    add("material idCardBackImage URL with DEL", envelope(bizId("back")).setCheck(materialCheck()
+      .setIdCardBackImage(url("https://images.example/a\u007fb.jpg")).build()).build(), badUrl());
+    add("face userId with a line break (not sent to an API)", envelope(bizId("uid-f")).setUserId("u\n1")
+      .setCheck(faceCheck().build()).build(), pass());
     add("face authFace URL with CR LF (header injection)", envelope(bizId("fu")).setCheck(faceCheck()
       .setAuthFace(url("http://img.corpus.test:" + serverPort + "/ok.jpg\r\nX-Injected: 1")).build()).build(),
       badUrl());
@@ -487,7 +495,12 @@ class HostileCorpusIT {
     add("face refFace: a JPEG cut to 40 bytes", envelope(bizId("cut")).setCheck(faceCheck()
       .setRefFace(content(Arrays.copyOf(CorpusRequests.FACE_JPEG, 40))).build()).build(), validation("IMAGE_HEADER"));
     add("face authFace: a JPEG declaring 50000x50000", envelope(bizId("50k")).setCheck(faceCheck()
-      .setAuthFace(content(CorpusImages.jpegDeclaring(50000, 50000))).build()).build(), validation("IMAGE_PIXELS"));
+      .setAuthFace(content(CorpusImages.jpegDeclaring(50000, 50000))).build()).build(), validation("IMAGE_DIMENSIONS"));
+    // main checks the sides first (face: 16 to 8192): only sides within them can exceed the 40,000,000-pixel cap
+    add("face authFace: a JPEG declaring 8000x6000 (48 Mpx)", envelope(bizId("48m")).setCheck(faceCheck()
+      .setAuthFace(content(CorpusImages.jpegDeclaring(8000, 6000))).build()).build(), validation("IMAGE_PIXELS"));
+    add("credential: a PNG header declaring 8000x6000 (48 Mpx)", envelope(bizId("png48m")).setCheck(credentialCheck()
+      .setImage(content(CorpusImages.pngDeclaring(8000, 6000))).build()).build(), validation("IMAGE_PIXELS"));
     add("face refFace: a JPEG declaring 0x0", envelope(bizId("zero")).setCheck(faceCheck()
       .setRefFace(content(CorpusImages.jpegDeclaring(0, 0))).build()).build(), validation("IMAGE_DIMENSIONS"));
     add("credential: a PNG of 10x10", envelope(bizId("c10")).setCheck(credentialCheck()
@@ -498,7 +511,7 @@ class HostileCorpusIT {
       .setImage(content(CorpusImages.pngDeclaring(0, 0))).build()).build(), validation("IMAGE_DIMENSIONS"));
     add("credential: a PNG header declaring 50000x50000", envelope(bizId("png50k")).setCheck(credentialCheck()
       .setImage(content(CorpusImages.pngDeclaring(50000, 50000))).build()).build(),
-      new Dead("VALIDATION", List.of("IMAGE_DIMENSIONS", "IMAGE_PIXELS"))); // sides over 8192 too
+      validation("IMAGE_DIMENSIONS")); // sides over 8192: checked before the pixel count
     add("credential: a GIF", envelope(bizId("cgif")).setCheck(credentialCheck()
       .setImage(content(CorpusImages.gif(64, 64))).build()).build(), validation("IMAGE_FORMAT"));
     add("credential: a real JPEG inline", envelope(bizId("cjpg")).setCheck(credentialCheck()
@@ -563,14 +576,20 @@ class HostileCorpusIT {
     add("FaceCheck URL: HTTP 404", faceUrl(bizId("dl-404"), img + "/status-404"), rejected("ImageUrl.HttpStatus")).check(noCall());
     add("FaceCheck URL: a server that trickles bytes past the timeout", faceUrl(bizId("dl-trickle"), img + "/trickle"),
       new Dead("PROVIDER", "ImageUrl.Timeout"));
-    add("FaceCheck URL: HTML served as text/html", faceUrl(bizId("dl-html"), img + "/html"), rejected("ImageUrl.*"))
+    add("FaceCheck URL: HTML served as text/html", faceUrl(bizId("dl-html"), img + "/html"), rejected("ImageUrl.Format"))
       .check(noCall());
     add("FaceCheck URL: a PNG served as image/jpeg", faceUrl(bizId("dl-png"), img + "/png-as-jpeg"),
-      rejected("ImageUrl.*")).check(noCall());
+      rejected("ImageUrl.Format")).check(noCall());
     add("FaceCheck URL: a JPEG declaring 50000x50000", faceUrl(bizId("dl-50k"), img + "/huge.jpg"),
-      rejected("ImageUrl.*")).check(noCall());
+      rejected("ImageUrl.Dimensions")).check(noCall());
+    add("FaceCheck URL: a JPEG declaring 8000x6000 (48 Mpx)", faceUrl(bizId("dl-48m"), img + "/48m.jpg"),
+      rejected("ImageUrl.Pixels")).check(noCall());
     add("FaceCheck URL: the 3 bytes FF D8 FF", faceUrl(bizId("dl-ffd8ff"), img + "/truncated.jpg"),
-      rejected("ImageUrl.*")).check(noCall());
+      rejected("ImageUrl.Header")).check(noCall());
+    add("FaceCheck URL: a JPEG cut to 40 bytes", faceUrl(bizId("dl-cut"), img + "/cut.jpg"),
+      rejected("ImageUrl.Header")).check(noCall());
+    add("FaceCheck URL: a real JPEG served as text/html (the bytes decide)", faceUrl(bizId("dl-jpeg-html"), img + "/jpeg-as-html"),
+      pass());
 
     // headers are not carried onward: spoofed dead-letter headers on the input
     VerificationRequest spoofed = credential(bizId("hdr"));
@@ -948,6 +967,9 @@ class HostileCorpusIT {
         case "/html" -> res.putHeader("content-type", "text/html").end("<html><body>not an image</body></html>");
         case "/png-as-jpeg" -> res.putHeader("content-type", "image/jpeg").end(Buffer.buffer(CorpusImages.png(64, 64)));
         case "/huge.jpg" -> res.putHeader("content-type", "image/jpeg").end(Buffer.buffer(CorpusImages.jpegDeclaring(50000, 50000)));
+        case "/48m.jpg" -> res.putHeader("content-type", "image/jpeg").end(Buffer.buffer(CorpusImages.jpegDeclaring(8000, 6000)));
+        case "/cut.jpg" -> res.putHeader("content-type", "image/jpeg").end(Buffer.buffer(Arrays.copyOf(CorpusRequests.FACE_JPEG, 40)));
+        case "/jpeg-as-html" -> res.putHeader("content-type", "text/html").end(Buffer.buffer(CorpusRequests.uniqueJpeg()));
         case "/truncated.jpg" -> res.putHeader("content-type", "image/jpeg").end(Buffer.buffer(new byte[] {(byte) 0xFF,
           (byte) 0xD8, (byte) 0xFF}));
         default -> res.putHeader("content-type", "image/jpeg").end(Buffer.buffer(CorpusRequests.FACE_JPEG)); // a /guard path
