@@ -369,15 +369,20 @@ class HostileCorpusIT {
         List<Event> events = awaitEvents(kafka, e -> e.stream().filter(cases.get(0)::earns).count() >= 3);
         List<String> ended = events.stream().filter(cases.get(0)::earns).map(Event::describe).toList();
         System.out.println("[corpus-alo] the three copies ended as " + ended);
-        assertThat(ended).as("one terminal event per copy").hasSize(3);
-        assertThat(ended).as("each a dead letter of the failed call").containsOnly("dead letter PROVIDER InternalError");
-        assertThat(runtime.stopped()).as("the processor stopped").isNotDone();
+        events.stream().filter(cases.get(0)::earns).forEach(e -> System.out.printf("[corpus-alo]   %s: source %s-%s@%s, request %s, "
+          + "rawValue %s%n", e.describe(), e.deadLetter().getTopic(), e.deadLetter().getPartition(), e.deadLetter().getOffset(),
+          e.deadLetter().getRequest() != null, e.deadLetter().getRawValue() != null));
+        org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions(); // all of them, whatever fails first
+        soft.assertThat(ended).as("one terminal event per copy").hasSize(3);
+        soft.assertThat(ended).as("each a dead letter of the failed call").containsOnly("dead letter PROVIDER InternalError");
+        soft.assertThat(runtime.stopped()).as("the processor stopped").isNotDone();
         Case last = add("after the large request", credential("hc-alo-after"), pass());
         sendOne(kafka, last);
         List<Event> after = awaitEvents(kafka, e -> e.stream().anyMatch(last::earns));
-        assertThat(after.stream().filter(last::earns).map(e -> e.result() == null ? e.describe() : "result " + e.result().getOutcome()))
+        soft.assertThat(after.stream().filter(last::earns).map(e -> e.result() == null ? e.describe() : "result " + e.result().getOutcome()))
           .as("the request after it").containsExactly("result PASS");
-        assertThat(after.stream().filter(cases.get(0)::earns).count()).as("copies' events, read again").isEqualTo(3);
+        soft.assertThat(after.stream().filter(cases.get(0)::earns).count()).as("copies' events, read again").isEqualTo(ended.size());
+        soft.assertAll();
       } finally {
         runtime.close();
       }
