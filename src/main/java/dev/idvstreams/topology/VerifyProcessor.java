@@ -459,7 +459,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     entry.setRequest(null); // images can be large; the fingerprint is all dedup needs now
     entry.setUpdatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()));
     if (confirmations != null) {
-      entry.getUnconfirmed().addAll(events);
+      entry.getUnconfirmed().addAll(UnconfirmedEvents.compact(events));
       confirmations.published(bizId);
     }
     write(bizId, before, kept(entry));
@@ -471,7 +471,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     for (String bizId : toPublishAgain) {
       DedupEntry entry = store.get(bizId);
       if (entry != null && !entry.getUnconfirmed().isEmpty()) {
-        entry.getUnconfirmed().forEach(event -> forward(bizId, (SpecificRecord) event));
+        UnconfirmedEvents.whole(entry.getUnconfirmed()).forEach(event -> forward(bizId, event));
         if (confirmations != null) {
           confirmations.published(bizId);
         } else {
