@@ -40,6 +40,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -112,10 +113,11 @@ public final class ProcessorRuntime implements AutoCloseable {
   }
 
   /** @param images tests only: builds the client's image fetcher (an injected resolver and connector); null for the default */
-  private ProcessorRuntime(IdvConfig config, java.util.function.BiFunction<Vertx, ImageFetchOptions, ImageFetcher> images) {
+  private ProcessorRuntime(IdvConfig config, BiFunction<Vertx, ImageFetchOptions, ImageFetcher> images) {
     this.vertx = Vertx.vertx();
-    this.client = images == null ? new IdVerificationClient(vertx, clientOptions(config))
-      : new IdVerificationClient(vertx, clientOptions(config), images.apply(vertx, clientOptions(config).imageFetch()));
+    ClientOptions options = clientOptions(config);
+    this.client = images == null ? new IdVerificationClient(vertx, options)
+      : new IdVerificationClient(vertx, options, images.apply(vertx, options.imageFetch()));
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.shutdownGrace = config.shutdownGrace();
     IdvMetrics idvMetrics = new IdvMetrics(meters);
@@ -197,7 +199,7 @@ public final class ProcessorRuntime implements AutoCloseable {
    * Tests only (reached through a test class in this package): {@link #start(IdvConfig)} with the
    * client's image fetcher built by {@code images}, so a test injects its resolver and connector.
    */
-  static ProcessorRuntime start(IdvConfig config, java.util.function.BiFunction<Vertx, ImageFetchOptions, ImageFetcher> images) {
+  static ProcessorRuntime start(IdvConfig config, BiFunction<Vertx, ImageFetchOptions, ImageFetcher> images) {
     ProcessorRuntime runtime = new ProcessorRuntime(config, images);
     runtime.streams.start();
     return runtime;
