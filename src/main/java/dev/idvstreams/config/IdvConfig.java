@@ -199,6 +199,14 @@ public final class IdvConfig extends AbstractConfig {
   private static final String DEDUP_PURGE_INTERVAL_MS_DOC = "Interval of the punctuator that purges expired bizIds "
       + "from the store, in ms of wall-clock time.";
 
+  public static final String BACKLOG_MAX_REQUESTS_CONFIG = "backlog.max-requests";
+  private static final String BACKLOG_MAX_REQUESTS_DOC = "Requests of this instance that may wait in the dedup store "
+      + "for a slot of their API (all APIs together) before its stream threads block, within their budget per loop, "
+      + "until calls complete: the backpressure on Kafka. A request whose API has no room waits and never delays the "
+      + "requests of other APIs behind it.";
+  public static final String BACKLOG_MAX_BYTES_CONFIG = "backlog.max-bytes";
+  private static final String BACKLOG_MAX_BYTES_DOC = "The same bound in bytes: the waiting requests' inline images, "
+      + "plus 512 bytes a request.";
   public static final String POISON_MAX_FAILURES_CONFIG = "poison.max-failures";
   private static final String POISON_MAX_FAILURES_DOC = "How many times one record may stop a stream thread of an "
       + "instance (an Error while processing it, such as running out of memory) before it is dead-lettered at stage "
@@ -308,6 +316,8 @@ public final class IdvConfig extends AbstractConfig {
       .define(DEDUP_PURGE_INTERVAL_MS_CONFIG, LONG, 60_000L, Range.between(1_000, 86_400_000), LOW,
           DEDUP_PURGE_INTERVAL_MS_DOC)
       .define(POISON_MAX_FAILURES_CONFIG, INT, 3, Range.between(1, 1_000), LOW, POISON_MAX_FAILURES_DOC)
+      .define(BACKLOG_MAX_REQUESTS_CONFIG, LONG, 50_000L, Range.atLeast(1), MEDIUM, BACKLOG_MAX_REQUESTS_DOC)
+      .define(BACKLOG_MAX_BYTES_CONFIG, LONG, 512L * 1024 * 1024, Range.atLeast(1), MEDIUM, BACKLOG_MAX_BYTES_DOC)
 
       .define(IMAGE_INLINE_MAX_BYTES_CONFIG, INT, 900 * 1024, Range.between(1, 64 * 1024 * 1024), MEDIUM,
           IMAGE_INLINE_MAX_BYTES_DOC)
@@ -505,6 +515,14 @@ public final class IdvConfig extends AbstractConfig {
 
   public Duration dedupPurgeInterval() {
     return millis(DEDUP_PURGE_INTERVAL_MS_CONFIG);
+  }
+
+  public long backlogMaxRequests() {
+    return getLong(BACKLOG_MAX_REQUESTS_CONFIG);
+  }
+
+  public long backlogMaxBytes() {
+    return getLong(BACKLOG_MAX_BYTES_CONFIG);
   }
 
   public int poisonMaxFailures() {

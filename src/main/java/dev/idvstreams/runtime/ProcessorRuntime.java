@@ -14,6 +14,7 @@ import dev.idvstreams.ops.HealthCheck;
 import dev.idvstreams.ops.IdvMetrics;
 import dev.idvstreams.ops.OpsHttpServer;
 import dev.idvstreams.ops.ProcessorMetrics;
+import dev.idvstreams.topology.Backlog;
 import dev.idvstreams.topology.DeadLetterWriter;
 import dev.idvstreams.topology.DecodeDeadLetterHandler;
 import dev.idvstreams.topology.EventDelivery;
@@ -96,7 +97,7 @@ public final class ProcessorRuntime implements AutoCloseable {
   private final Vertx vertx;
   private final IdVerificationClient client;
   private final ApiCheckInvoker invoker;
-  private final ProcessingControl control = new ProcessingControl(BLOCKING_BUDGET);
+  private final ProcessingControl control;
   private final KafkaStreams streams;
   private final Admin admin;
   private final GroupShare share;
@@ -114,6 +115,7 @@ public final class ProcessorRuntime implements AutoCloseable {
 
   /** @param images tests only: builds the client's image fetcher (an injected resolver and connector); null for the default */
   private ProcessorRuntime(IdvConfig config, BiFunction<Vertx, ImageFetchOptions, ImageFetcher> images) {
+    this.control = new ProcessingControl(BLOCKING_BUDGET, new Backlog(config.backlogMaxRequests(), config.backlogMaxBytes()));
     this.vertx = Vertx.vertx();
     ClientOptions options = clientOptions(config);
     this.client = images == null ? new IdVerificationClient(vertx, options)

@@ -5,9 +5,9 @@ import dev.idvstreams.async.InFlightQueue;
 import dev.idvstreams.check.Settlement;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -22,25 +22,34 @@ import java.util.function.Function;
 final class ApiSlots {
 
   private final InFlightQueue<String, Settlement> calling;
-  private final Set<String> waiting = new LinkedHashSet<>();
+  /** Waiting bizIds, in arrival order, with the bytes each adds to the {@link Backlog}. */
+  private final Map<String, Long> waiting = new LinkedHashMap<>();
+  private final Backlog backlog;
 
-  ApiSlots(int bound) {
+  ApiSlots(int bound, Backlog backlog) {
     this.calling = new InFlightQueue<>(bound);
+    this.backlog = backlog;
   }
 
   /** Whether the request is calling or waiting. */
   boolean tracks(String bizId) {
-    return calling.contains(bizId) || waiting.contains(bizId);
+    return calling.contains(bizId) || waiting.containsKey(bizId);
   }
 
   boolean isWaiting(String bizId) {
-    return waiting.contains(bizId);
+    return waiting.containsKey(bizId);
   }
 
-  /** Leaves the request waiting for a slot, behind those waiting already, unless it is already calling or waiting. */
-  void await(String bizId) {
-    if (!calling.contains(bizId)) {
-      waiting.add(bizId);
+  /**
+   * Leaves the request waiting for a slot, behind those waiting already, unless it is already
+   * calling or waiting.
+   *
+   * @param bytes what it adds to the backlog ({@link Backlog})
+   */
+  void await(String bizId, long bytes) {
+    if (!calling.contains(bizId) && !waiting.containsKey(bizId)) {
+      waiting.put(bizId, bytes);
+      backlog.added(bytes);
     }
   }
 
@@ -53,12 +62,14 @@ final class ApiSlots {
    * @return whether a call started: not when no request waits or every slot of this task is taken
    */
   <R> boolean startNext(Function<String, R> requestOf, BiConsumer<R, CompletionHandle<Settlement>> call) {
-    Iterator<String> next = waiting.iterator();
+    Iterator<Map.Entry<String, Long>> next = waiting.entrySet().iterator();
     while (next.hasNext()) {
-      String bizId = next.next();
+      Map.Entry<String, Long> waiter = next.next();
+      String bizId = waiter.getKey();
       R request = requestOf.apply(bizId);
       if (request == null) {
         next.remove();
+        backlog.removed(waiter.getValue());
         continue;
       }
       Optional<CompletionHandle<Settlement>> handle = calling.tryPut(bizId);
@@ -66,6 +77,7 @@ final class ApiSlots {
         return false;
       }
       next.remove();
+      backlog.removed(waiter.getValue());
       call.accept(request, handle.get());
       return true;
     }
@@ -93,7 +105,17 @@ final class ApiSlots {
     calling.setBound(bound);
   }
 
+  int callingCount() {
+    return calling.size();
+  }
+
   int waitingCount() {
     return waiting.size();
+  }
+
+  /** The task closes: its waiting requests leave this instance's backlog (they stay in the store for the next owner). */
+  void release() {
+    waiting.values().forEach(backlog::removed);
+    waiting.clear();
   }
 }

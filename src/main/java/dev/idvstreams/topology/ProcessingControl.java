@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       Streams does not commit: a call started then would complete into a transaction that may
  *       never commit, and be made again by the next owner. Only the calls already on the wire
  *       when a rebalance begins can be made twice;
- *   <li>how long a stream thread may still block at an API's in-flight bound (backpressure). Kafka
+ *   <li>how long a stream thread may still block while the instance's {@link Backlog} of waiting
+ *       requests is over its bound (backpressure; never for one API's room). Kafka
  *       Streams commits, and so ends the EOS transaction, only between its loops, and a loop may
  *       process many records of many tasks; so the budget counts from the thread's last
  *       punctuation (once per loop), not per record, and a loop never blocks for longer than the
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ProcessingControl {
 
   private final long budgetNanos;
+  private final Backlog backlog;
   private final ThreadLocal<long[]> loopStartNanos = ThreadLocal.withInitial(() -> new long[] {System.nanoTime()});
   private final AtomicInteger calls = new AtomicInteger();
   /** Calls settled, per stream thread (by name: Kafka Streams' thread-id metric tag). */
@@ -39,7 +41,17 @@ public final class ProcessingControl {
 
   /** @param blockingBudget the most a stream thread blocks between two of its loops; keep it well under transaction.timeout.ms */
   public ProcessingControl(Duration blockingBudget) {
+    this(blockingBudget, Backlog.unbounded());
+  }
+
+  /** @param backlog the instance's waiting requests, whose bound is what stream threads block on */
+  public ProcessingControl(Duration blockingBudget, Backlog backlog) {
     this.budgetNanos = blockingBudget.toNanos();
+    this.backlog = backlog;
+  }
+
+  Backlog backlog() {
+    return backlog;
   }
 
   /** From now on no call starts; calls already started go on. */

@@ -170,7 +170,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     this.confirmations = delivery == EventDelivery.CONFIRMED_BY_COMMIT
       ? new CommitConfirmations(commitCounter.of(context.metrics())) : null;
     for (Api api : Api.values()) {
-      slots.put(api, new ApiSlots(invoker.inFlightBound(api)));
+      slots.put(api, new ApiSlots(invoker.inFlightBound(api), control.backlog()));
     }
     // restored calls may not be forwarded from init (no record context): the punctuator starts them
     indexing = !index.isBuilt();
@@ -225,7 +225,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       return false;
     }
     if (entry.getStatus() == DedupStatus.IN_FLIGHT) {
-      slots.get(Checks.apiOf(entry.getRequest())).await(bizId);
+      slots.get(Checks.apiOf(entry.getRequest())).await(bizId, Backlog.bytesOf(entry.getRequest()));
     }
     if (!entry.getUnconfirmed().isEmpty()) {
       toPublishAgain.add(bizId);
@@ -311,20 +311,19 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       .setUpdatedAt(Instant.ofEpochMilli(now))
       .build());
     Api api = Checks.apiOf(request);
-    ApiSlots apiSlots = slots.get(api);
     // behind this task's waiting requests; the thread's tasks take turns (TakeTurns)
-    apiSlots.await(request.getBizId());
+    slots.get(api).await(request.getBizId(), Backlog.bytesOf(request));
     if (!control.mayStartCalls()) {
       return; // stored: called once the rebalance is over, or by the next owner
     }
-    // an API held by its breaker frees no slot until it recovers: its requests wait in the store
-    long giveUpAt = System.nanoTime() + (invoker.isHeld(api) ? 0 : control.blockingBudgetNanos());
-    while (true) {
-      turns.serve(api, () -> invoker.hasCapacity(api));
-      if (!apiSlots.isWaiting(request.getBizId()) || System.nanoTime() >= giveUpAt) {
-        return; // called, or waits in the store for a later slot
-      }
-      awaitCompletion(apiSlots, giveUpAt);
+    turns.serve(api, () -> invoker.hasCapacity(api));
+    // Backpressure comes from how much waits in all, never from this API's room: a request whose
+    // API is at its bound, held by its breaker or out of its share waits in the store while the
+    // thread goes on to the next record, whatever its API
+    long giveUpAt = System.nanoTime() + control.blockingBudgetNanos();
+    while (control.backlog().isFull() && System.nanoTime() < giveUpAt) {
+      awaitAnyCompletion(giveUpAt);
+      startWaiting();
     }
   }
 
@@ -344,10 +343,13 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
         null, 0, Duration.ZERO)));
   }
 
-  private void awaitCompletion(ApiSlots apiSlots, long giveUpAtNanos) {
+  /** Waits until a call of this task completes (of whichever API), or the time passes; then drains. */
+  private void awaitAnyCompletion(long giveUpAtNanos) {
     long left = giveUpAtNanos - System.nanoTime();
+    Duration step = Duration.ofNanos(Math.max(0, Math.min(left, BACKPRESSURE_POLL.toNanos())));
     try {
-      apiSlots.awaitCompletion(Duration.ofNanos(Math.max(0, Math.min(left, BACKPRESSURE_POLL.toNanos()))));
+      ApiSlots busiest = slots.values().stream().max(java.util.Comparator.comparingInt(ApiSlots::callingCount)).orElseThrow();
+      busiest.awaitCompletion(step);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new org.apache.kafka.common.errors.InterruptException(e);
@@ -357,7 +359,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
   private void redelivered(DedupEntry entry) {
     if (entry.getStatus() == DedupStatus.IN_FLIGHT) {
-      slots.get(Checks.apiOf(entry.getRequest())).await(entry.getBizId());
+      slots.get(Checks.apiOf(entry.getRequest())).await(entry.getBizId(), Backlog.bytesOf(entry.getRequest()));
       // at_least_once: the index write of the record's first reading may be lost with the crash
       index.put(DedupIndex.Keys.of(entry.getBizId(), entry));
     }
@@ -541,6 +543,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   @Override
   public void close() {
     turns.leave(line);
+    slots.values().forEach(ApiSlots::release);
     int running = calls.running();
     calls.cancel();
     control.callsChanged(-callsNotDrained);

@@ -16,7 +16,8 @@ class ApiSlotsTest {
   private static final Settlement FAILED = new Settlement.Failed("X", "x", null, 1, Duration.ZERO);
   private static final Map<String, String> IN_FLIGHT = Map.of("a", "request-a", "b", "request-b", "c", "request-c");
 
-  private final ApiSlots slots = new ApiSlots(1);
+  private final Backlog backlog = new Backlog(3, 1_000);
+  private final ApiSlots slots = new ApiSlots(1, backlog);
   private final List<String> started = new ArrayList<>();
   private final List<CompletionHandle<Settlement>> handles = new ArrayList<>();
 
@@ -29,8 +30,8 @@ class ApiSlotsTest {
 
   @Test
   void shouldLeaveARequestWaitingWhenNoSlotIsFree() {
-    slots.await("a");
-    slots.await("b");
+    slots.await("a", 1);
+    slots.await("b", 1);
 
     assertThat(startNext(IN_FLIGHT)).isTrue();
     assertThat(startNext(IN_FLIGHT)).as("the one slot is taken").isFalse();
@@ -43,19 +44,19 @@ class ApiSlotsTest {
 
   @Test
   void shouldNotWaitForARequestThatIsAlreadyCalling() {
-    slots.await("a");
+    slots.await("a", 1);
     startNext(IN_FLIGHT);
 
-    slots.await("a");
+    slots.await("a", 1);
 
     assertThat(slots.waitingCount()).isZero();
   }
 
   @Test
   void shouldKeepTheFirstPlaceOfARequestAlreadyWaiting() {
-    slots.await("a");
-    slots.await("b");
-    slots.await("a");
+    slots.await("a", 1);
+    slots.await("b", 1);
+    slots.await("a", 1);
 
     assertThat(slots.waitingCount()).isEqualTo(2);
     startNext(IN_FLIGHT);
@@ -64,10 +65,10 @@ class ApiSlotsTest {
 
   @Test
   void shouldStartWaitingRequestsOldestFirstAsSlotsFree() {
-    slots.await("a");
+    slots.await("a", 1);
     startNext(IN_FLIGHT);
-    slots.await("b");
-    slots.await("c");
+    slots.await("b", 1);
+    slots.await("c", 1);
     assertThat(startNext(IN_FLIGHT)).isFalse();
 
     handles.get(0).complete(FAILED);
@@ -81,8 +82,8 @@ class ApiSlotsTest {
 
   @Test
   void shouldDropWaitingRequestsNoLongerInFlightOnTheWay() {
-    slots.await("gone");
-    slots.await("b");
+    slots.await("gone", 1);
+    slots.await("b", 1);
 
     assertThat(startNext(IN_FLIGHT)).isTrue();
     assertThat(started).containsExactly("request-b");
@@ -92,7 +93,7 @@ class ApiSlotsTest {
 
   @Test
   void shouldKeepACompletedCallTrackedUntilItIsDrained() {
-    slots.await("a");
+    slots.await("a", 1);
     startNext(IN_FLIGHT);
     handles.get(0).complete(FAILED);
 
@@ -102,5 +103,34 @@ class ApiSlotsTest {
 
     assertThat(drained).containsExactly("a");
     assertThat(slots.tracks("a")).isFalse();
+  }
+
+  @Test
+  void shouldCountOnlyWaitingRequestsInTheInstancesBacklog() {
+    slots.await("a", 100);
+    slots.await("b", 200);
+    slots.await("a", 100); // already waiting: counted once
+    assertThat(backlog.requests()).isEqualTo(2);
+    assertThat(backlog.bytes()).isEqualTo(300);
+
+    startNext(IN_FLIGHT); // a calls: no longer waiting
+    assertThat(backlog.requests()).isEqualTo(1);
+    assertThat(backlog.bytes()).isEqualTo(200);
+
+    slots.await("c", 900);
+    assertThat(backlog.isFull()).as("1,100 bytes of 1,000").isTrue();
+
+    slots.release(); // the task closes: its waiting requests are the next owner's
+    assertThat(backlog.requests()).isZero();
+    assertThat(backlog.bytes()).isZero();
+    assertThat(backlog.isFull()).isFalse();
+  }
+
+  @Test
+  void shouldTakeARequestNoLongerInFlightOutOfTheBacklog() {
+    slots.await("gone", 50);
+    assertThat(startNext(Map.of())).isFalse();
+    assertThat(backlog.requests()).isZero();
+    assertThat(backlog.bytes()).isZero();
   }
 }

@@ -2,6 +2,7 @@ package dev.idvstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
 
 import dev.idvstreams.avro.CheckType;
 import dev.idvstreams.avro.CredentialCheck;
@@ -82,7 +83,7 @@ class VerificationTopologyTest {
   private final java.util.Map<String, Throwable> faults = new java.util.HashMap<>();
   private final PoisonStrikes strikes = PoisonStrikes.inMemory();
   /** A stream thread may block 20 ms between two loops at the bound. */
-  private final ProcessingControl control = new ProcessingControl(Duration.ofMillis(20));
+  private ProcessingControl control = new ProcessingControl(Duration.ofMillis(20));
   private TopologyTestDriver driver;
   private TestInputTopic<String, VerificationRequest> requests;
   private TestInputTopic<String, byte[]> rawRequests;
@@ -568,5 +569,22 @@ class VerificationTopologyTest {
     assertThat(letter.getErrorCode()).isEqualTo("POISON_RECORD");
     assertThat(letter.getBizId()).isEqualTo("m-oom");
     assertThat(letter.getRequest()).isNull();
+  }
+
+  @Test
+  void shouldNeverHoldAnotherApisRequestBehindAnApiWithoutRoom() throws Exception {
+    driver.close();
+    control = new ProcessingControl(Duration.ofSeconds(10)); // a budget the old code would have spent waiting
+    start(false);
+    for (int i = 0; i < 4; i++) {
+      requests.pipeInput("c-" + i, credential("c-" + i, "0301")); // the credential API's bound: 4
+    }
+    // before, this record held the thread until a credential call ended or the budget ran out
+    assertTimeout(Duration.ofSeconds(5), () -> requests.pipeInput("c-4", credential("c-4", "0301")));
+    assertTimeout(Duration.ofSeconds(5), () -> requests.pipeInput("m-1", material("m-1", "https://img.example/m.jpg")));
+
+    assertThat(invoker.isOpen("m-1")).isTrue();
+    assertThat(invoker.isOpen("c-4")).isFalse();
+    assertThat(control.backlog().requests()).isEqualTo(1);
   }
 }

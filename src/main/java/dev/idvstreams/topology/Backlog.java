@@ -1,0 +1,74 @@
+package dev.idvstreams.topology;
+
+import dev.idvstreams.avro.CredentialCheck;
+import dev.idvstreams.avro.FaceCheck;
+import dev.idvstreams.avro.Image;
+import dev.idvstreams.avro.VerificationRequest;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The requests of this instance that wait in the dedup store for a slot of their API, all APIs and
+ * tasks together, in requests and in (estimated) bytes. It is what backpressures Kafka: a stream
+ * thread blocks only while the backlog is over its bound, never because one API has no room, so
+ * a request whose API is at its limit, held by its breaker or out of its share never delays the
+ * requests of another API behind it in the partition.
+ */
+public final class Backlog {
+
+  /** An inline image is most of a request; the rest (ids, names, URLs) is taken as this. */
+  static final long REQUEST_OVERHEAD_BYTES = 512;
+
+  private final long maxRequests;
+  private final long maxBytes;
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+
+  public Backlog(long maxRequests, long maxBytes) {
+    this.maxRequests = maxRequests;
+    this.maxBytes = maxBytes;
+  }
+
+  /** No bound: for tests that are not about backpressure. */
+  public static Backlog unbounded() {
+    return new Backlog(Long.MAX_VALUE, Long.MAX_VALUE);
+  }
+
+  /** What a waiting request weighs: its inline images, plus a fixed amount for the rest. */
+  static long bytesOf(VerificationRequest request) {
+    long bytes = REQUEST_OVERHEAD_BYTES;
+    Object check = request.getCheck();
+    if (check instanceof CredentialCheck credential) {
+      bytes += inline(credential.getImage());
+    } else if (check instanceof FaceCheck face) {
+      bytes += inline(face.getRefFace()) + inline(face.getAuthFace());
+    }
+    return bytes; // VerifyMaterial takes URLs only
+  }
+
+  private static long inline(Image image) {
+    return image == null || image.getContent() == null ? 0 : image.getContent().remaining();
+  }
+
+  void added(long requestBytes) {
+    requests.incrementAndGet();
+    bytes.addAndGet(requestBytes);
+  }
+
+  void removed(long requestBytes) {
+    requests.decrementAndGet();
+    bytes.addAndGet(-requestBytes);
+  }
+
+  /** Whether stream threads should wait (within their budget) before taking more requests. */
+  public boolean isFull() {
+    return requests.get() >= maxRequests || bytes.get() >= maxBytes;
+  }
+
+  public long requests() {
+    return requests.get();
+  }
+
+  public long bytes() {
+    return bytes.get();
+  }
+}
