@@ -93,6 +93,10 @@ public final class AdaptiveRateLimiter {
   private static final long HELD_RECHECK_NANOS = Duration.ofMillis(50).toNanos();
   /** How long without a throttled answer before the arrival guard gives back half of its widening. */
   private static final long GUARD_QUIET_NANOS = Duration.ofSeconds(60).toNanos();
+  /** While settling ({@link #settle()}): the guard starts at least this wide, or twice the configured one. */
+  static final Duration SETTLING_GUARD = Duration.ofMillis(50);
+  /** While settling: half of the guard's widening is given back after each such step without a throttled answer. */
+  static final Duration SETTLING_STEP = Duration.ofSeconds(5);
 
   private volatile double share = 1.0;
   private volatile double rate;
@@ -104,6 +108,8 @@ public final class AdaptiveRateLimiter {
   /** When the provider last throttled, or the guard last narrowed: the guard narrows after a quiet minute. */
   private long lastThrottleNanos;
   private long lastChangeNanos;
+  /** Since {@link #settle()}, until the guard is back to the configured one: it narrows by {@link #SETTLING_STEP}. */
+  private boolean settling;
 
   /**
    * @param accountLimit the account's QPS limit for this API
@@ -127,6 +133,19 @@ public final class AdaptiveRateLimiter {
         .build();
     this.window = new DepartureWindow(settings.arrivalGuard().toNanos());
     window.resize(callsPerWindow());
+  }
+
+  /**
+   * Calls are about to start after the process started or the group rebalanced: when JIT, GC and
+   * a machine shared with starting JVMs make arrivals jitter most. The guard starts wide and
+   * narrows back to the configured one as calls stay unthrottled, so that a JVM started beside a
+   * running group earns no throttled answer, for a few percent of the limit in its first half
+   * minute (1 s + 50 ms: 0.95 of the limit, then 35, 27.5, ... ms, a step every 5 s).
+   */
+  public synchronized void settle() {
+    window.widenTo(Math.max(2 * settings.arrivalGuard().toNanos(), SETTLING_GUARD.toNanos()));
+    settling = !window.atBaseGuard();
+    lastThrottleNanos = nanoTime.getAsLong();
   }
 
   /** Takes a permit if a call may go now, else says how long to wait before asking again. */
@@ -161,6 +180,7 @@ public final class AdaptiveRateLimiter {
   public synchronized void onThrottled() {
     long now = nanoTime.getAsLong();
     lastThrottleNanos = now;
+    settling = false; // the network needs the room: from now on the guard narrows after quiet minutes
     if (now - lastDecreaseNanos < settings.decreaseCooldown().toNanos()) {
       return;
     }
@@ -172,9 +192,10 @@ public final class AdaptiveRateLimiter {
   /** A call succeeded: raise the rate by a step, if a recovery interval has passed since the last change. */
   public synchronized void onSuccess() {
     long now = nanoTime.getAsLong();
-    if (now - lastThrottleNanos >= GUARD_QUIET_NANOS) {
+    if (now - lastThrottleNanos >= (settling ? SETTLING_STEP.toNanos() : GUARD_QUIET_NANOS)) {
       lastThrottleNanos = now;
       window.narrowGuard();
+      settling = settling && !window.atBaseGuard();
     }
     if (rate >= ceiling() || now - lastChangeNanos < settings.recoveryInterval().toNanos()) {
       return;

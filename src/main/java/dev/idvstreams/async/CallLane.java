@@ -62,6 +62,7 @@ public final class CallLane<R> {
     if (held) {
       limiter.setShare(0);
     }
+    limiter.settle();
   }
 
   /** Starts one request's attempts and returns at once; see {@link AsyncCaller#call}. */
@@ -97,6 +98,11 @@ public final class CallLane<R> {
   /** Requests started and not finished: in a call, waiting for a token, in backoff or held. */
   public int pending() {
     return pending.get();
+  }
+
+  /** The group has rebalanced: calls resume with a wide arrival guard ({@link AdaptiveRateLimiter#settle()}). */
+  public void settle() {
+    limiter.settle();
   }
 
   /** The limiter's arrival guard now: the configured one, wider after throttled answers. */

@@ -53,6 +53,15 @@ final class DepartureWindow {
     guardNanos = excess < 1_000_000 ? baseGuardNanos : baseGuardNanos + excess / 2;
   }
 
+  /** Widens the guard to at least {@code nanos} (at most {@link #MAX_GUARD_NANOS}), never narrows it. */
+  void widenTo(long nanos) {
+    guardNanos = Math.max(guardNanos, Math.min(MAX_GUARD_NANOS, nanos));
+  }
+
+  boolean atBaseGuard() {
+    return guardNanos == baseGuardNanos;
+  }
+
   long guardNanos() {
     return guardNanos;
   }

@@ -150,6 +150,12 @@ public final class ProcessorRuntime implements AutoCloseable {
     streams.setStateListener((now, before) -> {
       // no call starts and no thread blocks while Kafka Streams cannot commit
       control.setRebalancing(now == KafkaStreams.State.REBALANCING);
+      if (before == KafkaStreams.State.REBALANCING && now == KafkaStreams.State.RUNNING) {
+        // calls resume, maybe beside JVMs that are starting: the arrival guard starts wide again
+        for (Api api : Api.values()) {
+          invoker.lane(api).settle();
+        }
+      }
       // not here: Kafka Streams calls this holding its state lock, which reading the metadata takes
       refreshShareSoon();
       if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {

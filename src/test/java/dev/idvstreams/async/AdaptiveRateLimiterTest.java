@@ -253,6 +253,43 @@ class AdaptiveRateLimiterTest {
   }
 
   @Test
+  void shouldStartWideAfterAStartOrARebalanceAndNarrowByStepsWhileUnthrottled() {
+    AdaptiveRateLimiter limiter = limiter(10);
+    limiter.settle();
+    assertThat(limiter.arrivalGuard()).as("50 ms, more than twice the configured 20").isEqualTo(Duration.ofMillis(50));
+
+    clock.advance(Duration.ofSeconds(4));
+    limiter.onSuccess();
+    assertThat(limiter.arrivalGuard()).isEqualTo(Duration.ofMillis(50));
+    clock.advance(Duration.ofSeconds(1));
+    limiter.onSuccess();
+    assertThat(limiter.arrivalGuard()).as("5 s unthrottled: half of the 30 ms widening back").isEqualTo(Duration.ofMillis(35));
+    for (int step = 0; step < 6; step++) {
+      clock.advance(Duration.ofSeconds(5));
+      limiter.onSuccess();
+    }
+    assertThat(limiter.arrivalGuard()).as("back to the configured guard within 35 s").isEqualTo(Duration.ofMillis(20));
+
+    limiter.settle(); // the next rebalance
+    assertThat(limiter.arrivalGuard()).isEqualTo(Duration.ofMillis(50));
+  }
+
+  @Test
+  void shouldStopNarrowingByStepsOnceThrottledWhileSettling() {
+    AdaptiveRateLimiter limiter = limiter(10);
+    limiter.settle();
+    limiter.onThrottled(); // the network needs even more room than the start allows
+    assertThat(limiter.arrivalGuard()).isEqualTo(Duration.ofMillis(100));
+
+    clock.advance(Duration.ofSeconds(30));
+    limiter.onSuccess();
+    assertThat(limiter.arrivalGuard()).as("not by 5 s steps any more").isEqualTo(Duration.ofMillis(100));
+    clock.advance(Duration.ofSeconds(30));
+    limiter.onSuccess();
+    assertThat(limiter.arrivalGuard()).as("after a quiet minute").isEqualTo(Duration.ofMillis(60));
+  }
+
+  @Test
   void shouldHoldTheCallALimitLaterByTheWidenedGuard() {
     AdaptiveRateLimiter limiter = limiter(5); // 5 in any 1 s + guard
     limiter.onThrottled(); // guard 40 ms; the rate halves to 2.5 until it recovers
