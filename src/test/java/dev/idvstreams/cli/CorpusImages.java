@@ -1,13 +1,7 @@
 package dev.idvstreams.cli;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.idvstreams.image.SampleImages;
 import java.util.Arrays;
-import javax.imageio.ImageIO;
 
 /** Real images written by ImageIO, and hand-made headers that lie about what follows. */
 final class CorpusImages {
@@ -15,19 +9,19 @@ final class CorpusImages {
   private CorpusImages() {}
 
   static byte[] jpeg(int width, int height) {
-    return write("jpg", width, height, BufferedImage.TYPE_INT_RGB);
+    return write("jpg", width, height);
   }
 
   static byte[] png(int width, int height) {
-    return write("png", width, height, BufferedImage.TYPE_INT_RGB);
+    return write("png", width, height);
   }
 
   static byte[] gif(int width, int height) {
-    return write("gif", width, height, BufferedImage.TYPE_INT_RGB);
+    return write("gif", width, height);
   }
 
   static byte[] bmp(int width, int height) {
-    return write("bmp", width, height, BufferedImage.TYPE_INT_RGB);
+    return write("bmp", width, height);
   }
 
   /**
@@ -67,20 +61,7 @@ final class CorpusImages {
     return b;
   }
 
-  private static byte[] write(String format, int width, int height, int type) {
-    BufferedImage image = new BufferedImage(width, height, type);
-    Graphics2D g = image.createGraphics();
-    g.setColor(new Color(0x30, 0x80, 0xC0));
-    g.fillRect(0, 0, width, height / 2);
-    g.dispose();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      if (!ImageIO.write(image, format, out)) {
-        throw new IllegalStateException("no ImageIO writer for " + format);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+  private static byte[] write(String format, int width, int height) {
+    return SampleImages.write(format, width, height);
   }
 }

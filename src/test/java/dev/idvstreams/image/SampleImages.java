@@ -18,11 +18,12 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /** Real images written by the JDK's ImageIO, ImageIO's reader as the oracle, and hand-made WebP headers. */
-final class SampleImages {
+public final class SampleImages {
 
   private SampleImages() {}
 
-  static byte[] write(String format, int width, int height) {
+  /** An image of {@code format} written by ImageIO (also the hostile corpus's source of real images). */
+  public static byte[] write(String format, int width, int height) {
     BufferedImage image = picture(width, height);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
