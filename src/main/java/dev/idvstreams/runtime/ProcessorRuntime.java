@@ -167,7 +167,7 @@ public final class ProcessorRuntime implements AutoCloseable {
     vertx.setPeriodic(SHARE_REFRESH_MS, id -> refreshShareSoon());
     // Kafka Streams commits every commit.interval.ms (100 ms under EOS, 30 s under at_least_once):
     // only a gap well past it is a stall
-    long commitInterval = new StreamsConfig(props).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+    long commitInterval = streamsConfig.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
     long stallNanos = Math.max(COMMIT_STALL.toNanos(), Duration.ofMillis(2 * commitInterval).plus(BLOCKING_BUDGET).toNanos());
     CommitWatch commits = new CommitWatch(streams::metrics, stallNanos, control::callsSettled);
     vertx.setPeriodic(COMMIT_WATCH_MS, id -> control.setCommitsStalled(commits.stalled()));

@@ -72,7 +72,7 @@ final class AdmitProcessor implements Processor<String, VerificationRequest, Str
     }
     AvroSize.Measured size = AvroSize.of(request, EXCERPT_BYTES);
     if (size.bytes() > maxRequestBytes) {
-      deadLetter(record, source, DeadLetters.builder(DeadLetterStage.VALIDATION, "REQUEST_TOO_LARGE", "request of "
+      deadLetter(record, DeadLetters.builder(DeadLetterStage.VALIDATION, "REQUEST_TOO_LARGE", "request of "
             + size.bytes() + " bytes is larger than the " + maxRequestBytes + " bytes this processor can write for it; "
             + "rawValue holds its first " + size.excerpt().length + " bytes (Avro binary)", source.topic(),
             source.partition(), source.offset(), context.currentSystemTimeMs())
@@ -82,7 +82,7 @@ final class AdmitProcessor implements Processor<String, VerificationRequest, Str
     List<Violation> violations = validator.validate(request);
     if (!violations.isEmpty()) {
       String message = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
-      deadLetter(record, source, DeadLetters.builder(DeadLetterStage.VALIDATION, violations.get(0).code(), message,
+      deadLetter(record, DeadLetters.builder(DeadLetterStage.VALIDATION, violations.get(0).code(), message,
           source.topic(), source.partition(), source.offset(), context.currentSystemTimeMs())
         .setRequest(request));
       return;
@@ -90,7 +90,7 @@ final class AdmitProcessor implements Processor<String, VerificationRequest, Str
     context.forward(record.<SpecificRecord>withValue(request).withHeaders(new RecordHeaders()));
   }
 
-  private void deadLetter(Record<String, VerificationRequest> record, RecordMetadata source, DeadLetter.Builder builder) {
+  private void deadLetter(Record<String, VerificationRequest> record, DeadLetter.Builder builder) {
     forwardDeadLetter(record, builder.setBizId(BizIds.bounded(record.value().getBizId())).build());
   }
 

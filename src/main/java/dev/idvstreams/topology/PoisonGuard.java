@@ -3,6 +3,7 @@ package dev.idvstreams.topology;
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.VerificationRequest;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
@@ -34,17 +35,13 @@ final class PoisonGuard {
     this.maxStrikes = maxStrikes;
   }
 
-  static String position(RecordMetadata source) {
-    return source.topic() + "-" + source.partition() + "@" + source.offset();
-  }
-
   /**
    * Runs {@code processing} for the record at {@code source}, unless that record has stopped the
    * processor too often: then it gives {@code deadLetter} the letter that ends it.
    */
   void process(RecordMetadata source, VerificationRequest request, long nowMillis, Runnable processing,
-      java.util.function.Consumer<DeadLetter> deadLetter) {
-    String position = position(source);
+      Consumer<DeadLetter> deadLetter) {
+    String position = SourcePosition.of(source).label();
     int count = strikes.count(position);
     if (count >= maxStrikes) {
       // without the request: writing it may be what fails; the operator reads it at its position

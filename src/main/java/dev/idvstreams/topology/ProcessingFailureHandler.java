@@ -41,7 +41,7 @@ public final class ProcessingFailureHandler implements ProcessingExceptionHandle
     if (Failures.notTheRecords(exception) || record == null || context.topic() == null) {
       return Response.fail();
     }
-    String where = context.topic() + "-" + context.partition() + "@" + context.offset();
+    String where = new SourcePosition(context.topic(), context.partition(), context.offset()).label();
     LOG.error("Dead-lettering the record at {}: processor {} failed with {}", where, context.processorNodeId(),
       Failures.describe(exception));
     DeadLetter.Builder letter = DeadLetters.builder(DeadLetterStage.INTERNAL, "PROCESSING_FAILED", "processor "

@@ -45,7 +45,7 @@ public final class ProductionFailureHandler implements ProductionExceptionHandle
       return Response.fail();
     }
     int bytes = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
-    String source = context.topic() + "-" + context.partition() + "@" + context.offset();
+    String source = new SourcePosition(context.topic(), context.partition(), context.offset()).label();
     if (deadLetters.isDeadLetterTopic(record.topic())) {
       LOG.error("Kafka refused a dead letter of {} bytes for the record at {} ({}): skipped", bytes, source, code);
       deadLetters.skipped(SkipReason.UNWRITABLE);

@@ -24,6 +24,11 @@ record SourcePosition(String topic, int partition, long offset) {
     return new SourcePosition(parked.getTopic(), parked.getPartition(), parked.getOffset());
   }
 
+  /** {@code topic-partition@offset}: how logs, strikes and messages name a record without quoting it. */
+  String label() {
+    return topic + "-" + partition + "@" + offset;
+  }
+
   ParkedDuplicate toParked() {
     return new ParkedDuplicate(topic, partition, offset);
   }

@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -348,7 +349,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     long left = giveUpAtNanos - System.nanoTime();
     Duration step = Duration.ofNanos(Math.max(0, Math.min(left, BACKPRESSURE_POLL.toNanos())));
     try {
-      ApiSlots busiest = slots.values().stream().max(java.util.Comparator.comparingInt(ApiSlots::callingCount)).orElseThrow();
+      ApiSlots busiest = slots.values().stream().max(Comparator.comparingInt(ApiSlots::callingCount)).orElseThrow();
       busiest.awaitCompletion(step);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
