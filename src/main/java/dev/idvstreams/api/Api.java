@@ -87,6 +87,11 @@ public enum Api {
     return Arrays.stream(values()).filter(api -> api.action.equals(action)).findFirst();
   }
 
+  /** The API whose {@link #id()} this is. */
+  public static Optional<Api> byId(String id) {
+    return Arrays.stream(values()).filter(api -> api.id.equals(id)).findFirst();
+  }
+
   /** The API named by its action ({@code CredentialVerifyIntl}) or its constant ({@code FACE_VERIFY}). */
   public static Api parse(String name) {
     return byAction(name).or(() -> Arrays.stream(values()).filter(a -> a.name().equalsIgnoreCase(name)).findFirst())

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -73,6 +75,9 @@ public final class AsyncCaller<R> {
   private final long holdRecheckMillis;
   private final LongSupplier nanoTime;
   private final CallEvents events;
+  /** Attempts ready to leave that wait for a token: work the limit could serve now. */
+  private final AtomicInteger awaitingPermit = new AtomicInteger();
+  private final AtomicLong permitsGranted = new AtomicLong();
 
   /**
    * @param classifier maps a failed call's error to its kind
@@ -106,6 +111,16 @@ public final class AsyncCaller<R> {
     request.outcome.future().onComplete(done -> deregister.run());
     context.runOnContext(v -> request.passBreaker());
     return request.outcome.future();
+  }
+
+  /** Attempts that wait for the limiter's token now. */
+  public int awaitingPermit() {
+    return awaitingPermit.get();
+  }
+
+  /** Tokens granted since the start: the calls (attempts) made. */
+  public long permitsGranted() {
+    return permitsGranted.get();
   }
 
   /** One request's steps; they all run on its Vert.x context, one after another. */
@@ -232,6 +247,7 @@ public final class AsyncCaller<R> {
         return;
       }
       grantedAtNanos = token.grantedAtNanos();
+      permitsGranted.incrementAndGet();
       departedNanos = nanoTime.getAsLong();
       permit.tryComplete();
     }

@@ -100,6 +100,16 @@ public final class CallLane<R> {
     return pending.get();
   }
 
+  /** Attempts that wait for a token now: calls this instance could make at once with more of the limit. */
+  public int awaitingPermit() {
+    return caller.awaitingPermit();
+  }
+
+  /** Tokens granted since the start: every attempt counts. */
+  public long permitsGranted() {
+    return caller.permitsGranted();
+  }
+
   /** The group has rebalanced: calls resume with a wide arrival guard ({@link AdaptiveRateLimiter#settle()}). */
   public void settle() {
     limiter.settle();

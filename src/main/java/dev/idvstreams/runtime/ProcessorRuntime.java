@@ -9,7 +9,9 @@ import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CallLane;
 import dev.idvstreams.check.ApiCheckInvoker;
 import dev.idvstreams.config.IdvConfig;
-import dev.idvstreams.group.GroupShare;
+import dev.idvstreams.group.LaneDemand;
+import dev.idvstreams.group.ShareAgent;
+import dev.idvstreams.group.ShareLog;
 import dev.idvstreams.ops.HealthCheck;
 import dev.idvstreams.ops.IdvMetrics;
 import dev.idvstreams.ops.OpsHttpServer;
@@ -37,7 +39,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,7 +53,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,8 +61,8 @@ import org.slf4j.LoggerFactory;
  * topology, Kafka Streams, and the ops endpoints, wired from one {@link IdvConfig}. Used by
  * {@code run} and {@code demo}.
  *
- * <p>Its life: built with every lane held (no share of any limit yet); started; each assignment
- * gives the instance its part of each limit ({@link GroupShare}); {@link #close()} drains (no new
+ * <p>Its life: built with every lane held (no share of any limit yet); started; the share log
+ * gives the instance its part of each limit as its work asks ({@link ShareLog}); {@link #close()} drains (no new
  * call, the calls in flight finish and their results are forwarded, within
  * {@code shutdown.grace.ms}), then closes Kafka Streams leaving the group, so the partitions move
  * at once; calls still running then are cancelled and stay IN_FLIGHT for the next owner.
@@ -69,8 +70,6 @@ import org.slf4j.LoggerFactory;
 public final class ProcessorRuntime implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorRuntime.class);
-  /** How often the instance's part of each limit is recomputed besides every state change. */
-  private static final long SHARE_REFRESH_MS = 250;
   /** How often completions are forwarded when no record arrives: a bound on the added latency. */
   private static final Duration COMPLETION_INTERVAL = Duration.ofMillis(20);
   /**
@@ -100,7 +99,7 @@ public final class ProcessorRuntime implements AutoCloseable {
   private final ProcessingControl control;
   private final KafkaStreams streams;
   private final Admin admin;
-  private final GroupShare share;
+  private final ShareLog share;
   private final PrometheusMeterRegistry meters;
   private final KafkaStreamsMetrics streamsMetrics;
   private final OpsHttpServer ops;
@@ -144,8 +143,12 @@ public final class ProcessorRuntime implements AutoCloseable {
     for (Api api : Api.values()) {
       limits.put(api, config.qps(api));
     }
-    this.share = new GroupShare(streams, HostInfo.buildFromEndpoint(props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG)),
-      VerificationTopology.callingTopic(config.applicationId(), settings), limits, invoker::lane);
+    String shareTopic = ShareLog.topicName(config.applicationId());
+    int replication = streamsConfig.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG);
+    ShareLog.createTopic(admin, shareTopic, replication < 0 ? Optional.empty() : Optional.of((short) replication));
+    this.share = new ShareLog(streamsConfig.getAdminConfigs(config.applicationId() + "-limit-share"), shareTopic,
+      limits, (api, calls) -> invoker.lane(api).setQuota(calls),
+      new LaneDemand(invoker::lane, control.backlog()::requests, System::nanoTime), ShareAgent.Timing.defaults());
     streams.setUncaughtExceptionHandler(new StreamThreadFailures(REGISTRY_OUTAGE_PAUSE));
     streams.setStateListener((now, before) -> {
       // no call starts and no thread blocks while Kafka Streams cannot commit
@@ -156,15 +159,12 @@ public final class ProcessorRuntime implements AutoCloseable {
           invoker.lane(api).settle();
         }
       }
-      // not here: Kafka Streams calls this holding its state lock, which reading the metadata takes
-      refreshShareSoon();
       if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
         stopped.complete(now);
       }
     });
     this.streamsMetrics = idvMetrics.bindKafkaStreams(streams);
     vertx.setPeriodic(1_000, id -> metrics.sampleLanes(invoker::lane));
-    vertx.setPeriodic(SHARE_REFRESH_MS, id -> refreshShareSoon());
     // Kafka Streams commits every commit.interval.ms (100 ms under EOS, 30 s under at_least_once):
     // only a gap well past it is a stall
     long commitInterval = streamsConfig.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
@@ -185,17 +185,10 @@ public final class ProcessorRuntime implements AutoCloseable {
     }
   }
 
-  /** Recomputes this instance's part of each limit on a worker thread, one refresh at a time. */
-  private void refreshShareSoon() {
-    vertx.executeBlocking(() -> {
-      share.refresh();
-      return null;
-    });
-  }
-
   /** Builds everything and starts Kafka Streams. */
   public static ProcessorRuntime start(IdvConfig config) {
     ProcessorRuntime runtime = new ProcessorRuntime(config);
+    runtime.share.start();
     runtime.streams.start();
     LOG.info("idv-streams started: application.id={}, requests from {}, member {}, ops endpoints {}",
       config.applicationId(), config.requestsTopic(), config.groupInstanceId().orElse("dynamic"),
@@ -209,6 +202,7 @@ public final class ProcessorRuntime implements AutoCloseable {
    */
   static ProcessorRuntime start(IdvConfig config, BiFunction<Vertx, ImageFetchOptions, ImageFetcher> images) {
     ProcessorRuntime runtime = new ProcessorRuntime(config, images);
+    runtime.share.start();
     runtime.streams.start();
     return runtime;
   }
@@ -241,6 +235,8 @@ public final class ProcessorRuntime implements AutoCloseable {
       LOG.info("Drained for {} ms: {} call(s) still in flight{}", (System.nanoTime() - drainStart) / 1_000_000, left,
         left == 0 ? "" : ", left IN_FLIGHT for the next owner of their partitions");
     }
+    // no call starts from here on; the others take this instance's parts over at once
+    share.close();
     boolean streamsClosed = streams.close(CloseOptions.groupMembershipOperation(
       CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
     if (!streamsClosed) {
@@ -288,9 +284,6 @@ public final class ProcessorRuntime implements AutoCloseable {
   private static Properties streamsProperties(IdvConfig config) {
     Properties props = new Properties();
     props.putAll(config.kafkaStreamsProperties());
-    // every member then gets the whole group's assignment, from which GroupShare splits the limits
-    props.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, config.groupInstanceId()
-      .map(id -> id.replaceAll("[^0-9A-Za-z._-]", "-")).orElse("idv-" + UUID.randomUUID()) + ":0");
     config.groupInstanceId().ifPresent(id ->
       props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
     // A member that died is noticed in 10 s, not Kafka Streams' 45: a rebalance waits for it no

@@ -1,5 +1,6 @@
 package dev.idvstreams.topology;
 
+import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CompletionHandle;
 import dev.idvstreams.async.InFlightQueue;
 import dev.idvstreams.check.Settlement;
@@ -25,8 +26,10 @@ final class ApiSlots {
   /** Waiting bizIds, in arrival order, with the bytes each adds to the {@link Backlog}. */
   private final Map<String, Long> waiting = new LinkedHashMap<>();
   private final Backlog backlog;
+  private final Api api;
 
-  ApiSlots(int bound, Backlog backlog) {
+  ApiSlots(Api api, int bound, Backlog backlog) {
+    this.api = api;
     this.calling = new InFlightQueue<>(bound);
     this.backlog = backlog;
   }
@@ -49,7 +52,7 @@ final class ApiSlots {
   void await(String bizId, long bytes) {
     if (!calling.contains(bizId) && !waiting.containsKey(bizId)) {
       waiting.put(bizId, bytes);
-      backlog.added(bytes);
+      backlog.added(api, bytes);
     }
   }
 
@@ -69,7 +72,7 @@ final class ApiSlots {
       R request = requestOf.apply(bizId);
       if (request == null) {
         next.remove();
-        backlog.removed(waiter.getValue());
+        backlog.removed(api, waiter.getValue());
         continue;
       }
       Optional<CompletionHandle<Settlement>> handle = calling.tryPut(bizId);
@@ -77,7 +80,7 @@ final class ApiSlots {
         return false;
       }
       next.remove();
-      backlog.removed(waiter.getValue());
+      backlog.removed(api, waiter.getValue());
       call.accept(request, handle.get());
       return true;
     }
@@ -115,7 +118,7 @@ final class ApiSlots {
 
   /** The task closes: its waiting requests leave this instance's backlog (they stay in the store for the next owner). */
   void release() {
-    waiting.values().forEach(backlog::removed);
+    waiting.values().forEach(bytes -> backlog.removed(api, bytes));
     waiting.clear();
   }
 }

@@ -4,6 +4,9 @@ import dev.idvstreams.avro.CredentialCheck;
 import dev.idvstreams.avro.FaceCheck;
 import dev.idvstreams.avro.Image;
 import dev.idvstreams.avro.VerificationRequest;
+import dev.idvstreams.api.Api;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,10 +25,15 @@ public final class Backlog {
   private final long maxBytes;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
+  /** The same requests by API: what the group's split of each limit follows. */
+  private final Map<Api, AtomicLong> byApi = new EnumMap<>(Api.class);
 
   public Backlog(long maxRequests, long maxBytes) {
     this.maxRequests = maxRequests;
     this.maxBytes = maxBytes;
+    for (Api api : Api.values()) {
+      byApi.put(api, new AtomicLong());
+    }
   }
 
   /** No bound: for tests that are not about backpressure. */
@@ -49,12 +57,14 @@ public final class Backlog {
     return image == null || image.getContent() == null ? 0 : image.getContent().remaining();
   }
 
-  void added(long requestBytes) {
+  void added(Api api, long requestBytes) {
+    byApi.get(api).incrementAndGet();
     requests.incrementAndGet();
     bytes.addAndGet(requestBytes);
   }
 
-  void removed(long requestBytes) {
+  void removed(Api api, long requestBytes) {
+    byApi.get(api).decrementAndGet();
     requests.decrementAndGet();
     bytes.addAndGet(-requestBytes);
   }
@@ -62,6 +72,11 @@ public final class Backlog {
   /** Whether stream threads should wait (within their budget) before taking more requests. */
   public boolean isFull() {
     return requests.get() >= maxRequests || bytes.get() >= maxBytes;
+  }
+
+  /** The waiting requests of one API. */
+  public long requests(Api api) {
+    return byApi.get(api).get();
   }
 
   public long requests() {

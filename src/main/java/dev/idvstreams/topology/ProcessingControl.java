@@ -50,7 +50,7 @@ public final class ProcessingControl {
     this.backlog = backlog;
   }
 
-  Backlog backlog() {
+  public Backlog backlog() {
     return backlog;
   }
 

@@ -171,7 +171,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     this.confirmations = delivery == EventDelivery.CONFIRMED_BY_COMMIT
       ? new CommitConfirmations(commitCounter.of(context.metrics())) : null;
     for (Api api : Api.values()) {
-      slots.put(api, new ApiSlots(invoker.inFlightBound(api), control.backlog()));
+      slots.put(api, new ApiSlots(api, invoker.inFlightBound(api), control.backlog()));
     }
     // restored calls may not be forwarded from init (no record context): the punctuator starts them
     indexing = !index.isBuilt();

@@ -2,6 +2,7 @@ package dev.idvstreams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CompletionHandle;
 import dev.idvstreams.check.Settlement;
 import java.time.Duration;
@@ -17,7 +18,7 @@ class ApiSlotsTest {
   private static final Map<String, String> IN_FLIGHT = Map.of("a", "request-a", "b", "request-b", "c", "request-c");
 
   private final Backlog backlog = new Backlog(3, 1_000);
-  private final ApiSlots slots = new ApiSlots(1, backlog);
+  private final ApiSlots slots = new ApiSlots(Api.FACE_VERIFY, 1, backlog);
   private final List<String> started = new ArrayList<>();
   private final List<CompletionHandle<Settlement>> handles = new ArrayList<>();
 
@@ -111,6 +112,8 @@ class ApiSlotsTest {
     slots.await("b", 200);
     slots.await("a", 100); // already waiting: counted once
     assertThat(backlog.requests()).isEqualTo(2);
+    assertThat(backlog.requests(Api.FACE_VERIFY)).as("counted under the slots' API").isEqualTo(2);
+    assertThat(backlog.requests(Api.VERIFY_MATERIAL)).isZero();
     assertThat(backlog.bytes()).isEqualTo(300);
 
     startNext(IN_FLIGHT); // a calls: no longer waiting

@@ -1,0 +1,322 @@
+package dev.idvstreams.group;
+
+import dev.idvstreams.api.Api;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instance's side of the group's split of each API's limit: its part follows what it has to
+ * do, and the parts in force never add up to more than the limit, whatever the delays. The
+ * instances talk only through the share log, one totally ordered Kafka partition
+ * ({@link ShareLog}); each writes its messages ({@link ShareMessage}: limit, claim and demand per
+ * API) under its own key and reads everybody's, its own included.
+ *
+ * <p>The rules, which make the limit hold:
+ * <ol>
+ *   <li><b>Lower, then say so.</b> A part that shrinks applies at once; the message with the lower
+ *       claim is written after.
+ *   <li><b>Say, then raise.</b> A part that grows is first written as a claim. It applies only when
+ *       the instance reads its own claim back and finds that its claim and the latest claims of
+ *       the other live instances, as read up to that point, add up to at most the limit; otherwise
+ *       the claim is withdrawn (its next message claims what is in use). A claim counts at its
+ *       value from the moment it is written, confirmed or not.
+ *   <li><b>A lease.</b> An instance whose last message is older than {@code lease} on the log's
+ *       clock no longer counts; an instance that has had no message taken by the broker for
+ *       {@code fence} (less than the lease) drops every part to 0 until it has again.
+ * </ol>
+ * Why that is enough: take the parts in force at any moment, each raised by a confirmation made
+ * after reading the log up to some position. The confirmation read furthest saw every other
+ * raise in force (each was written before it was confirmed, so before that position), or a later
+ * message of the same instance, which claims at least what it uses (rule 1). So the sum it checked
+ * bounds the sum in force. {@code ShareAgentTest} checks this with random joins, leaves, demands
+ * and delays.
+ *
+ * <p>What each instance aims at is {@link DemandSplit} over the live instances' demands; so an
+ * instance with nothing to do gives its part to those with work within a few messages, and a
+ * part that grows also waits for the limiter's delay ({@link dev.idvstreams.async.CallLane#setQuota}),
+ * so that the calls the previous holder made have left every 1-second window.
+ *
+ * <p>Each API's part moves through these states:
+ * <pre>
+ * state        event                                   next         what happens
+ * STEADY       target below the part in force          STEADY       part lowered, message written
+ * STEADY       target above it, room in others' claims CLAIMING     claim written
+ * CLAIMING     own claim read back, sum within limit   STEADY       part raised to the claim
+ * CLAIMING     own claim read back, sum over limit     STEADY       claim withdrawn in the next message
+ * CLAIMING     target below the claim                  STEADY       claim withdrawn (and part lowered if below it)
+ * any          no message taken for {@code fence}      STEADY       every part 0
+ * </pre>
+ *
+ * <p>Driven by one thread ({@link ShareLog}'s), but {@link #acked}, which the producer calls.
+ */
+public final class ShareAgent {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ShareAgent.class);
+
+  /** What the agent does to the world: writes its messages, sets its lanes' parts. */
+  public interface Outputs {
+    /** Writes the message under this instance's key; {@link #acked} when the broker has it. */
+    void publish(ShareMessage message, long sentNanos);
+
+    void setQuota(Api api, int callsPerSecond);
+  }
+
+  /**
+   * @param heartbeat a message at least this often, so the others know the instance is alive
+   * @param lease how old an instance's last message may be, on the log's clock, before it no longer counts
+   * @param fence how long without a message taken before the instance drops its parts; less than
+   *     the lease by more than the clocks of instances and brokers may differ
+   * @param turn how long turns last when a limit is smaller than the number of instances with work
+   * @param demandChange the least time between two messages that only report a changed demand
+   */
+  public record Timing(Duration heartbeat, Duration lease, Duration fence, Duration turn, Duration demandChange) {
+
+    public Timing {
+      if (fence.compareTo(lease) >= 0 || heartbeat.compareTo(fence) >= 0) {
+        throw new IllegalArgumentException("expected heartbeat < fence < lease, was " + heartbeat + ", " + fence + ", "
+            + lease);
+      }
+    }
+
+    /** A message a second; an instance silent for 6 s is gone, one unheard for 4 s stops calling. */
+    public static Timing defaults() {
+      return new Timing(Duration.ofSeconds(1), Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(15),
+          Duration.ofMillis(200));
+    }
+  }
+
+  /** A raise written in the message numbered {@code seq}, waiting to be read back. */
+  private record Claim(int calls, long seq) {}
+
+  /** Another instance's latest message and when the log took it. */
+  private record Heard(ShareMessage message, long logMillis) {}
+
+  private final String self;
+  private final Map<Api, Integer> limits;
+  private final Timing timing;
+  private final Outputs outputs;
+  private final LongSupplier nanoTime;
+  private final Map<String, Heard> others = new TreeMap<>();
+  private final Map<Api, Integer> inForce = new EnumMap<>(Api.class);
+  private final Map<Api, Claim> claims = new EnumMap<>(Api.class);
+  private Map<Api, Long> published = Map.of();
+  /** The latest time the log has shown: its clock for leases and turns. */
+  private long logMillis = Long.MIN_VALUE;
+  private long seq;
+  private long lastPublishNanos;
+  /** Whether this instance has read one of its own messages: then it has read what the others said before. */
+  private boolean joined;
+  /** Whether the next tick must write a message: a part lowered or a claim made or withdrawn. */
+  private boolean changed;
+  private volatile long lastAckedSentNanos;
+  private volatile boolean everAcked;
+
+  /**
+   * @param self this instance's key on the share log, unique to this process
+   * @param limits each API's limit for the whole group, from this instance's configuration
+   */
+  public ShareAgent(String self, Map<Api, Integer> limits, Timing timing, Outputs outputs, LongSupplier nanoTime) {
+    this.self = self;
+    this.limits = Map.copyOf(limits);
+    this.timing = timing;
+    this.outputs = outputs;
+    this.nanoTime = nanoTime;
+    for (Api api : Api.values()) {
+      inForce.put(api, 0);
+    }
+  }
+
+  /** The broker took the message sent at {@code sentNanos}. Any thread. */
+  public void acked(long sentNanos) {
+    if (!everAcked || sentNanos - lastAckedSentNanos > 0) {
+      lastAckedSentNanos = sentNanos;
+      everAcked = true;
+    }
+  }
+
+  /**
+   * A record of the share log, in log order.
+   *
+   * @param message null for a tombstone (the instance left)
+   * @param logMillis the record's timestamp (the broker's, on a topic with LogAppendTime)
+   */
+  public void onRecord(String key, ShareMessage message, long logMillis) {
+    this.logMillis = Math.max(this.logMillis, logMillis);
+    if (!key.equals(self)) {
+      if (message == null) {
+        others.remove(key);
+      } else {
+        others.put(key, new Heard(message, logMillis));
+      }
+      return;
+    }
+    if (message == null) {
+      return; // this process's own goodbye, read back while it closes
+    }
+    joined = true;
+    Iterator<Map.Entry<Api, Claim>> pending = claims.entrySet().iterator();
+    while (pending.hasNext()) {
+      Map.Entry<Api, Claim> claim = pending.next();
+      Api api = claim.getKey();
+      int calls = claim.getValue().calls();
+      if (message.seq() < claim.getValue().seq()) {
+        continue; // written before the claim: not yet the message that carries it
+      }
+      pending.remove();
+      if (!fenced() && othersClaims(api) + calls <= limit(api)) {
+        // the claim is confirmed: the limiter applies it after its delay
+        inForce.put(api, calls);
+        outputs.setQuota(api, calls);
+      } else {
+        changed = true; // withdrawn: the next message claims what is in force
+      }
+    }
+  }
+
+  /**
+   * Moves each part toward its target and writes a message when something changed, a demand moved
+   * or the heartbeat is due. Called after each poll of the log.
+   *
+   * @param demands this instance's demand per API, now
+   */
+  public void tick(Map<Api, Long> demands) {
+    long now = nanoTime.getAsLong();
+    if (seq == 0) {
+      publish(demands, now); // the first message: it claims nothing, and reading it back means caught up
+      return;
+    }
+    expire();
+    if (fenced() && (inForceTotal() > 0 || !claims.isEmpty())) {
+      LOG.warn("No message to the share log was taken for {}: this instance stops calling until one is", timing.fence());
+      for (Api api : Api.values()) {
+        lower(api, 0);
+      }
+      claims.clear();
+    }
+    if (joined && !fenced()) {
+      for (Api api : Api.values()) {
+        aim(api, demands.getOrDefault(api, 0L));
+      }
+    }
+    if (changed || now - lastPublishNanos >= timing.heartbeat().toNanos() || demandMoved(demands, now)) {
+      publish(demands, now);
+    }
+  }
+
+  /** Drops every part to 0: the instance leaves, and says so with a tombstone after this. */
+  public void leave() {
+    for (Api api : Api.values()) {
+      lower(api, 0);
+    }
+    claims.clear();
+  }
+
+  /** The parts in force now, for tests and the log. */
+  public Map<Api, Integer> inForce() {
+    return Map.copyOf(inForce);
+  }
+
+  /** The decision ladder of one API's part. */
+  private void aim(Api api, long demand) {
+    int limit = limit(api);
+    Map<String, Long> demands = new TreeMap<>();
+    others.forEach((id, heard) -> demands.put(id, heard.message().demands().get(api)));
+    demands.put(self, demand);
+    int target = DemandSplit.split(limit, demands, Math.floorDiv(logMillis, timing.turn().toMillis())).get(self);
+    int current = inForce.get(api);
+    Claim claim = claims.get(api);
+    if (target < current) {
+      // less than in force: lowered now, said in this tick's message
+      claims.remove(api);
+      lower(api, target);
+    } else if (claim != null && target < claim.calls()) {
+      // a claim above the target now: withdrawn (what is in force stays)
+      claims.remove(api);
+      changed = true;
+    } else if (claim == null && target > current) {
+      // more than in force: claim what the others' claims leave free, up to the target
+      int want = (int) Math.min(target, Math.max(0, limit - othersClaims(api)));
+      if (want > current) {
+        claims.put(api, new Claim(want, seq + 1));
+        changed = true;
+      }
+    }
+    // otherwise the target is in force, or a claim for it waits to be read back
+  }
+
+  private void lower(Api api, int calls) {
+    if (calls < inForce.get(api)) {
+      inForce.put(api, calls);
+      outputs.setQuota(api, calls);
+      changed = true;
+    }
+  }
+
+  private void publish(Map<Api, Long> demands, long now) {
+    Map<Api, Integer> claimed = new EnumMap<>(Api.class);
+    Map<Api, Long> demanded = new EnumMap<>(Api.class);
+    for (Api api : Api.values()) {
+      Claim claim = claims.get(api);
+      claimed.put(api, claim == null ? inForce.get(api) : claim.calls());
+      demanded.put(api, Math.max(0, demands.getOrDefault(api, 0L)));
+    }
+    seq++;
+    outputs.publish(new ShareMessage(seq, limits, claimed, demanded), now);
+    published = demanded;
+    lastPublishNanos = now;
+    changed = false;
+  }
+
+  /** A demand that started, stopped or moved by a quarter is worth a message, at most every {@code demandChange}. */
+  private boolean demandMoved(Map<Api, Long> demands, long now) {
+    if (now - lastPublishNanos < timing.demandChange().toNanos()) {
+      return false;
+    }
+    for (Api api : Api.values()) {
+      long before = published.getOrDefault(api, 0L);
+      long after = demands.getOrDefault(api, 0L);
+      if ((before == 0) != (after == 0) || Math.abs(after - before) * 4 > Math.max(before, after)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Forgets instances whose last message is older than the lease on the log's clock. */
+  private void expire() {
+    others.values().removeIf(heard -> heard.logMillis() < logMillis - timing.lease().toMillis());
+  }
+
+  private boolean fenced() {
+    return !everAcked || nanoTime.getAsLong() - lastAckedSentNanos > timing.fence().toNanos();
+  }
+
+  /** The smallest limit any live instance was configured with: instances that disagree are held to the lowest. */
+  private int limit(Api api) {
+    int limit = limits.get(api);
+    for (Heard heard : others.values()) {
+      limit = Math.min(limit, heard.message().limits().get(api));
+    }
+    return limit;
+  }
+
+  private long othersClaims(Api api) {
+    long sum = 0;
+    for (Heard heard : others.values()) {
+      if (heard.logMillis() >= logMillis - timing.lease().toMillis()) {
+        sum += heard.message().claims().get(api);
+      }
+    }
+    return sum;
+  }
+
+  private int inForceTotal() {
+    return inForce.values().stream().mapToInt(Integer::intValue).sum();
+  }
+}

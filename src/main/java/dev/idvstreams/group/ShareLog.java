@@ -1,0 +1,212 @@
+package dev.idvstreams.group;
+
+import dev.idvstreams.api.Api;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The share log: one partition of an internal topic, {@code <application.id>-limit-share}, on which
+ * the instances of the group exchange their claims and demands ({@link ShareAgent}). Nothing but
+ * Kafka: each instance writes under its own key (a UUID per process) and reads the whole partition
+ * from the start on its own thread, without a consumer group. The topic is compacted (each key's
+ * latest message is what counts) and its records expire after an hour, so the keys of processes
+ * that died without a goodbye go away; it takes the broker's time (LogAppendTime), the one clock
+ * the leases are read on.
+ */
+public final class ShareLog implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ShareLog.class);
+  /** How long the thread waits for records before it looks at its own demand again. */
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  private final String topic;
+  private final String self = UUID.randomUUID().toString();
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaProducer<String, byte[]> producer;
+  private final ShareAgent agent;
+  private final Supplier<Map<Api, Long>> demands;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  /**
+   * @param clientConfigs how to reach the cluster (bootstrap servers, security); the clients' own
+   *     settings are added here
+   * @param limits each API's limit for the whole group
+   * @param quotas sets this instance's part of an API's limit (its lane's quota)
+   * @param demands this instance's demand per API now ({@link LaneDemand})
+   */
+  public ShareLog(Map<String, Object> clientConfigs, String topic, Map<Api, Integer> limits,
+      BiConsumer<Api, Integer> quotas, Supplier<Map<Api, Long>> demands, ShareAgent.Timing timing) {
+    this.topic = topic;
+    this.demands = demands;
+    this.consumer = new KafkaConsumer<>(consumerConfigs(clientConfigs), new StringDeserializer(),
+        new ByteArrayDeserializer());
+    this.producer = new KafkaProducer<>(producerConfigs(clientConfigs), new StringSerializer(),
+        new ByteArraySerializer());
+    this.agent = new ShareAgent(self, limits, timing, new ShareAgent.Outputs() {
+      @Override
+      public void publish(ShareMessage message, long sentNanos) {
+        producer.send(new ProducerRecord<>(topic, 0, self, message.encode()), (metadata, error) -> {
+          if (error == null) {
+            agent().acked(sentNanos);
+          }
+        });
+      }
+
+      @Override
+      public void setQuota(Api api, int callsPerSecond) {
+        quotas.accept(api, callsPerSecond);
+      }
+    }, System::nanoTime);
+    this.thread = new Thread(this::run, "idv-limit-share");
+    thread.setDaemon(true);
+  }
+
+  /** The topic's name for an application. */
+  public static String topicName(String applicationId) {
+    return applicationId + "-limit-share";
+  }
+
+  /**
+   * Creates the topic unless it exists: one partition, compacted, records gone after an hour,
+   * LogAppendTime.
+   *
+   * @param replicationFactor empty for the broker's default
+   */
+  public static void createTopic(Admin admin, String topic, Optional<Short> replicationFactor) {
+    NewTopic share = new NewTopic(topic, Optional.of(1), replicationFactor).configs(Map.of(
+        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
+        TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofHours(1).toMillis()),
+        TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()),
+        TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"));
+    try {
+      admin.createTopics(List.of(share)).all().get(30, TimeUnit.SECONDS);
+      LOG.info("Created the share log topic {}", topic);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("Could not create the share log topic " + topic + ": " + e.getCause(), e);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while creating the share log topic " + topic, e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Could not create the share log topic " + topic + " within 30 s", e);
+    }
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  private ShareAgent agent() {
+    return agent;
+  }
+
+  private void run() {
+    TopicPartition partition = new TopicPartition(topic, 0);
+    try {
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      while (running) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+          if (record.key() == null) {
+            continue; // not one of ours: every message is keyed by its writer
+          }
+          ShareMessage message = record.value() == null ? null : ShareMessage.decode(record.value()).orElseGet(() -> {
+            LOG.warn("Unreadable value at {}@{} of the share log: its key {} is taken to claim every limit until it"
+                + " expires or writes again", partition, record.offset(), record.key());
+            return ShareMessage.unreadable();
+          });
+          agent.onRecord(record.key(), message, record.timestamp());
+        }
+        agent.tick(demands.get());
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      // the lease runs out and every part drops: the instance calls no more, the group goes on
+      LOG.error("The share log's thread stopped; this instance's parts of the limits fall to 0", e);
+      agent.leave();
+    }
+  }
+
+  /**
+   * Gives every part back: stops the thread, drops the parts to 0 (no call starts after this), then
+   * writes a tombstone, so that the others take the parts over without waiting for the lease.
+   */
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(CLOSE_TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    agent.leave();
+    producer.send(new ProducerRecord<>(topic, 0, self, null));
+    producer.close(CLOSE_TIMEOUT);
+    consumer.close(CLOSE_TIMEOUT);
+  }
+
+  private static Map<String, Object> consumerConfigs(Map<String, Object> common) {
+    Map<String, Object> configs = only(common, ConsumerConfig.configNames());
+    configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // a message is read as soon as it is written; waiting fetches cost the broker, not this thread
+    configs.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
+    configs.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    configs.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    return configs;
+  }
+
+  private static Map<String, Object> producerConfigs(Map<String, Object> common) {
+    Map<String, Object> configs = only(common, ProducerConfig.configNames());
+    configs.put(ProducerConfig.ACKS_CONFIG, "all");
+    configs.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    configs.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);
+    configs.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+    configs.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3_000);
+    configs.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    return configs;
+  }
+
+  private static Map<String, Object> only(Map<String, Object> configs, Set<String> names) {
+    Map<String, Object> kept = new HashMap<>();
+    configs.forEach((key, value) -> {
+      if (names.contains(key)) {
+        kept.put(key, value);
+      }
+    });
+    return kept;
+  }
+}
