@@ -159,6 +159,9 @@ public final class ShareAgent {
     if (message == null) {
       return; // this process's own goodbye, read back while it closes
     }
+    if (!joined) {
+      LOG.info("Joined the share log as {}: {} other instance(s) heard from", self, others.size());
+    }
     joined = true;
     Iterator<Map.Entry<Api, Claim>> pending = claims.entrySet().iterator();
     while (pending.hasNext()) {
@@ -171,6 +174,7 @@ public final class ShareAgent {
       pending.remove();
       if (!fenced() && othersClaims(api) + calls <= limit(api)) {
         // the claim is confirmed: the limiter applies it after its delay
+        LOG.debug("{}: part raised to {} of {} calls/s", api.action(), calls, limit(api));
         inForce.put(api, calls);
         outputs.setQuota(api, calls);
       } else {
@@ -252,6 +256,7 @@ public final class ShareAgent {
 
   private void lower(Api api, int calls) {
     if (calls < inForce.get(api)) {
+      LOG.debug("{}: part lowered to {} calls/s", api.action(), calls);
       inForce.put(api, calls);
       outputs.setQuota(api, calls);
       changed = true;

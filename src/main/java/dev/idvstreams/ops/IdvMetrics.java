@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import org.apache.kafka.streams.KafkaStreams;
@@ -41,6 +42,8 @@ public final class IdvMetrics {
   static final String API_PERMITTED_RATE = "idv.api.permitted.rate";
   static final String API_ARRIVAL_GUARD = "idv.api.arrival.guard.seconds";
   static final String API_BREAKER_OPEN = "idv.api.breaker.open";
+  static final String LIMIT_PART = "idv.limit.part";
+  static final String LIMIT_DEMAND = "idv.limit.demand";
   static final String DEDUP_REPLAYS = "idv.dedup.replays";
   static final String DEDUP_PARKED = "idv.dedup.parked";
   static final String DEDUP_CONFLICTS = "idv.dedup.conflicts";
@@ -57,6 +60,8 @@ public final class IdvMetrics {
   private final Map<Api, AtomicReference<Double>> permittedRate = new EnumMap<>(Api.class);
   private final Map<Api, AtomicReference<Double>> arrivalGuard = new EnumMap<>(Api.class);
   private final Map<Api, AtomicInteger> breakerOpen = new EnumMap<>(Api.class);
+  private final Map<Api, AtomicInteger> limitPart = new EnumMap<>(Api.class);
+  private final Map<Api, AtomicLong> limitDemand = new EnumMap<>(Api.class);
   private final Map<SkipReason, Counter> skipped = new EnumMap<>(SkipReason.class);
   private final Counter dedupReplays;
   private final Counter dedupParked;
@@ -103,6 +108,11 @@ public final class IdvMetrics {
           new AtomicReference<>(Double.NaN), AtomicReference::get));
       breakerOpen.put(api, gauge(API_BREAKER_OPEN, "1 while the circuit breaker holds the API's requests "
           + "(open or half-open), else 0", api, new AtomicInteger(), AtomicInteger::get));
+      limitPart.put(api, gauge(LIMIT_PART, "This instance's part of the group's QPS limit, in calls per second, as the "
+          + "share log confirmed it (a raise reaches the limiter 1.5 s later)", api, new AtomicInteger(), AtomicInteger::get));
+      limitDemand.put(api, gauge(LIMIT_DEMAND, "This instance's demand for the limit, as it tells the group: requests "
+          + "waiting for a slot, attempts waiting for a token, and calls made in the last second", api, new AtomicLong(),
+          AtomicLong::get));
     }
     dedupReplays = counter(DEDUP_REPLAYS, "Exact duplicates answered from the deduplication store");
     dedupParked = counter(DEDUP_PARKED, "Exact duplicates parked until the first call completes");
@@ -144,6 +154,16 @@ public final class IdvMetrics {
   }
 
   /** The rate, in calls per second, that this instance's limiter for {@code api} permits now. */
+  /** This instance's part of {@code api}'s limit, as the share log confirmed it. */
+  public void setLimitPart(Api api, int callsPerSecond) {
+    limitPart.get(api).set(callsPerSecond);
+  }
+
+  /** This instance's demand for {@code api}'s limit, as it last measured it. */
+  public void setLimitDemand(Api api, long demand) {
+    limitDemand.get(api).set(demand);
+  }
+
   public void setPermittedRate(Api api, double callsPerSecond) {
     permittedRate.get(api).set(callsPerSecond);
   }

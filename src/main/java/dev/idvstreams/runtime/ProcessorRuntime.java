@@ -44,6 +44,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -147,8 +148,11 @@ public final class ProcessorRuntime implements AutoCloseable {
     int replication = streamsConfig.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG);
     ShareLog.createTopic(admin, shareTopic, replication < 0 ? Optional.empty() : Optional.of((short) replication));
     this.share = new ShareLog(streamsConfig.getAdminConfigs(config.applicationId() + "-limit-share"), shareTopic,
-      limits, (api, calls) -> invoker.lane(api).setQuota(calls),
-      new LaneDemand(invoker::lane, control.backlog()::requests, System::nanoTime), ShareAgent.Timing.defaults());
+      limits, (api, calls) -> {
+        invoker.lane(api).setQuota(calls);
+        idvMetrics.setLimitPart(api, calls);
+      }, reported(new LaneDemand(invoker::lane, control.backlog()::requests, System::nanoTime), idvMetrics),
+      ShareAgent.Timing.defaults());
     streams.setUncaughtExceptionHandler(new StreamThreadFailures(REGISTRY_OUTAGE_PAUSE));
     streams.setStateListener((now, before) -> {
       // no call starts and no thread blocks while Kafka Streams cannot commit
@@ -183,6 +187,15 @@ public final class ProcessorRuntime implements AutoCloseable {
       this.ops = null;
       this.opsPort = -1;
     }
+  }
+
+  /** The demands, each also set on its gauge as it is measured. */
+  private static Supplier<Map<Api, Long>> reported(Supplier<Map<Api, Long>> demands, IdvMetrics metrics) {
+    return () -> {
+      Map<Api, Long> now = demands.get();
+      now.forEach(metrics::setLimitDemand);
+      return now;
+    };
   }
 
   /** Builds everything and starts Kafka Streams. */

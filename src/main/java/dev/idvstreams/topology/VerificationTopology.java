@@ -48,11 +48,6 @@ public final class VerificationTopology {
 
   private VerificationTopology() {}
 
-  /** The topic whose partitions the verify (calling) tasks read: the repartition topic, unless the input is keyed by bizId. */
-  public static String callingTopic(String applicationId, Settings settings) {
-    return settings.keyedByBizId() ? settings.requestsTopic() : applicationId + "-" + REPARTITION + "-repartition";
-  }
-
   /**
    * @param listener told of every result and dead letter the topology publishes and of every
    *     parked duplicate, for metrics
