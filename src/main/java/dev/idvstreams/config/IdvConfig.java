@@ -146,7 +146,7 @@ public final class IdvConfig extends AbstractConfig {
 
   // ---- Rate and concurrency
   private static final String GROUP_SPLIT = "All instances of the group together stay under it in every 1-second "
-      + "window: each gets whole calls per second by the partitions it owns, and none before it owns any.";
+      + "window: each gets whole calls per second as its work asks (docs/design.md, the group's split), and none before the others confirm it.";
   public static final String QPS_CREDENTIAL_VERIFY_INTL_CONFIG = "qps.credential-verify-intl";
   private static final String QPS_CREDENTIAL_VERIFY_INTL_DOC = "The account's QPS limit of CredentialVerifyIntl "
       + "(published: 10 in Singapore). " + GROUP_SPLIT;

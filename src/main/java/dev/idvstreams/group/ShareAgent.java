@@ -84,9 +84,13 @@ public final class ShareAgent {
       }
     }
 
-    /** A message a second; an instance silent for 6 s is gone, one unheard for 4 s stops calling. */
+    /**
+     * Two messages a second; an instance silent for 4 s is gone (so a SIGKILLed one's part is back
+     * to the group by the time its replacement JVM is up), one unheard for 2.5 s stops calling: 1.5 s
+     * for the clocks of the instances and the brokers to differ by, which NTP keeps far smaller.
+     */
     public static Timing defaults() {
-      return new Timing(Duration.ofSeconds(1), Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(15),
+      return new Timing(Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofMillis(2500), Duration.ofSeconds(15),
           Duration.ofMillis(200));
     }
   }

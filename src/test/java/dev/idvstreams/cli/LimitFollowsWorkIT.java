@@ -6,13 +6,12 @@ import dev.idvstreams.api.Api;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.demo.DemoBatch;
 import dev.idvstreams.embedded.KafkaBootstrap;
+import dev.idvstreams.embedded.FreePort;
 import dev.idvstreams.embedded.KafkaExtension;
 import dev.idvstreams.serde.ApicurioRegistry;
 import dev.idvstreams.simulator.ApiStats;
 import dev.idvstreams.simulator.SimulatorOptions;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -71,7 +70,7 @@ class LimitFollowsWorkIT {
         for (String name : List.of("busy", "idle")) {
           Map<String, String> config = new HashMap<>(it.config());
           config.put("group.instance.id", name);
-          ports.put(name, freePort());
+          ports.put(name, FreePort.pick());
           config.put("http.port", String.valueOf(ports.get(name)));
           instances.add(ProcessorProcess.start(name, config));
         }
@@ -147,12 +146,6 @@ class LimitFollowsWorkIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return -1;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 }
