@@ -24,8 +24,14 @@ public final class CallLane<R> {
           deadline, probeInterval, probeIntervalMax);
     }
   }
-  /** Unknown: one call until the first answer shows how long calls take (a slow start). */
+  /** Unknown until the first answer shows how long calls take ({@link #COLD_SERVICE_TIME} is assumed meanwhile). */
   private static final Duration INITIAL_SERVICE_TIME = Duration.ZERO;
+  /**
+   * What a call is taken to last until the API's first answer: long enough that calls of up to this
+   * latency go on at the rate while the first answers are awaited (a bound of 1 left a second of a
+   * 1 s API's limit unused at every start), and the departure window still holds the limit.
+   */
+  private static final Duration COLD_SERVICE_TIME = Duration.ofSeconds(5);
   private static final double SERVICE_TIME_SMOOTHING = 0.2;
   private static final Duration HOLD_RECHECK = Duration.ofMillis(200);
   /**
@@ -73,14 +79,13 @@ public final class CallLane<R> {
 
   /**
    * Little's law on the service time, but never less than {@link #MIN_BACKLOG} of calls at the
-   * current rate. Until the API's first answer the bound stays 1 (the slow start of
-   * {@link ConcurrencyBound}).
+   * current rate. Until the API's first answer, calls are taken to last {@link #COLD_SERVICE_TIME}.
    */
   public int inFlightBound() {
-    if (bound.averageServiceTime().isZero()) {
-      return 1;
-    }
     double rate = limiter.currentRate();
+    if (bound.averageServiceTime().isZero()) {
+      return Math.min(inFlightMax, Math.max(1, (int) Math.ceil(rate * COLD_SERVICE_TIME.toMillis() / 1000.0)));
+    }
     int backlog = (int) Math.ceil(rate * MIN_BACKLOG.toMillis() / 1000.0);
     return Math.min(inFlightMax, Math.max(backlog, bound.boundFor(rate)));
   }

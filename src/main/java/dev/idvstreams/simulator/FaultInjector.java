@@ -1,6 +1,7 @@
 package dev.idvstreams.simulator;
 
 import dev.idvstreams.aliyun.ErrorClass;
+import dev.idvstreams.api.Api;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
@@ -36,10 +37,10 @@ final class FaultInjector {
     return Fault.NONE;
   }
 
-  /** The fixed latency plus a uniformly random part in [0, jitter]. */
-  synchronized long latencyMillis() {
+  /** The API's fixed latency plus a uniformly random part in [0, jitter]. */
+  synchronized long latencyMillis(Api api) {
     Duration jitter = options.latencyJitter();
     long random = jitter.isZero() ? 0 : (long) (this.random.nextDouble() * (jitter.toMillis() + 1));
-    return options.latency().toMillis() + random;
+    return options.latency(api).toMillis() + random;
   }
 }

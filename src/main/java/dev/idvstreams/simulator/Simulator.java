@@ -156,7 +156,7 @@ public final class Simulator {
         vertx.setTimer(options.timeoutHold().toMillis(), id -> ctx.request().connection().close());
         return;
       }
-      long delay = faults.latencyMillis();
+      long delay = faults.latencyMillis(api.get());
       if (delay > 0) {
         vertx.setTimer(delay, id -> send(ctx, answer.get()));
       } else {

@@ -1,7 +1,7 @@
 package dev.idvstreams.simulator;
 
-import dev.idvstreams.api.Api;
 import dev.idvstreams.aliyun.ErrorClass;
+import dev.idvstreams.api.Api;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -25,6 +25,7 @@ public final class SimulatorOptions {
   private final Duration repeatWindow;
   private final Duration latency;
   private final Duration latencyJitter;
+  private final Map<Api, Duration> latencyByApi;
   private final Map<ErrorClass, Double> errorRates;
   private final double timeoutRate;
   private final Duration timeoutHold;
@@ -37,6 +38,7 @@ public final class SimulatorOptions {
     this.repeatWindow = b.repeatWindow;
     this.latency = b.latency;
     this.latencyJitter = b.latencyJitter;
+    this.latencyByApi = Map.copyOf(b.latencyByApi);
     this.errorRates = Map.copyOf(b.errorRates);
     this.timeoutRate = b.timeoutRate;
     this.timeoutHold = b.timeoutHold;
@@ -66,6 +68,11 @@ public final class SimulatorOptions {
 
   public Duration latency() {
     return latency;
+  }
+
+  /** The fixed latency of one API's answers: its own if one was set, else {@link #latency()}. */
+  public Duration latency(Api api) {
+    return latencyByApi.getOrDefault(api, latency);
   }
 
   public Duration latencyJitter() {
@@ -104,6 +111,7 @@ public final class SimulatorOptions {
     private Duration repeatWindow = Duration.ofSeconds(2);
     private Duration latency = Duration.ZERO;
     private Duration latencyJitter = Duration.ZERO;
+    private final Map<Api, Duration> latencyByApi = new EnumMap<>(Api.class);
     private final Map<ErrorClass, Double> errorRates = new EnumMap<>(ErrorClass.class);
     private double timeoutRate;
     private Duration timeoutHold = Duration.ofSeconds(30);
@@ -141,6 +149,12 @@ public final class SimulatorOptions {
     public Builder latency(Duration fixed, Duration jitter) {
       this.latency = Objects.requireNonNull(fixed);
       this.latencyJitter = Objects.requireNonNull(jitter);
+      return this;
+    }
+
+    /** {@code api}'s answers wait {@code fixed} (plus the common jitter) instead of the common latency. */
+    public Builder latency(Api api, Duration fixed) {
+      latencyByApi.put(api, Objects.requireNonNull(fixed));
       return this;
     }
 

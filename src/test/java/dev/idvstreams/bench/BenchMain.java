@@ -16,7 +16,7 @@ public final class BenchMain {
 
   private static final List<Scenario> SCENARIOS = List.of(new UtilisationScenario(), new NaiveScenario(),
       new InstancesScenario(), new DuplicatesScenario(), new OverheadScenario(), new MemoryScenario(),
-      new StartScenario(), new GrowthScenario(), new MixedScenario(), new SkewScenario());
+      new StartScenario(), new GrowthScenario(), new MixedScenario(), new SkewScenario(), new RollingScenario());
 
   private BenchMain() {}
 

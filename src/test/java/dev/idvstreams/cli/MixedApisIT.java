@@ -9,6 +9,8 @@ import dev.idvstreams.avro.VerificationResult;
 import dev.idvstreams.demo.DemoBatch;
 import dev.idvstreams.embedded.KafkaBootstrap;
 import dev.idvstreams.embedded.KafkaExtension;
+import dev.idvstreams.serde.ApicurioRegistry;
+import dev.idvstreams.simulator.Arrivals;
 import dev.idvstreams.simulator.SimulatorOptions;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,28 +22,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Three APIs in one partition, one of them at a limit far below the others: the requests of the
+ * Three APIs in one partition, one of them at a limit far below the others and with a long latency (1 call/s,
+ * 3 s): the requests of the
  * quick APIs must not wait behind the slow API's. Before, a request whose API had no room held
  * the stream thread until a slot freed, so every API went at the slowest one's pace; now it waits
- * in the store and the thread goes on. Asserted as an order of completions, not as a rate: the
- * quick APIs' last result comes before the slow API is half done.
+ * in the store and the thread goes on. The processor runs as a JVM of its own. Asserted as an
+ * order of completions: the quick APIs' last result comes before the slow API is half done; and
+ * the quick APIs' calls per second from their first call to their last, over their limit, printed
+ * ({@code [mixed-apis]}) and held to 0.9 (the issue's target is 0.95: the bench's mixed row
+ * measures that on a quiet machine; here four JVMs share two cores with whatever else CI runs).
  */
 @ExtendWith(KafkaExtension.class)
 class MixedApisIT {
 
   private static final int SLOW_QPS = 1;
+  private static final Duration SLOW_LATENCY = Duration.ofSeconds(3);
   private static final int QUICK_QPS = 20;
-  private static final int SLOW_REQUESTS = 16;
-  private static final int QUICK_PER_SLOW = 6; // of each quick API, after each slow request
+  private static final int SLOW_REQUESTS = 30;
+  private static final int QUICK_PER_SLOW = 7; // of each quick API, after each slow request: 10 s of calls
 
   @Test
   void shouldNotHoldTheQuickApisRequestsBehindAnApiAtItsLimit(KafkaBootstrap kafka) throws Exception {
-    SimulatorOptions.Builder sim = SimulatorOptions.builder().latency(Duration.ofMillis(300), Duration.ZERO)
-        .qps(Api.CREDENTIAL_VERIFY_INTL, SLOW_QPS).qps(Api.VERIFY_MATERIAL, QUICK_QPS).qps(Api.FACE_VERIFY, QUICK_QPS);
+    SimulatorOptions.Builder sim = SimulatorOptions.builder().latency(Duration.ofMillis(50), Duration.ZERO)
+        .latency(Api.CREDENTIAL_VERIFY_INTL, SLOW_LATENCY).qps(Api.CREDENTIAL_VERIFY_INTL, SLOW_QPS).qps(Api.VERIFY_MATERIAL, QUICK_QPS).qps(Api.FACE_VERIFY, QUICK_QPS);
     Map<String, String> limits = Map.of("qps.credential-verify-intl", String.valueOf(SLOW_QPS),
         "qps.verify-material", String.valueOf(QUICK_QPS), "qps.face-verify", String.valueOf(QUICK_QPS));
-    try (PipelineHarness it = new PipelineHarness(kafka, sim, null, limits, 1)) {
-      it.startProcessor();
+    try (ApicurioRegistry registry = ApicurioRegistry.start();
+        PipelineHarness it = new PipelineHarness(kafka, sim, registry.ccompatUrl(), limits, 1);
+        ProcessorProcess processor = ProcessorProcess.start("mixed", it.config())) {
       List<VerificationRequest> requests = new ArrayList<>();
       for (int i = 0; i < SLOW_REQUESTS; i++) {
         requests.add(DemoBatch.credential("slow-" + i, "clean"));
@@ -61,6 +69,14 @@ class MixedApisIT {
           .map(VerificationResult::getCompletedAt).sorted().toList();
       assertThat(lastQuick).as("the quick APIs' last result, against the slow API's completions %s", slow)
           .isBefore(slow.get(SLOW_REQUESTS / 2 - 1));
+      for (Api quick : List.of(Api.VERIFY_MATERIAL, Api.FACE_VERIFY)) {
+        Arrivals arrivals = new Arrivals(it.simulator.acceptedArrivals(quick));
+        double utilisation = arrivals.middleRate(0, 1) / QUICK_QPS;
+        System.out.printf("[mixed-apis] %s: %d calls, %.2f of its limit of %d from its first call to its last, "
+            + "throttled %d%n", quick.action(), arrivals.count(), utilisation, QUICK_QPS,
+            it.simulator.stats().get(quick).throttled());
+        assertThat(utilisation).as(quick + ": calls per second over the limit, first call to last").isGreaterThanOrEqualTo(0.9);
+      }
     }
   }
 }

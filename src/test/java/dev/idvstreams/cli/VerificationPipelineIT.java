@@ -177,7 +177,7 @@ class VerificationPipelineIT {
       PipelineHarness.Events events = it.awaitEvents(batch.size(), TIMEOUT);
       assertThat(events.deadLetters()).isEmpty();
       assertThat(events.results()).hasSize(batch.size()).allSatisfy(r -> assertThat(r.getOutcome()).isEqualTo(Outcome.PASS));
-      // held, not hammered: the calls made before the breaker opened (one, in the slow start), then one
+      // held, not hammered: the calls that left before the first answer opened the breaker, then one
       // probe per interval (1 s, growing to 2 s) over the 10 s outage
       assertThat(during.calls()).isLessThanOrEqualTo(1 + 10 + 1);
     }

@@ -1,0 +1,187 @@
+package dev.idvstreams.bench;
+
+import dev.idvstreams.api.Api;
+import dev.idvstreams.avro.VerificationRequest;
+import dev.idvstreams.cli.ProcessorProcess;
+import dev.idvstreams.config.IdvConfig;
+import dev.idvstreams.serde.ApicurioRegistry;
+import dev.idvstreams.simulator.ApiStats;
+import dev.idvstreams.simulator.Arrivals;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.utils.Utils;
+import org.awaitility.Awaitility;
+
+/**
+ * A group that changes while it works: three processor JVMs started together on a waiting backlog
+ * of the three APIs, then a fourth joins (after a quarter of the calls), one leaves with SIGTERM
+ * (after half) and one is SIGKILLed and started again under its member id (after three quarters).
+ * Measured the way a user sees it, from the first call to the last: each API's calls per second
+ * over its limit, the last 10% of the calls, each partition's longest wait without a call while it
+ * had work, how soon the first call came after the processes were RUNNING, throttled answers, and
+ * the processors' CPU per 1,000 calls.
+ */
+final class RollingScenario implements Scenario {
+
+  private static final int PARTITIONS = 6;
+  private static final int LIMIT = 5;
+  private static final Pattern RUNNING = Pattern.compile(
+      "^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*State transition from REBALANCING to RUNNING", Pattern.MULTILINE);
+
+  @Override
+  public String name() {
+    return "rolling";
+  }
+
+  @Override
+  public String description() {
+    return "3 processor JVMs started together on a backlog of the three APIs (" + LIMIT + " QPS each, 80 ms latency, "
+        + PARTITIONS + " partitions); a 4th joins after 1/4 of the calls, one SIGTERM after 1/2, one SIGKILL and "
+        + "restart after 3/4. Utilisation = each API's calls per second from its first call to its last / the limit; "
+        + "last 10% = the same over the last 10% of the calls; longest wait = the longest time a partition with work "
+        + "went without a VerifyMaterial call, the SIGKILLed member's partitions after the kill aside; first call after "
+        + "RUNNING = from the first process's first REBALANCING -> RUNNING to the first call.";
+  }
+
+  @Override
+  public List<BenchRow> run(BenchSettings settings) throws Exception {
+    List<BenchRow> rows = new ArrayList<>();
+    try (ApicurioRegistry registry = ApicurioRegistry.start()) {
+      for (String protocol : settings.quick() ? List.of("classic") : List.of("classic", "streams")) {
+        rows.add(settings.measured(measure(settings, protocol, registry.ccompatUrl())));
+      }
+    }
+    return rows;
+  }
+
+  private static BenchRow measure(BenchSettings settings, String protocol, String registryUrl) throws Exception {
+    int perApi = LIMIT * settings.pick(60, 30);
+    StageSpec spec = StageSpec.of(Api.CREDENTIAL_VERIFY_INTL).withLatency(Duration.ofMillis(80))
+        .withPartitions(PARTITIONS).withOverride(IdvConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl)
+        .withOverride("kafka.group.protocol", protocol);
+    for (Api api : Api.values()) {
+      spec = spec.withLimit(api, LIMIT);
+    }
+    try (BenchStage stage = BenchStage.start(spec); ProcessGroup group = new ProcessGroup(stage)) {
+      List<VerificationRequest> batch = new ArrayList<>();
+      for (int i = 0; i < perApi; i++) {
+        for (Api api : Api.values()) {
+          batch.add(BenchRequests.one(api, "roll" + api.ordinal() + "-" + i));
+        }
+      }
+      stage.producer().sendAll(batch);
+      int total = batch.size();
+      long startedMillis = System.currentTimeMillis();
+      List<ProcessorProcess> first = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        first.add(group.start("m" + i));
+      }
+      awaitCalls(stage, total / 4);
+      group.start("m3");
+      awaitCalls(stage, total / 2);
+      group.terminate("m0");
+      awaitCalls(stage, total * 3 / 4);
+      Set<Integer> killedPartitions = group.awaitCallingPartitions(Set.of("m1", "m2", "m3"), Duration.ofSeconds(60))
+          .get("m1");
+      long killedMillis = System.currentTimeMillis();
+      group.kill("m1");
+      group.start("m1");
+      for (Api api : Api.values()) {
+        stage.reader().await("roll" + api.ordinal(), perApi, Duration.ofSeconds(300));
+      }
+      double cpuSeconds = group.cpuSeconds();
+
+      Map<String, Object> figures = new LinkedHashMap<>();
+      figures.put("group protocol", protocol);
+      figures.put("requests", total);
+      boolean met = true;
+      long calls = 0;
+      for (Api api : Api.values()) {
+        Arrivals arrivals = new Arrivals(stage.simulator().acceptedArrivals(api));
+        double utilisation = arrivals.middleRate(0, 1) / LIMIT;
+        double tail = arrivals.middleRate(0.9, 1) / LIMIT;
+        long throttled = stage.simulator().stats().get(api).throttled();
+        calls += stage.simulator().stats().get(api).calls();
+        figures.put(api.action() + " utilisation", Figures.round(utilisation));
+        figures.put(api.action() + " last 10%", Figures.round(tail));
+        figures.put(api.action() + " throttled", throttled);
+        figures.put(api.action() + " busiest 1 s", arrivals.busiestSecond());
+        met &= utilisation >= 0.85 && tail >= 0.9 && throttled == 0 && arrivals.busiestSecond() <= LIMIT;
+      }
+      double longestWait = longestWait(stage, killedPartitions, killedMillis);
+      figures.put("longest wait s", Figures.round(longestWait));
+      long firstRunning = firstRunningMillis(first);
+      long firstCall = firstCallMillis(stage);
+      figures.put("first call s after start", Figures.round((firstCall - startedMillis) / 1000.0));
+      figures.put("first call s after RUNNING", Figures.round((firstCall - firstRunning) / 1000.0));
+      figures.put("CPU s per 1,000 calls", Figures.round(cpuSeconds * 1000 / calls));
+      met &= longestWait <= 5;
+      return new BenchRow("rolling", "3+1 JVMs, join, SIGTERM, SIGKILL + restart, group.protocol=" + protocol, figures,
+          "each API ≥ 0.85 first to last, last 10% ≥ 0.9, longest wait ≤ 5 s, 0 throttled", met);
+    }
+  }
+
+  private static void awaitCalls(BenchStage stage, long calls) {
+    Awaitility.await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(100)).until(() ->
+        stage.simulator().stats().values().stream().mapToLong(ApiStats.Snapshot::accepted).sum() >= calls);
+  }
+
+  /**
+   * The longest gap between two VerifyMaterial calls on one partition (their bizIds place them),
+   * but for the SIGKILLed member's partitions from the kill on: they wait for the session timeout.
+   */
+  private static double longestWait(BenchStage stage, Set<Integer> killedPartitions, long killedMillis) {
+    List<List<Long>> byPartition = new ArrayList<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      byPartition.add(new ArrayList<>());
+    }
+    stage.simulator().callTimes(Api.VERIFY_MATERIAL).forEach((bizId, times) -> byPartition
+        .get(Utils.toPositive(Utils.murmur2(bizId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS).add(times.get(0)));
+    long longest = 0;
+    for (int p = 0; p < PARTITIONS; p++) {
+      List<Long> times = byPartition.get(p);
+      Collections.sort(times);
+      for (int i = 1; i < times.size(); i++) {
+        boolean afterKill = killedPartitions.contains(p) && times.get(i) > killedMillis;
+        if (!afterKill) {
+          longest = Math.max(longest, times.get(i) - times.get(i - 1));
+        }
+      }
+    }
+    return longest / 1000.0;
+  }
+
+  private static long firstCallMillis(BenchStage stage) {
+    long first = Long.MAX_VALUE;
+    for (Api api : Api.values()) {
+      first = Math.min(first, stage.simulator().callTimes(api).values().stream().mapToLong(times -> times.get(0)).min()
+          .orElse(Long.MAX_VALUE));
+    }
+    return first;
+  }
+
+  /** When the first of these processes first went RUNNING, from its log (this machine's zone, today). */
+  private static long firstRunningMillis(List<ProcessorProcess> processes) throws IOException {
+    long first = Long.MAX_VALUE;
+    for (ProcessorProcess process : processes) {
+      Matcher running = RUNNING.matcher(process.log());
+      if (running.find()) {
+        first = Math.min(first, LocalTime.parse(running.group(1)).atDate(LocalDate.now())
+            .atZone(ZoneId.systemDefault()).toInstant().toEpochMilli());
+      }
+    }
+    return first;
+  }
+}
