@@ -47,6 +47,9 @@ public final class IdvConfig extends AbstractConfig {
   public static final String KAFKA_PREFIX = "kafka.";
 
   // ---- Kafka
+
+  /** Kafka Streams' {@code group.protocol} (classic or streams), which plain consumers do not share. */
+  private static final String GROUP_PROTOCOL = "group.protocol";
   public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
   private static final String BOOTSTRAP_SERVERS_DOC =
       "Kafka brokers to bootstrap from, as host:port pairs separated by commas.";
@@ -363,16 +366,25 @@ public final class IdvConfig extends AbstractConfig {
 
   // ---- Kafka
 
-  /** What every Kafka client needs: bootstrap.servers and the {@code kafka.} keys without their prefix. */
+  /**
+   * What every Kafka client needs: bootstrap.servers and the {@code kafka.} keys without their
+   * prefix, but {@code group.protocol}: Kafka Streams' {@code streams} is no value for a plain
+   * consumer (the demo's summary, the tools), which keep their own default.
+   */
   public Map<String, Object> kafkaClientProperties() {
     Map<String, Object> properties = new HashMap<>(originalsWithPrefix(KAFKA_PREFIX));
+    properties.remove(GROUP_PROTOCOL);
     properties.put(BOOTSTRAP_SERVERS_CONFIG, String.join(",", getList(BOOTSTRAP_SERVERS_CONFIG)));
     return properties;
   }
 
-  /** {@link #kafkaClientProperties()} plus the Kafka Streams keys of this configuration. */
+  /** {@link #kafkaClientProperties()} plus the Kafka Streams keys of this configuration, {@code group.protocol} included. */
   public Map<String, Object> kafkaStreamsProperties() {
     Map<String, Object> properties = kafkaClientProperties();
+    Object protocol = originalsWithPrefix(KAFKA_PREFIX).get(GROUP_PROTOCOL);
+    if (protocol != null) {
+      properties.put(GROUP_PROTOCOL, protocol);
+    }
     for (String key : KAFKA_STREAMS_KEYS) {
       if (get(key) != null) {
         properties.put(key, get(key));

@@ -297,8 +297,14 @@ public final class ProcessorRuntime implements AutoCloseable {
   private static Properties streamsProperties(IdvConfig config) {
     Properties props = new Properties();
     props.putAll(config.kafkaStreamsProperties());
-    config.groupInstanceId().ifPresent(id ->
-      props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
+    if (streamsProtocol(props)) {
+      // Kafka Streams refuses static membership under its own protocol (brokers before 4.4 lack it):
+      // the member id (HOSTNAME by default) then names the instance in logs only
+      config.groupInstanceId().ifPresent(id -> LOG.info("group.protocol=streams: no static membership for {}", id));
+    } else {
+      config.groupInstanceId().ifPresent(id ->
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
+    }
     // A member that died is noticed in 10 s, not Kafka Streams' 45: a rebalance waits for it no
     // longer, and its partitions move sooner. The EOS transaction timeout stays Kafka Streams' 10 s:
     // a longer one delays every return after a crash (30 s made a restarted member wait 25-44 s
@@ -325,6 +331,10 @@ public final class ProcessorRuntime implements AutoCloseable {
     props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, WallClockOnInvalidTimestamp.class);
     props.putAll(config.schemaRegistry().asProperties());
     return props;
+  }
+
+  private static boolean streamsProtocol(Properties props) {
+    return "streams".equalsIgnoreCase(String.valueOf(props.getProperty(StreamsConfig.GROUP_PROTOCOL_CONFIG)));
   }
 
   private static void pause(Duration duration) {
