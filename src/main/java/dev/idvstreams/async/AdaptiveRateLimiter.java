@@ -7,6 +7,7 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -110,6 +111,8 @@ public final class AdaptiveRateLimiter {
   private long lastChangeNanos;
   /** Since {@link #settle()}, until the guard is back to the configured one: it narrows by {@link #SETTLING_STEP}. */
   private boolean settling;
+  private long lastDepartureNanos;
+  private boolean departed;
 
   /**
    * @param accountLimit the account's QPS limit for this API
@@ -173,7 +176,15 @@ public final class AdaptiveRateLimiter {
    * provider starts now.
    */
   public synchronized void onDeparture(long grantedAtNanos) {
-    window.departed(grantedAtNanos, nanoTime.getAsLong());
+    long now = nanoTime.getAsLong();
+    window.departed(grantedAtNanos, now);
+    lastDepartureNanos = now;
+    departed = true;
+  }
+
+  /** How long ago the last call left; empty before the first. */
+  public synchronized OptionalLong nanosSinceLastDeparture() {
+    return departed ? OptionalLong.of(nanoTime.getAsLong() - lastDepartureNanos) : OptionalLong.empty();
   }
 
   /** The provider throttled a call: cut the rate, unless it was cut within the cooldown. */
@@ -212,14 +223,31 @@ public final class AdaptiveRateLimiter {
    * @param share in [0, 1]; 0 grants nothing
    */
   public synchronized void setShare(double share) {
+    setShare(share, settings.shareIncreaseDelay());
+  }
+
+  /**
+   * {@link #setShare(double)} with the delay of a higher share given: the caller knows how long
+   * ago the calls made under the share it takes over left (0 when they left every window already).
+   * A higher share never applies sooner than one already waiting would have.
+   */
+  public synchronized void setShare(double share, Duration increaseDelay) {
     if (!(share >= 0 && share <= 1)) {
       throw new IllegalArgumentException("share must be in [0, 1], was " + share);
     }
     long now = nanoTime.getAsLong();
     if (share > this.share) {
-      if (!sharePending || share != pendingShare) {
+      // never sooner than a higher share already waiting: that one's delay was what the group knew then
+      long at = now + Math.max(0, increaseDelay.toNanos());
+      if (sharePending) {
+        at = Math.max(at, pendingShareAtNanos);
+      }
+      if (at - now <= 0) {
+        sharePending = false;
+        applyShare(share, now);
+      } else if (!sharePending || share != pendingShare || at != pendingShareAtNanos) {
         pendingShare = share;
-        pendingShareAtNanos = now + settings.shareIncreaseDelay().toNanos();
+        pendingShareAtNanos = at;
         sharePending = true;
       }
       return;

@@ -3,6 +3,7 @@ package dev.idvstreams.async;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -132,9 +133,16 @@ public final class CallLane<R> {
 
   /**
    * The calls per second this instance may make of the API's limit, at most the limit: fewer at
-   * once, more only after the limiter's delay (see {@link AdaptiveRateLimiter#setShare}).
+   * once, more after {@code increaseDelay}, the time until the calls made under the part taken
+   * over have left every window, as the group knows it ({@link AdaptiveRateLimiter#setShare}).
    */
-  public void setQuota(int callsPerSecond) {
-    limiter.setShare(Math.min(1.0, callsPerSecond / qps));
+  public void setQuota(int callsPerSecond, Duration increaseDelay) {
+    limiter.setShare(Math.min(1.0, callsPerSecond / qps), increaseDelay);
+  }
+
+  /** How many milliseconds ago this lane's last call left; empty before the first. */
+  public OptionalLong millisSinceLastCall() {
+    OptionalLong nanos = limiter.nanosSinceLastDeparture();
+    return nanos.isPresent() ? OptionalLong.of(nanos.getAsLong() / 1_000_000) : nanos;
   }
 }

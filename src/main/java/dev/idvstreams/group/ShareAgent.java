@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * and delays.
  *
  * <p>What each instance aims at is {@link DemandSplit} over the live instances' demands; so an
- * instance with nothing to do gives its part to those with work within a few messages, and a
- * part that grows also waits for the limiter's delay ({@link dev.idvstreams.async.CallLane#setQuota}),
- * so that the calls the previous holder made have left every 1-second window.
+ * instance with nothing to do gives its part to those with work within a few messages. A part that
+ * grows is used only {@link #RAISE_AFTER} after the last call made under a part another instance
+ * gave up (its message says how long before it that call left), so that those calls have left
+ * every 1-second window: at once when the part has been idle that long, as at a first start.
  *
  * <p>Each API's part moves through these states:
  * <pre>
@@ -64,7 +65,11 @@ public final class ShareAgent {
     /** Writes the message under this instance's key; {@link #acked} when the broker has it. */
     void publish(ShareMessage message, long sentNanos);
 
-    void setQuota(Api api, int callsPerSecond);
+    /**
+     * @param increaseDelay how long a higher part waits before the lane uses it: until the calls made
+     *     under the parts others gave up have left every window (0 for a lower part)
+     */
+    void setQuota(Api api, int callsPerSecond, Duration increaseDelay);
   }
 
   /**
@@ -101,6 +106,13 @@ public final class ShareAgent {
   /** Another instance's latest message and when the log took it. */
   private record Heard(ShareMessage message, long logMillis) {}
 
+  /**
+   * How long after the last call made under a part given up another instance may use it: the
+   * provider's 1-second window, and a widened arrival guard. The limiter's own delay for a raise
+   * whose history is unknown is the same.
+   */
+  static final Duration RAISE_AFTER = Duration.ofMillis(1500);
+
   private final String self;
   private final Map<Api, Integer> limits;
   private final Timing timing;
@@ -109,6 +121,11 @@ public final class ShareAgent {
   private final Map<String, Heard> others = new TreeMap<>();
   private final Map<Api, Integer> inForce = new EnumMap<>(Api.class);
   private final Map<Api, Claim> claims = new EnumMap<>(Api.class);
+  /**
+   * Per API, the latest log time at which another instance may still have called under a part it
+   * has given up since: its message lowering the claim, less how long before it its last call left.
+   */
+  private final Map<Api, Long> freedMillis = new EnumMap<>(Api.class);
   private Map<Api, Long> published = Map.of();
   /** The latest time the log has shown: its clock for leases and turns. */
   private long logMillis = Long.MIN_VALUE;
@@ -153,10 +170,16 @@ public final class ShareAgent {
   public void onRecord(String key, ShareMessage message, long logMillis) {
     this.logMillis = Math.max(this.logMillis, logMillis);
     if (!key.equals(self)) {
-      if (message == null) {
-        others.remove(key);
-      } else {
-        others.put(key, new Heard(message, logMillis));
+      Heard before = message == null ? others.remove(key) : others.put(key, new Heard(message, logMillis));
+      if (before != null) {
+        for (Api api : Api.values()) {
+          int claimed = message == null ? 0 : message.claims().get(api);
+          if (claimed < before.message().claims().get(api)) {
+            // a part given up: its last call left idle-ms before this message (a goodbye says nothing: now)
+            long lastCall = message == null ? logMillis : logMillis - message.loads().get(api).idleMillis();
+            freedMillis.merge(api, lastCall, Math::max);
+          }
+        }
       }
       return;
     }
@@ -177,10 +200,12 @@ public final class ShareAgent {
       }
       pending.remove();
       if (!fenced() && othersClaims(api) + calls <= limit(api)) {
-        // the claim is confirmed: the limiter applies it after its delay
-        LOG.debug("{}: part raised to {} of {} calls/s", api.action(), calls, limit(api));
+        // the claim is confirmed: the lane uses it once the calls made under parts given up have left every window
+        long freed = freedMillis.getOrDefault(api, Long.MIN_VALUE / 2);
+        Duration delay = Duration.ofMillis(Math.max(0, freed + RAISE_AFTER.toMillis() - logMillis));
+        LOG.debug("{}: part raised to {} of {} calls/s, in {}", api.action(), calls, limit(api), delay);
         inForce.put(api, calls);
-        outputs.setQuota(api, calls);
+        outputs.setQuota(api, calls, delay);
       } else {
         changed = true; // withdrawn: the next message claims what is in force
       }
@@ -191,12 +216,12 @@ public final class ShareAgent {
    * Moves each part toward its target and writes a message when something changed, a demand moved
    * or the heartbeat is due. Called after each poll of the log.
    *
-   * @param demands this instance's demand per API, now
+   * @param loads this instance's demand and idle time per API, now
    */
-  public void tick(Map<Api, Long> demands) {
+  public void tick(Map<Api, ApiLoad> loads) {
     long now = nanoTime.getAsLong();
     if (seq == 0) {
-      publish(demands, now); // the first message: it claims nothing, and reading it back means caught up
+      publish(loads, now); // the first message: it claims nothing, and reading it back means caught up
       return;
     }
     expire();
@@ -209,11 +234,11 @@ public final class ShareAgent {
     }
     if (joined && !fenced()) {
       for (Api api : Api.values()) {
-        aim(api, demands.getOrDefault(api, 0L));
+        aim(api, loads.getOrDefault(api, ApiLoad.none()).demand());
       }
     }
-    if (changed || now - lastPublishNanos >= timing.heartbeat().toNanos() || demandMoved(demands, now)) {
-      publish(demands, now);
+    if (changed || now - lastPublishNanos >= timing.heartbeat().toNanos() || demandMoved(loads, now)) {
+      publish(loads, now);
     }
   }
 
@@ -234,7 +259,7 @@ public final class ShareAgent {
   private void aim(Api api, long demand) {
     int limit = limit(api);
     Map<String, Long> demands = new TreeMap<>();
-    others.forEach((id, heard) -> demands.put(id, heard.message().demands().get(api)));
+    others.forEach((id, heard) -> demands.put(id, heard.message().demand(api)));
     demands.put(self, demand);
     int target = DemandSplit.split(limit, demands, Math.floorDiv(logMillis, timing.turn().toMillis())).get(self);
     int current = inForce.get(api);
@@ -262,34 +287,36 @@ public final class ShareAgent {
     if (calls < inForce.get(api)) {
       LOG.debug("{}: part lowered to {} calls/s", api.action(), calls);
       inForce.put(api, calls);
-      outputs.setQuota(api, calls);
+      outputs.setQuota(api, calls, Duration.ZERO);
       changed = true;
     }
   }
 
-  private void publish(Map<Api, Long> demands, long now) {
+  private void publish(Map<Api, ApiLoad> loads, long now) {
     Map<Api, Integer> claimed = new EnumMap<>(Api.class);
+    Map<Api, ApiLoad> told = new EnumMap<>(Api.class);
     Map<Api, Long> demanded = new EnumMap<>(Api.class);
     for (Api api : Api.values()) {
       Claim claim = claims.get(api);
       claimed.put(api, claim == null ? inForce.get(api) : claim.calls());
-      demanded.put(api, Math.max(0, demands.getOrDefault(api, 0L)));
+      told.put(api, loads.getOrDefault(api, ApiLoad.none()));
+      demanded.put(api, told.get(api).demand());
     }
     seq++;
-    outputs.publish(new ShareMessage(seq, limits, claimed, demanded), now);
+    outputs.publish(new ShareMessage(seq, limits, claimed, told), now);
     published = demanded;
     lastPublishNanos = now;
     changed = false;
   }
 
   /** A demand that started, stopped or moved by a quarter is worth a message, at most every {@code demandChange}. */
-  private boolean demandMoved(Map<Api, Long> demands, long now) {
+  private boolean demandMoved(Map<Api, ApiLoad> loads, long now) {
     if (now - lastPublishNanos < timing.demandChange().toNanos()) {
       return false;
     }
     for (Api api : Api.values()) {
       long before = published.getOrDefault(api, 0L);
-      long after = demands.getOrDefault(api, 0L);
+      long after = loads.getOrDefault(api, ApiLoad.none()).demand();
       if ((before == 0) != (after == 0) || Math.abs(after - before) * 4 > Math.max(before, after)) {
         return true;
       }
@@ -299,7 +326,19 @@ public final class ShareAgent {
 
   /** Forgets instances whose last message is older than the lease on the log's clock. */
   private void expire() {
-    others.values().removeIf(heard -> heard.logMillis() < logMillis - timing.lease().toMillis());
+    long lease = timing.lease().toMillis();
+    others.values().removeIf(heard -> {
+      if (heard.logMillis() >= logMillis - lease) {
+        return false;
+      }
+      // gone without a goodbye: it stopped calling by its fence, which the lease's end covers
+      for (Api api : Api.values()) {
+        if (heard.message().claims().get(api) > 0) {
+          freedMillis.merge(api, heard.logMillis() + lease, Math::max);
+        }
+      }
+      return true;
+    });
   }
 
   private boolean fenced() {

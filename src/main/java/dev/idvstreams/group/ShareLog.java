@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -53,7 +52,7 @@ public final class ShareLog implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
   private final ShareAgent agent;
-  private final Supplier<Map<Api, Long>> demands;
+  private final Supplier<Map<Api, ApiLoad>> loads;
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -62,12 +61,12 @@ public final class ShareLog implements AutoCloseable {
    *     settings are added here
    * @param limits each API's limit for the whole group
    * @param quotas sets this instance's part of an API's limit (its lane's quota)
-   * @param demands this instance's demand per API now ({@link LaneDemand})
+   * @param loads this instance's demand and idle time per API now ({@link LaneDemand})
    */
-  public ShareLog(Map<String, Object> clientConfigs, String topic, Map<Api, Integer> limits,
-      BiConsumer<Api, Integer> quotas, Supplier<Map<Api, Long>> demands, ShareAgent.Timing timing) {
+  public ShareLog(Map<String, Object> clientConfigs, String topic, Map<Api, Integer> limits, Quotas quotas,
+      Supplier<Map<Api, ApiLoad>> loads, ShareAgent.Timing timing) {
     this.topic = topic;
-    this.demands = demands;
+    this.loads = loads;
     this.consumer = new KafkaConsumer<>(consumerConfigs(clientConfigs), new StringDeserializer(),
         new ByteArrayDeserializer());
     this.producer = new KafkaProducer<>(producerConfigs(clientConfigs), new StringSerializer(),
@@ -83,12 +82,19 @@ public final class ShareLog implements AutoCloseable {
       }
 
       @Override
-      public void setQuota(Api api, int callsPerSecond) {
-        quotas.accept(api, callsPerSecond);
+      public void setQuota(Api api, int callsPerSecond, Duration increaseDelay) {
+        quotas.set(api, callsPerSecond, increaseDelay);
       }
     }, System::nanoTime);
     this.thread = new Thread(this::run, "idv-limit-share");
     thread.setDaemon(true);
+  }
+
+  /** Where the parts go: the lanes of this instance. */
+  @FunctionalInterface
+  public interface Quotas {
+    /** @param increaseDelay how long a higher part waits before it is used */
+    void set(Api api, int callsPerSecond, Duration increaseDelay);
   }
 
   /** The topic's name for an application. */
@@ -148,7 +154,7 @@ public final class ShareLog implements AutoCloseable {
           });
           agent.onRecord(record.key(), message, record.timestamp());
         }
-        agent.tick(demands.get());
+        agent.tick(loads.get());
       }
     } catch (WakeupException e) {
       // closing

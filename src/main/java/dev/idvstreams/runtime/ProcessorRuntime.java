@@ -9,6 +9,7 @@ import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CallLane;
 import dev.idvstreams.check.ApiCheckInvoker;
 import dev.idvstreams.config.IdvConfig;
+import dev.idvstreams.group.ApiLoad;
 import dev.idvstreams.group.LaneDemand;
 import dev.idvstreams.group.ShareAgent;
 import dev.idvstreams.group.ShareLog;
@@ -148,8 +149,8 @@ public final class ProcessorRuntime implements AutoCloseable {
     int replication = streamsConfig.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG);
     ShareLog.createTopic(admin, shareTopic, replication < 0 ? Optional.empty() : Optional.of((short) replication));
     this.share = new ShareLog(streamsConfig.getAdminConfigs(config.applicationId() + "-limit-share"), shareTopic,
-      limits, (api, calls) -> {
-        invoker.lane(api).setQuota(calls);
+      limits, (api, calls, delay) -> {
+        invoker.lane(api).setQuota(calls, delay);
         idvMetrics.setLimitPart(api, calls);
       }, reported(new LaneDemand(invoker::lane, control.backlog()::requests, System::nanoTime), idvMetrics),
       ShareAgent.Timing.defaults());
@@ -190,10 +191,10 @@ public final class ProcessorRuntime implements AutoCloseable {
   }
 
   /** The demands, each also set on its gauge as it is measured. */
-  private static Supplier<Map<Api, Long>> reported(Supplier<Map<Api, Long>> demands, IdvMetrics metrics) {
+  private static Supplier<Map<Api, ApiLoad>> reported(Supplier<Map<Api, ApiLoad>> loads, IdvMetrics metrics) {
     return () -> {
-      Map<Api, Long> now = demands.get();
-      now.forEach(metrics::setLimitDemand);
+      Map<Api, ApiLoad> now = loads.get();
+      now.forEach((api, load) -> metrics.setLimitDemand(api, load.demand()));
       return now;
     };
   }

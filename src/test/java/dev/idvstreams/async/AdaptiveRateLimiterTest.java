@@ -195,6 +195,25 @@ class AdaptiveRateLimiterTest {
   }
 
   @Test
+  void shouldApplyAHigherShareAfterTheDelayGivenAndNeverSoonerThanOneAlreadyWaiting() {
+    AdaptiveRateLimiter limiter = limiter(20);
+    limiter.setShare(0);
+
+    limiter.setShare(0.25, Duration.ZERO);
+    assertThat(limiter.ceiling()).as("nothing given up to wait for: at once").isEqualTo(5);
+
+    limiter.setShare(1.0, Duration.ofMillis(800));
+    limiter.setShare(0.5, Duration.ZERO); // above what applies, below what waits: waits as long
+    clock.advance(Duration.ofMillis(799));
+    assertThat(limiter.ceiling()).isEqualTo(5);
+    clock.advance(Duration.ofMillis(1));
+    assertThat(limiter.ceiling()).isEqualTo(10);
+
+    limiter.setShare(0.1, Duration.ofSeconds(5));
+    assertThat(limiter.ceiling()).as("lower: at once, whatever the delay").isEqualTo(2);
+  }
+
+  @Test
   void shouldKeepAThrottledRateInProportionWhenTheShareChanges() {
     AdaptiveRateLimiter limiter = limiter(20);
     limiter.setShare(0.5);

@@ -64,7 +64,7 @@ class ApiCheckInvokerTest {
       public void retryScheduled(Api api) {
       }
     });
-    invoker.lane(Api.FACE_VERIFY).setQuota(50);
+    invoker.lane(Api.FACE_VERIFY).setQuota(50, Duration.ZERO);
   }
 
   @AfterEach

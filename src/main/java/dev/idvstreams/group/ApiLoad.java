@@ -1,0 +1,23 @@
+package dev.idvstreams.group;
+
+/**
+ * What an instance tells the group about its work for one API.
+ *
+ * @param demand the calls it could start within the next second ({@link LaneDemand})
+ * @param idleMillis how long ago its last call of the API left ({@link #NEVER} if none did): a part
+ *     it gives up after that long is free for another instance that much sooner
+ */
+public record ApiLoad(long demand, long idleMillis) {
+
+  /** The idle time of an instance that has made no call: longer than any window. */
+  public static final long NEVER = 86_400_000L;
+
+  public ApiLoad {
+    demand = Math.max(0, demand);
+    idleMillis = Math.max(0, Math.min(NEVER, idleMillis));
+  }
+
+  public static ApiLoad none() {
+    return new ApiLoad(0, NEVER);
+  }
+}
