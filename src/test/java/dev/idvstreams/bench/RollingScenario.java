@@ -59,7 +59,7 @@ final class RollingScenario implements Scenario {
   public List<BenchRow> run(BenchSettings settings) throws Exception {
     List<BenchRow> rows = new ArrayList<>();
     try (ApicurioRegistry registry = ApicurioRegistry.start()) {
-      for (String protocol : settings.quick() ? List.of("classic") : List.of("classic", "streams")) {
+      for (String protocol : List.of("classic", "streams")) {
         rows.add(settings.measured(measure(settings, protocol, registry.ccompatUrl())));
       }
     }
