@@ -112,6 +112,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // Under group.protocol=streams the broker, not the member, sets the session and heartbeat
+    // (45 s and 5 s by default): the processor's own classic values (10 s, 1 s), so the two
+    // protocols compare like for like here. A real cluster's values are its operator's.
+    p.put("group.streams.min.session.timeout.ms", "6000");
+    p.put("group.streams.session.timeout.ms", "10000");
+    p.put("group.streams.min.heartbeat.interval.ms", "1000");
+    p.put("group.streams.heartbeat.interval.ms", "1000");
+    p.put("group.streams.initial.rebalance.delay.ms", "0");
     p.put("num.partitions", "1");
     p.put("auto.create.topics.enable", "true");
     return p;

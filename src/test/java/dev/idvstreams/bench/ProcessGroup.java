@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.StreamsGroupDescription;
+import org.apache.kafka.clients.admin.StreamsGroupMemberDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 
@@ -37,7 +39,10 @@ final class ProcessGroup implements AutoCloseable {
   }
 
   ProcessorProcess start(String memberId) throws IOException {
-    ProcessorProcess process = ProcessorProcess.start(memberId, stage.instanceProperties(memberId));
+    Map<String, String> config = stage.instanceProperties(memberId);
+    // the member's clients are named after it: how the coordinator's description names it, under either protocol
+    config.put("kafka.client.id", memberId);
+    ProcessorProcess process = ProcessorProcess.start(memberId, config);
     members.put(memberId, process);
     return process;
   }
@@ -79,24 +84,37 @@ final class ProcessGroup implements AutoCloseable {
   }
 
   /**
-   * Waits until the group is stable with exactly these members, each owning partitions of the
-   * calling topic, and returns the calling partitions each owns.
+   * Waits until the group has exactly these members, each owning partitions of the calling topic
+   * (the calling sub-topology's tasks under {@code group.protocol=streams}), and returns the
+   * calling partitions each owns.
    */
   Map<String, Set<Integer>> awaitCallingPartitions(Set<String> expected, Duration timeout) throws Exception {
     String group = stage.config().applicationId();
+    boolean streamsProtocol = "streams".equals(stage.config().kafkaStreamsProperties().get("group.protocol"));
     String callingTopic = stage.config().requestsKeyedByBizId() ? stage.config().requestsTopic()
         : group + "-by-bizid-repartition";
+    String callingSubtopology = stage.config().requestsKeyedByBizId() ? "0" : "1";
     Map<String, Set<Integer>> owned = new HashMap<>();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", stage.bootstrapServers()))) {
       Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(250))
           .ignoreExceptionsInstanceOf(ExecutionException.class).until(() -> {
-            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups()
-                .get(group).get(10, TimeUnit.SECONDS);
             owned.clear();
-            for (MemberDescription member : description.members()) {
-              String id = member.groupInstanceId().map(ProcessGroup::memberOf).orElse("?");
-              owned.computeIfAbsent(id, k -> new TreeSet<>()).addAll(member.assignment().topicPartitions().stream()
-                  .filter(tp -> tp.topic().equals(callingTopic)).map(TopicPartition::partition).toList());
+            if (streamsProtocol) {
+              StreamsGroupDescription description = admin.describeStreamsGroups(List.of(group)).describedGroups()
+                  .get(group).get(10, TimeUnit.SECONDS);
+              for (StreamsGroupMemberDescription member : description.members()) {
+                Set<Integer> partitions = owned.computeIfAbsent(memberOf(member.clientId(), expected), k -> new TreeSet<>());
+                member.assignment().activeTasks().stream().filter(t -> t.subtopologyId().equals(callingSubtopology))
+                    .forEach(t -> partitions.addAll(t.partitions()));
+              }
+            } else {
+              ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).describedGroups()
+                  .get(group).get(10, TimeUnit.SECONDS);
+              for (MemberDescription member : description.members()) {
+                owned.computeIfAbsent(memberOf(member.clientId(), expected), k -> new TreeSet<>())
+                    .addAll(member.assignment().topicPartitions().stream()
+                        .filter(tp -> tp.topic().equals(callingTopic)).map(TopicPartition::partition).toList());
+              }
             }
             return owned.keySet().equals(expected) && owned.values().stream().noneMatch(Set::isEmpty);
           });
@@ -104,9 +122,9 @@ final class ProcessGroup implements AutoCloseable {
     return owned;
   }
 
-  /** Kafka Streams adds the thread's number to the member id ({@code instance-0-1}). */
-  private static String memberOf(String groupInstanceId) {
-    return groupInstanceId.replaceFirst("-\\d+$", "");
+  /** Kafka Streams names a thread's clients after the client id: {@code m1-StreamThread-1-consumer}. */
+  private static String memberOf(String clientId, Set<String> expected) {
+    return expected.stream().filter(id -> clientId.startsWith(id + "-")).findFirst().orElse(clientId);
   }
 
   List<ProcessorProcess> running() {
