@@ -64,9 +64,9 @@ final class CommitWatch {
       List<Map.Entry<MetricName, ? extends Metric>> found = new ArrayList<>();
       for (Map.Entry<MetricName, ? extends Metric> metric : metrics.get().entrySet()) {
         MetricName name = metric.getKey();
-        if (THREAD_METRICS.equals(name.group())
+        if (THREAD_METRICS.equals(name.group()) && metric.getValue() != null
             && ("commit-total".equals(name.name()) || "process-total".equals(name.name()))) {
-          found.add(metric);
+          found.add(Map.entry(name, metric.getValue())); // the metric itself, which reads its current value
         }
       }
       watched = found;

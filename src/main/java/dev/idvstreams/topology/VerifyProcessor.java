@@ -223,8 +223,10 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       control.loopPassed();
       if (!hasWorkForPunctuation()) {
         // idle: nothing in flight, nothing waiting, nothing of its own to do
-        completionPunctuation.cancel();
-        completionPunctuation = null;
+        if (completionPunctuation != null) {
+          completionPunctuation.cancel();
+          completionPunctuation = null;
+        }
         return;
       }
       dropStaleOpenKeys();
