@@ -12,6 +12,7 @@ ap.add_argument("jfr")
 ap.add_argument("--thread", default=None, help="only threads whose name contains this")
 ap.add_argument("--after-s", type=float, default=0, help="only samples this many seconds after the first")
 ap.add_argument("--top", type=int, default=15)
+ap.add_argument("--callers", default=None, help="also: the frames that called methods containing this, by count")
 a = ap.parse_args()
 out = subprocess.run(["jfr", "print", "--json", "--stack-depth", "64", "--events", "jdk.ExecutionSample", a.jfr],
                      check=True, capture_output=True, text=True).stdout
@@ -21,7 +22,7 @@ def when(e):
     return datetime.fromisoformat(e["values"]["startTime"].replace("Z", "+00:00")).timestamp()
 
 start = min((when(e) for e in events), default=0)
-by_thread, by_top, by_ours, by_pkg = (collections.Counter() for _ in range(4))
+by_thread, by_top, by_ours, by_pkg, inclusive, callers = (collections.Counter() for _ in range(6))
 n = 0
 for e in events:
     v = e["values"]
@@ -39,6 +40,13 @@ for e in events:
         by_pkg[".".join(frames[0].split(".")[:4])] += 1
         ours = next((f for f in frames if f.startswith("dev.idvstreams.")), "(no frame of ours)")
         by_ours[ours] += 1
+        for f in set(frames):
+            inclusive[f] += 1
+        if a.callers:
+            for i, f in enumerate(frames[:-1]):
+                if a.callers in f:
+                    callers[" <- ".join(frames[i + 1:i + 4])] += 1
+                    break
 
 def show(title, counter):
     print(f"\n{title}")
@@ -50,3 +58,7 @@ show("by thread", by_thread)
 show("by top frame (the method on the CPU)", by_top)
 show("by package of the top frame", by_pkg)
 show("by first frame of ours in the stack", by_ours)
+show("inclusive: samples with the method anywhere in the stack", inclusive)
+show("inclusive, our methods only", collections.Counter({k: c for k, c in inclusive.items() if k.startswith("dev.idvstreams.")}))
+if a.callers:
+    show(f"callers of {a.callers}", callers)
