@@ -63,7 +63,7 @@ public final class ApiCheckInvoker implements CheckInvoker {
         listener.retryScheduled(api);
       }
     };
-    // held until the group's split of the limit gives this instance its part (GroupShare)
+    // held until the group's split of the limit gives this instance its part (group/ShareAgent)
     started.put(api, new AtomicInteger());
     routes.put(api, new Route<>(binding, new CallLane<>(vertx, settings.apply(api), true, FailureMapping::classify,
         events)));

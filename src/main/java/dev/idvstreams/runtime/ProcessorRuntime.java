@@ -87,8 +87,27 @@ public final class ProcessorRuntime implements AutoCloseable {
    */
   private static final Duration COMMIT_STALL = Duration.ofMillis(1500);
   private static final long COMMIT_WATCH_MS = 100;
+  /** How often commits are watched while the instance has no work ({@link ProcessingControl#hasWork()}). */
+  private static final long COMMIT_WATCH_IDLE_MS = 1_000;
+  /** How often the commit watch looks for the stream threads' metrics among all of Kafka Streams'. */
+  private static final long COMMIT_WATCH_RESCAN_NANOS = TimeUnit.SECONDS.toNanos(5);
   /** How often the group coordinator is asked whether the group rebalances ({@link GroupRebalanceWatch}). */
   private static final long GROUP_WATCH_MS = 250;
+  /** How often it is asked while the instance has no work: no thread blocks then, and no call starts. */
+  private static final long GROUP_WATCH_IDLE_MS = 5_000;
+  /** How often the lanes' gauges are sampled, while the instance has work and while it has none. */
+  private static final long LANE_SAMPLING_MS = 1_000;
+  private static final long LANE_SAMPLING_IDLE_MS = 5_000;
+  /**
+   * The longest the stream thread waits in {@code poll} while the instance has work
+   * ({@link LoadFollowingPolls}): answers are forwarded between polls.
+   */
+  private static final Duration BUSY_POLL = Duration.ofMillis(10);
+  /**
+   * Its {@code poll.ms} otherwise (Kafka Streams' default 100 ms): a record ends a poll at once,
+   * so only the wake-ups of an idle thread depend on it, and how soon it notices a shutdown.
+   */
+  private static final String IDLE_POLL_MS = "500";
   /** The stream thread that failed on an unreachable registry is replaced after this pause, not at once. */
   private static final Duration REGISTRY_OUTAGE_PAUSE = Duration.ofSeconds(5);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -139,8 +158,10 @@ public final class ProcessorRuntime implements AutoCloseable {
       EventDelivery.forGuarantee(config.processingGuarantee()), recordLimits.maxRequestBytes(), config.poisonMaxFailures());
     PoisonStrikes strikes = PoisonStrikes.inFile(Path.of(streamsConfig.getString(StreamsConfig.STATE_DIR_CONFIG),
       config.applicationId(), POISON_STRIKES_FILE));
+    // the main consumer of the classic protocol polls briefly only while there is work; under
+    // group.protocol=streams Kafka Streams builds its own, and poll.ms stays short (streamsProperties)
     this.streams = new KafkaStreams(VerificationTopology.build(settings, config.schemaRegistry().client(), invoker,
-      metrics, control, strikes), props);
+      metrics, control, strikes), props, new LoadFollowingPolls(control::hasWork, BUSY_POLL));
     Map<Api, Integer> limits = new EnumMap<>(Api.class);
     for (Api api : Api.values()) {
       limits.put(api, config.qps(api));
@@ -169,18 +190,18 @@ public final class ProcessorRuntime implements AutoCloseable {
       }
     });
     this.streamsMetrics = idvMetrics.bindKafkaStreams(streams);
-    vertx.setPeriodic(1_000, id -> metrics.sampleLanes(invoker::lane));
+    repeat(LANE_SAMPLING_MS, LANE_SAMPLING_IDLE_MS, () -> metrics.sampleLanes(invoker::lane));
     // Kafka Streams commits every commit.interval.ms (100 ms under EOS, 30 s under at_least_once):
     // only a gap well past it is a stall
     long commitInterval = streamsConfig.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
     long stallNanos = Math.max(COMMIT_STALL.toNanos(), Duration.ofMillis(2 * commitInterval).plus(BLOCKING_BUDGET).toNanos());
-    CommitWatch commits = new CommitWatch(streams::metrics, stallNanos, control::callsSettled);
-    vertx.setPeriodic(COMMIT_WATCH_MS, id -> control.setCommitsStalled(commits.stalled()));
+    CommitWatch commits = new CommitWatch(streams::metrics, stallNanos, control::callsSettled, COMMIT_WATCH_RESCAN_NANOS);
+    repeat(COMMIT_WATCH_MS, COMMIT_WATCH_IDLE_MS, () -> control.setCommitsStalled(commits.stalled()));
     GroupRebalanceWatch group = new GroupRebalanceWatch(() -> admin.describeConsumerGroups(List.of(config.applicationId()),
         new DescribeConsumerGroupsOptions().timeoutMs((int) (4 * GROUP_WATCH_MS)))
       .describedGroups().get(config.applicationId()).toCompletionStage().thenApply(ConsumerGroupDescription::groupState),
       control::setGroupRebalancing);
-    vertx.setPeriodic(GROUP_WATCH_MS, id -> group.check());
+    repeat(GROUP_WATCH_MS, GROUP_WATCH_IDLE_MS, group::check);
     if (config.opsHttpEnabled()) {
       this.ops = new OpsHttpServer(vertx, new HealthCheck(streams::state), meters);
       this.opsPort = await(ops.start(config.opsHttpHost(), config.opsHttpPort()).toCompletionStage().toCompletableFuture());
@@ -198,6 +219,27 @@ public final class ProcessorRuntime implements AutoCloseable {
       return now;
     };
   }
+
+  /**
+   * Runs {@code task} on a Vert.x event loop again and again, {@code busyMs} after each run while
+   * the instance has work ({@link ProcessingControl#hasWork()}) and {@code idleMs} after it
+   * otherwise: a watch that matters only while calls run costs an idle instance little, and it is
+   * back at its pace at most {@code idleMs} after work begins. Until Vert.x closes.
+   */
+  private void repeat(long busyMs, long idleMs, Runnable task) {
+    vertx.setTimer(control.hasWork() ? busyMs : idleMs, id -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.warn("A periodic check failed: {}", e.toString());
+      } finally {
+        if (!closed.get()) {
+          repeat(busyMs, idleMs, task);
+        }
+      }
+    });
+  }
+
 
   /** Builds everything and starts Kafka Streams. */
   public static ProcessorRuntime start(IdvConfig config) {
@@ -318,9 +360,15 @@ public final class ProcessorRuntime implements AutoCloseable {
     props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
     // An answer is forwarded between two polls of the stream thread (a punctuation every 20 ms):
     // with no new record the thread waits in poll for poll.ms, Kafka Streams' 100 ms of which
-    // added up to 100 ms to every answer (bench/: overhead). 10 ms costs an idle thread nothing.
-    props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, "10");
-    props.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "20");
+    // added up to 100 ms to every answer (bench/: overhead). LoadFollowingPolls keeps a poll to
+    // 10 ms while calls are in flight or requests wait, and poll.ms is what an idle thread waits:
+    // 10 ms for every poll kept an idle thread looping 100 times a second (docs/performance.md,
+    // "CPU: idle and per call"). Under group.protocol=streams the wrapper is not used: 10 ms.
+    boolean streamsProtocol = "streams".equalsIgnoreCase(String.valueOf(props.get(StreamsConfig.GROUP_PROTOCOL_CONFIG)));
+    props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, streamsProtocol ? String.valueOf(BUSY_POLL.toMillis()) : IDLE_POLL_MS);
+    // fetch.max.wait.ms stays the consumer's 500 ms: the broker answers a waiting fetch as soon as
+    // records (or, read_committed, a transaction's end) arrive; 20 ms made an idle consumer fetch
+    // 50 times a second
     // Under exactly-once each commit waits for the broker to take every record written since the
     // last: fewer bytes, shorter waits (duplicates answered from the store: +15% records/s in bench/)
     props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");

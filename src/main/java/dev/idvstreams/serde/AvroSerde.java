@@ -35,6 +35,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final Schema readerSchema;
   private final SpecificData data;
   private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+  private volatile Writer<T> lastWriter;
 
   private AvroSerde(Class<T> type, SchemaRegistryClient registry, boolean isKey) {
     this.registry = registry;
@@ -74,12 +75,29 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     try {
-      new SpecificDatumWriter<T>(value.getSchema(), data).write(value, encoder);
+      writerFor(value.getSchema()).write(value, encoder);
       encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * The writer of the last schema written: a writer keeps nothing between writes, and building one
+   * for every record showed in profiles ({@code docs/performance.md}, "CPU: idle and per call").
+   * One schema per serde in practice; another (a union's other branch) replaces it.
+   */
+  private SpecificDatumWriter<T> writerFor(Schema schema) {
+    Writer<T> last = lastWriter;
+    if (last == null || last.schema() != schema) {
+      last = new Writer<>(schema, new SpecificDatumWriter<>(schema, data));
+      lastWriter = last;
+    }
+    return last.writer();
+  }
+
+  private record Writer<T>(Schema schema, SpecificDatumWriter<T> writer) {
   }
 
   /**

@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -34,13 +35,24 @@ public final class AvroSize {
     Counting out = new Counting(excerptBytes);
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     try {
-      new SpecificDatumWriter<SpecificRecord>(record.getSchema(), SpecificData.getForClass(record.getClass()))
-        .write(record, encoder);
+      writerOf(record).write(record, encoder);
       encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return new Measured(out.count, Arrays.copyOf(out.excerpt, (int) Math.min(out.count, excerptBytes)));
+  }
+
+  /** Writers by record class: a writer holds no state between writes, and building one for every record showed in profiles. */
+  private static final ClassValue<DatumWriter<SpecificRecord>> WRITERS = new ClassValue<>() {
+    @Override
+    protected DatumWriter<SpecificRecord> computeValue(Class<?> type) {
+      return new SpecificDatumWriter<>(SpecificData.getForClass(type).getSchema(type), SpecificData.getForClass(type));
+    }
+  };
+
+  private static DatumWriter<SpecificRecord> writerOf(SpecificRecord record) {
+    return WRITERS.get(record.getClass()); // a generated class's records all have its schema
   }
 
   private static final class Counting extends OutputStream {

@@ -146,6 +146,8 @@ final class DedupIndex {
   }
 
   private static String expiresKey(long epochMillis) {
-    return EXPIRES + String.format("%016x", epochMillis);
+    // as String.format("%016x", epochMillis), without a Formatter at every write of the store
+    String hex = Long.toHexString(epochMillis);
+    return EXPIRES + "0".repeat(16 - hex.length()) + hex;
   }
 }

@@ -32,6 +32,8 @@ public final class ProcessingControl {
   private final Backlog backlog;
   private final ThreadLocal<long[]> loopStartNanos = ThreadLocal.withInitial(() -> new long[] {System.nanoTime()});
   private final AtomicInteger calls = new AtomicInteger();
+  /** Tasks with work of their own for the punctuator: indexing the store, a purge, events to publish again. */
+  private final AtomicInteger tasksWithBackgroundWork = new AtomicInteger();
   /** Calls settled, per stream thread (by name: Kafka Streams' thread-id metric tag). */
   private final Map<String, AtomicLong> settled = new ConcurrentHashMap<>();
   private volatile boolean draining;
@@ -93,6 +95,21 @@ public final class ProcessingControl {
 
   void callsChanged(int delta) {
     calls.addAndGet(delta);
+  }
+
+  /**
+   * Whether the instance has work that only a punctuation moves on, so its stream threads should
+   * come back from {@code poll} soon: calls in flight (their answers are forwarded between polls),
+   * requests waiting for room, a task's background work, a rebalance or a drain. Otherwise a thread
+   * may wait in {@code poll} until a record arrives ({@code runtime/LoadFollowingPolls}).
+   */
+  public boolean hasWork() {
+    return calls.get() > 0 || backlog.requests() > 0 || tasksWithBackgroundWork.get() > 0 || rebalancing || draining
+      || groupRebalancing || commitsStalled;
+  }
+
+  void backgroundWorkChanged(int delta) {
+    tasksWithBackgroundWork.addAndGet(delta);
   }
 
   /** Calls settled so far on one stream thread (their results written): work for its next commit. */

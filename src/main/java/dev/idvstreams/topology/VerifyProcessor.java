@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -138,6 +139,10 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private boolean indexing;
   private String indexFrom;
   private boolean purging;
+  /** Whether this task is counted in {@link ProcessingControl#hasWork()} for its background work. */
+  private boolean countedAsBackgroundWork;
+  /** The completion punctuator while it is scheduled ({@link #punctuateWhileThereIsWork()}), else null. */
+  private Cancellable completionPunctuation;
   private long purgeCutoff;
   private int purged;
 
@@ -197,8 +202,33 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
         context.taskId(), toPublishAgain.size());
     }
     turns.join(line);
-    context.schedule(completionInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
+    backgroundWorkChanged();
+    completionPunctuation = null;
+    punctuateWhileThereIsWork();
+    context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::startPurge);
+  }
+
+  /**
+   * Schedules the completion punctuator unless it runs: it runs only while this task has work for
+   * it, and cancels itself once the task has none. A punctuation marks the task as needing a
+   * commit, so an idle task punctuating every 20 ms made its thread commit a transaction at every
+   * loop (docs/performance.md, "CPU: idle and per call"). Called wherever work may begin: at init,
+   * after each record, when a purge starts.
+   */
+  private void punctuateWhileThereIsWork() {
+    if (completionPunctuation != null || !hasWorkForPunctuation()) {
+      return;
+    }
+    completionPunctuation = context.schedule(completionInterval, PunctuationType.WALL_CLOCK_TIME, now -> {
       control.loopPassed();
+      if (!hasWorkForPunctuation()) {
+        // idle: nothing in flight, nothing waiting, nothing of its own to do
+        if (completionPunctuation != null) {
+          completionPunctuation.cancel();
+          completionPunctuation = null;
+        }
+        return;
+      }
       dropStaleOpenKeys();
       publishAgain();
       confirmWritten();
@@ -211,8 +241,35 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       if (purging) {
         purgeStep();
       }
+      backgroundWorkChanged();
     });
-    context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::startPurge);
+  }
+
+  /** Whether the completion punctuator has anything to do in this task. */
+  private boolean hasWorkForPunctuation() {
+    if (callsNotDrained > 0 || hasBackgroundWork() || (confirmations != null && confirmations.pending() > 0)) {
+      return true;
+    }
+    for (ApiSlots apiSlots : slots.values()) {
+      if (apiSlots.waitingCount() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Work of this task's own that the punctuator does in steps, besides calls. */
+  private boolean hasBackgroundWork() {
+    return indexing || purging || !toPublishAgain.isEmpty() || !staleOpenKeys.isEmpty();
+  }
+
+  /** Tells {@link ProcessingControl} whether this task has background work, so that its thread polls briefly until it is done. */
+  private void backgroundWorkChanged() {
+    boolean now = hasBackgroundWork();
+    if (now != countedAsBackgroundWork) {
+      countedAsBackgroundWork = now;
+      control.backgroundWorkChanged(now ? 1 : -1);
+    }
   }
 
   /**
@@ -269,8 +326,12 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     drainCompletions();
     startWaiting();
     RecordMetadata source = context.recordMetadata().orElseThrow();
-    guard.process(source, record.value(), context.currentSystemTimeMs(), () -> verify(record.value(), source),
-      letter -> forward(letter.getBizId(), letter));
+    try {
+      guard.process(source, record.value(), context.currentSystemTimeMs(), () -> verify(record.value(), source),
+        letter -> forward(letter.getBizId(), letter));
+    } finally {
+      punctuateWhileThereIsWork();
+    }
   }
 
   private void verify(VerificationRequest request, RecordMetadata source) {
@@ -549,6 +610,10 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     calls.cancel();
     control.callsChanged(-callsNotDrained);
     callsNotDrained = 0;
+    if (countedAsBackgroundWork) {
+      countedAsBackgroundWork = false;
+      control.backgroundWorkChanged(-1);
+    }
     if (running > 0) {
       LOG.info("Task {}: closed with {} call(s) not finished, cancelled; the next owner calls them again",
         context.taskId(), running);
@@ -561,6 +626,8 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       purging = true;
       purgeCutoff = now - ttl.toMillis();
       purged = 0;
+      backgroundWorkChanged();
+      punctuateWhileThereIsWork();
     }
   }
 

@@ -66,6 +66,8 @@ final class NaiveScenario implements Scenario {
       figures.put("requests ours/naive", ours.requests + "/" + naive.requests);
       figures.put("throttled ours/naive", ours.throttled + "/" + naive.throttled);
       figures.put("dead letters ours", ours.deadLetters);
+      figures.put("CPU s per 1,000 calls ours", Figures.round(ours.cpuSeconds * 1000 / Math.max(1, ours.calls)));
+      figures.put("CPU s per 1,000 calls naive", Figures.round(naive.cpuSeconds * 1000 / Math.max(1, naive.calls)));
       boolean applies = product >= 10 - 1e-9;
       return new BenchRow(name(), latency.toMillis() + " ms, limit " + limit, figures,
           applies ? "ours/naive >= 10" : "none (latency x limit < 10)", applies ? ratio >= TARGET : null);
@@ -82,10 +84,14 @@ final class NaiveScenario implements Scenario {
     stage.startProcessor();
     stage.warmUp(5, Duration.ofSeconds(120));
     long throttledBefore = throttled(stage);
+    long callsBefore = calls(stage);
+    long cpuBefore = cpuNanos();
     stage.producer().sendAll(BenchRequests.valid(API, "ours", requests));
     List<TerminalEvent> events = stage.reader().await("ours", requests, timeout(requests, stage.spec().limit()));
+    double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
+    long calls = calls(stage) - callsBefore;
     stage.stopProcessors();
-    return Run.of(events, requests, throttled(stage) - throttledBefore);
+    return Run.of(events, requests, throttled(stage) - throttledBefore, cpuSeconds, calls);
   }
 
   private static Run naive(BenchStage stage, int requests) throws Exception {
@@ -104,10 +110,13 @@ final class NaiveScenario implements Scenario {
       producer.sendAll(BenchRequests.valid(API, "naive-warmup", 1));
       reader.await("naive-warmup", 1, Duration.ofSeconds(60));
       long throttledBefore = throttled(stage);
+      long callsBefore = calls(stage);
+      long cpuBefore = cpuNanos();
       producer.sendAll(BenchRequests.valid(API, "naive", requests));
       double naivePerSecond = Math.min(stage.spec().limit(), 1000.0 / Math.max(1, stage.spec().latency().toMillis()));
       List<TerminalEvent> events = reader.await("naive", requests, timeout(requests, naivePerSecond));
-      return Run.of(events, requests, throttled(stage) - throttledBefore);
+      double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
+      return Run.of(events, requests, throttled(stage) - throttledBefore, cpuSeconds, calls(stage) - callsBefore);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -118,17 +127,32 @@ final class NaiveScenario implements Scenario {
     return Duration.ofSeconds(60 + (long) (3 * requests / perSecond));
   }
 
+  /**
+   * The bench JVM's CPU time: both sides run in it, with the broker and the simulator, so a side's
+   * figure is an upper bound on its own cost, taken the same way for both (from its backlog
+   * written to its last answer).
+   */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** Calls the simulator took for the API, accepted or not. */
+  private static long calls(BenchStage stage) {
+    return stage.simulator().stats().get(API).calls();
+  }
+
   private static long throttled(BenchStage stage) {
     ApiStats.Snapshot s = stage.simulator().stats().get(API);
     return s.throttled();
   }
 
   /** One side's run: its answer rate, how many it sent, how many calls the simulator throttled, dead letters. */
-  private record Run(double rate, int requests, long throttled, long deadLetters) {
-    static Run of(List<TerminalEvent> events, int requests, long throttled) {
+  private record Run(double rate, int requests, long throttled, long deadLetters, double cpuSeconds, long calls) {
+    static Run of(List<TerminalEvent> events, int requests, long throttled, double cpuSeconds, long calls) {
       List<Long> answeredAt = events.stream().filter(e -> !e.deadLetter()).map(TerminalEvent::completedAt).toList();
       long deadLetters = events.stream().filter(TerminalEvent::deadLetter).count();
-      return new Run(Figures.middleRate(answeredAt, 0.1, 0.9), requests, throttled, deadLetters);
+      return new Run(Figures.middleRate(answeredAt, 0.1, 0.9), requests, throttled, deadLetters, cpuSeconds, calls);
     }
   }
 }

@@ -84,4 +84,24 @@ class CommitWatchTest {
     metrics.put(new MetricName("commit-total", "producer-metrics", "", Map.of()), null);
     assertThat(watch.stalled()).isFalse();
   }
+
+  @Test
+  void shouldCountAStallFromTheFirstSampleThatSawTheWork() {
+    // samples far apart (an idle instance): work seen after a long quiet is not a stall yet
+    CommitWatch slow = new CommitWatch(() -> metrics, java.util.concurrent.TimeUnit.HOURS.toNanos(1), thread -> 0);
+    thread("t1", 5, 10);
+    slow.stalled();
+    thread("t1", 5, 11);
+    assertThat(slow.stalled()).isFalse();
+  }
+
+  @Test
+  void shouldFindTheThreadsMetricsAgainOnlyOncePerRescan() {
+    CommitWatch cached = new CommitWatch(() -> metrics, 0, thread -> 0, java.util.concurrent.TimeUnit.HOURS.toNanos(1));
+    thread("t1", 5, 10);
+    cached.stalled();
+    thread("t2", 1, 10); // a thread that appears is found at the next scan, not before
+    thread("t1", 5, 30); // new Metric objects: the cached ones still read the old values
+    assertThat(cached.stalled()).isFalse();
+  }
 }

@@ -27,7 +27,10 @@ import org.apache.kafka.streams.state.Stores;
  */
 final class VerifyProcessorFixture {
 
+  static final Duration COMPLETION_INTERVAL = Duration.ofMillis(20);
+  static final Duration PURGE_INTERVAL = Duration.ofMinutes(1);
   final ScriptedInvoker invoker = new ScriptedInvoker(4);
+  final ProcessingControl control = new ProcessingControl(Duration.ZERO);
   /** The stream thread's completed commits, as {@link CommitCounter} would read them. */
   final AtomicLong commits = new AtomicLong();
   final KeyValueStore<String, DedupEntry> store = Stores.keyValueStoreBuilder(
@@ -65,7 +68,7 @@ final class VerifyProcessorFixture {
       @Override
       public void skipped(SkipReason reason) {
       }
-    }, Duration.ofDays(1), Duration.ofMinutes(1), Duration.ofMillis(20), new ProcessingControl(Duration.ZERO),
+    }, Duration.ofDays(1), PURGE_INTERVAL, COMPLETION_INTERVAL, control,
         new TakeTurns(), delivery, metrics -> commits::get, new PoisonGuard(PoisonStrikes.inMemory(), 3));
     processor.init(context);
     lives.put(context, processor);
@@ -108,12 +111,23 @@ final class VerifyProcessorFixture {
 
   /** Runs the completion punctuator: completions drained, waiting requests started, confirmations, steps. */
   static void punctuate(MockProcessorContext<String, SpecificRecord> context) {
-    context.scheduledPunctuators().get(0).getPunctuator().punctuate(context.currentSystemTimeMs());
+    // scheduled only while the task has work for it (it cancels itself when idle): none, no punctuation
+    context.scheduledPunctuators().stream()
+        .filter(p -> p.getInterval().equals(COMPLETION_INTERVAL) && !p.cancelled())
+        .reduce((first, last) -> last)
+        .ifPresent(p -> p.getPunctuator().punctuate(context.currentSystemTimeMs()));
+  }
+
+  /** Whether the completion punctuator is scheduled. */
+  static boolean punctuating(MockProcessorContext<String, SpecificRecord> context) {
+    return context.scheduledPunctuators().stream()
+        .anyMatch(p -> p.getInterval().equals(COMPLETION_INTERVAL) && !p.cancelled());
   }
 
   /** Runs the purge's punctuator: a purge starts, its steps run from {@link #punctuate}. */
   static void startPurge(MockProcessorContext<String, SpecificRecord> context) {
-    context.scheduledPunctuators().get(1).getPunctuator().punctuate(context.currentSystemTimeMs());
+    context.scheduledPunctuators().stream().filter(p -> p.getInterval().equals(PURGE_INTERVAL)).findFirst().orElseThrow()
+        .getPunctuator().punctuate(context.currentSystemTimeMs());
   }
 
   static VerificationRequest request(String bizId) {
