@@ -174,7 +174,7 @@ public final class ProcessorRuntime implements AutoCloseable {
         invoker.lane(api).setQuota(calls, delay);
         idvMetrics.setLimitPart(api, calls);
       }, reported(new LaneDemand(invoker::lane, control.backlog()::requests, System::nanoTime), idvMetrics),
-      ShareAgent.Timing.defaults());
+      control::hasWork, ShareAgent.Timing.defaults());
     streams.setUncaughtExceptionHandler(new StreamThreadFailures(REGISTRY_OUTAGE_PAUSE));
     streams.setStateListener((now, before) -> {
       // no call starts and no thread blocks while Kafka Streams cannot commit
