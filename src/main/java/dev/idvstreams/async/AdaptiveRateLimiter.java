@@ -113,6 +113,11 @@ public final class AdaptiveRateLimiter {
   private boolean settling;
   private long lastDepartureNanos;
   private boolean departed;
+  /** Whether any permit was granted yet: before, a cut forgets no call. */
+  private boolean granted;
+  /** When the share was last cut: the window keeps only the latest departures that fit the lower share. */
+  private long lastLoweredNanos;
+  private boolean lowered;
 
   /**
    * @param accountLimit the account's QPS limit for this API
@@ -167,6 +172,7 @@ public final class AdaptiveRateLimiter {
       return new Permit(Math.max(1, probe.getNanosToWaitForRefill()), 0);
     }
     window.granted(now);
+    granted = true;
     return new Permit(0, now);
   }
 
@@ -229,7 +235,9 @@ public final class AdaptiveRateLimiter {
   /**
    * {@link #setShare(double)} with the delay of a higher share given: the caller knows how long
    * ago the calls made under the share it takes over left (0 when they left every window already).
-   * A higher share never applies sooner than one already waiting would have.
+   * A higher share never applies sooner than one already waiting would have, nor sooner than
+   * {@code shareIncreaseDelay} after this limiter's own last cut (the window dropped the calls
+   * made under the higher share then).
    */
   public synchronized void setShare(double share, Duration increaseDelay) {
     if (!(share >= 0 && share <= 1)) {
@@ -237,10 +245,15 @@ public final class AdaptiveRateLimiter {
     }
     long now = nanoTime.getAsLong();
     if (share > this.share) {
-      // never sooner than a higher share already waiting: that one's delay was what the group knew then
+      // never sooner than a higher share already waiting: that one's delay was what the group knew
+      // then; nor sooner than the full delay after this limiter's own last cut, whose resize forgot
+      // the calls made under the higher share
       long at = now + Math.max(0, increaseDelay.toNanos());
       if (sharePending) {
         at = Math.max(at, pendingShareAtNanos);
+      }
+      if (lowered) {
+        at = Math.max(at, lastLoweredNanos + settings.shareIncreaseDelay().toNanos());
       }
       if (at - now <= 0) {
         sharePending = false;
@@ -273,6 +286,10 @@ public final class AdaptiveRateLimiter {
 
   private void applyShare(double newShare, long now) {
     double proportion = ceiling() == 0 ? 1.0 : rate / ceiling();
+    if (newShare < this.share && granted) {
+      lastLoweredNanos = now; // a cut after calls: the resize below forgets some of them
+      lowered = true;
+    }
     this.share = newShare;
     window.resize(callsPerWindow());
     changeRate(Math.max(floor(), proportion * ceiling()), now);

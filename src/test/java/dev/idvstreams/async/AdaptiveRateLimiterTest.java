@@ -214,6 +214,20 @@ class AdaptiveRateLimiterTest {
   }
 
   @Test
+  void shouldWaitTheFullDelayAfterItsOwnCutWhateverDelayTheGroupGives() {
+    AdaptiveRateLimiter limiter = limiter(20);
+    List<Long> before = grantsToEagerCaller(acquire(limiter), Duration.ofMillis(900), 0);
+    assertThat(before).hasSizeGreaterThan(15);
+
+    limiter.setShare(0.25); // the window keeps the latest 5 departures only
+    limiter.setShare(1.0, Duration.ZERO);
+
+    assertThat(limiter.ceiling()).as("the 13 calls it forgot are still in the provider's window").isEqualTo(5);
+    clock.advance(AdaptiveRateLimiter.Settings.defaults().shareIncreaseDelay());
+    assertThat(limiter.ceiling()).isEqualTo(20);
+  }
+
+  @Test
   void shouldKeepAThrottledRateInProportionWhenTheShareChanges() {
     AdaptiveRateLimiter limiter = limiter(20);
     limiter.setShare(0.5);
