@@ -209,7 +209,10 @@ class ScaleOutIT {
     try (ApicurioRegistry registry = ApicurioRegistry.start();
         PipelineHarness it = new PipelineHarness(kafka, strictSimulator(limit).latency(Duration.ofMillis(80), Duration.ZERO),
           registry.ccompatUrl(), limits(limit), 2)) {
-      it.sendRequests(mixedBatch("cold", 600));
+      // each start takes at least 12 calls and its SIGTERM drains what it has started: until an
+      // API's first answer the in-flight bound assumes 5 s calls, so up to 5 s of calls per API
+      // (about 75 at 5 QPS): 600 ran out at the ninth start
+      it.sendRequests(mixedBatch("cold", 1500));
       for (int start = 1; start <= 10; start++) {
         Map<String, String> fresh = new HashMap<>(it.config()); // a fresh state dir and JVM: a cold start
         long before = totalAccepted(it);
