@@ -393,6 +393,11 @@ public final class IdvConfig extends AbstractConfig {
     return properties;
   }
 
+  /** Whether Kafka Streams runs under {@code group.protocol=streams} (KIP-1071), set as {@code kafka.group.protocol}. */
+  public boolean streamsGroupProtocol() {
+    return "streams".equalsIgnoreCase(String.valueOf(originalsWithPrefix(KAFKA_PREFIX).get(GROUP_PROTOCOL)));
+  }
+
   public String applicationId() {
     return getString(APPLICATION_ID_CONFIG);
   }

@@ -340,7 +340,8 @@ public final class ProcessorRuntime implements AutoCloseable {
   private static Properties streamsProperties(IdvConfig config) {
     Properties props = new Properties();
     props.putAll(config.kafkaStreamsProperties());
-    if (streamsProtocol(props)) {
+    boolean streamsProtocol = config.streamsGroupProtocol();
+    if (streamsProtocol) {
       // Kafka Streams refuses static membership under its own protocol (brokers before 4.4 lack it):
       // the member id (HOSTNAME by default) then names the instance in logs only
       config.groupInstanceId().ifPresent(id -> LOG.info("group.protocol=streams: no static membership for {}", id));
@@ -364,7 +365,6 @@ public final class ProcessorRuntime implements AutoCloseable {
     // 10 ms while calls are in flight or requests wait, and poll.ms is what an idle thread waits:
     // 10 ms for every poll kept an idle thread looping 100 times a second (docs/performance.md,
     // "CPU: idle and per call"). Under group.protocol=streams the wrapper is not used: 10 ms.
-    boolean streamsProtocol = "streams".equalsIgnoreCase(String.valueOf(props.get(StreamsConfig.GROUP_PROTOCOL_CONFIG)));
     props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, streamsProtocol ? String.valueOf(BUSY_POLL.toMillis()) : IDLE_POLL_MS);
     // fetch.max.wait.ms stays the consumer's 500 ms: the broker answers a waiting fetch as soon as
     // records (or, read_committed, a transaction's end) arrive; 20 ms made an idle consumer fetch
@@ -380,10 +380,6 @@ public final class ProcessorRuntime implements AutoCloseable {
     props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, WallClockOnInvalidTimestamp.class);
     props.putAll(config.schemaRegistry().asProperties());
     return props;
-  }
-
-  private static boolean streamsProtocol(Properties props) {
-    return "streams".equalsIgnoreCase(String.valueOf(props.getProperty(StreamsConfig.GROUP_PROTOCOL_CONFIG)));
   }
 
   private static void pause(Duration duration) {

@@ -90,7 +90,7 @@ final class ProcessGroup implements AutoCloseable {
    */
   Map<String, Set<Integer>> awaitCallingPartitions(Set<String> expected, Duration timeout) throws Exception {
     String group = stage.config().applicationId();
-    boolean streamsProtocol = "streams".equals(stage.config().kafkaStreamsProperties().get("group.protocol"));
+    boolean streamsProtocol = stage.config().streamsGroupProtocol();
     String callingTopic = stage.config().requestsKeyedByBizId() ? stage.config().requestsTopic()
         : group + "-by-bizid-repartition";
     String callingSubtopology = stage.config().requestsKeyedByBizId() ? "0" : "1";

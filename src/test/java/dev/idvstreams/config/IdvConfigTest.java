@@ -60,6 +60,17 @@ class IdvConfigTest {
   }
 
   @Test
+  void shouldGiveKafkaStreamsTheGroupProtocolButNotThePlainClients() {
+    IdvConfig streams = new IdvConfig(requiredAnd("kafka.group.protocol", "streams"));
+
+    assertThat(streams.streamsGroupProtocol()).isTrue();
+    assertThat(streams.kafkaStreamsProperties()).containsEntry("group.protocol", "streams");
+    assertThat(streams.kafkaClientProperties()).doesNotContainKey("group.protocol");
+    assertThat(new IdvConfig(required()).streamsGroupProtocol()).isFalse();
+    assertThat(new IdvConfig(requiredAnd("kafka.group.protocol", "classic")).streamsGroupProtocol()).isFalse();
+  }
+
+  @Test
   void shouldCallThePublicEndpointsOverHttpsByDefault() {
     IdvConfig config = new IdvConfig(required());
 

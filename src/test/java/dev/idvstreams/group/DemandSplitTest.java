@@ -60,7 +60,7 @@ class DemandSplitTest {
       Map<String, Integer> parts = DemandSplit.split(limit, demands, random.nextInt(100));
       long working = demands.values().stream().filter(d -> d > 0).count();
       assertThat(parts.values().stream().mapToInt(Integer::intValue).sum()).as("round %d", round)
-          .isEqualTo(working == 0 || limit >= working ? limit : limit);
+          .isEqualTo(limit);
       if (limit >= working) {
         long totalDemand = demands.values().stream().mapToLong(Long::longValue).sum();
         demands.forEach((id, demand) -> {
