@@ -12,12 +12,13 @@ import dev.idvstreams.operator.TopicCreator;
 import dev.idvstreams.serde.AvroSerde;
 import dev.idvstreams.serde.SchemaRegistries;
 import dev.idvstreams.serde.SchemaRegistryClient;
-import dev.idvstreams.simulator.Simulator;
+import dev.idvstreams.demo.SimulatorProcess;
 import dev.idvstreams.simulator.SimulatorOptions;
-import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +44,8 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
 
   private static final String REGISTRY = "mock://idv-demo";
+  /** Enough for the JIT to compile the simulator's request path (see SimulatorWarmUp). */
+  private static final int SIMULATOR_WARM_UP_CALLS = 3000;
 
   @Option(names = "--requests", defaultValue = "200", description = "Records in the batch (default: ${DEFAULT-VALUE}).")
   int requests;
@@ -70,16 +73,15 @@ final class DemoCommand implements Callable<Integer> {
     qps.forEach((name, limit) -> limits.put(Api.parse(name), limit));
     out.println("idv-streams demo: " + requests + " records, QPS limits " + qps + ", API latency " + latencyMs + " ms");
 
-    Vertx simVertx = Vertx.vertx();
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
-      SimulatorOptions.Builder simOptions = SimulatorOptions.builder().port(0)
-        .latency(Duration.ofMillis(latencyMs), Duration.ZERO);
-      limits.forEach(simOptions::qps);
-      Simulator simulator = new Simulator(simVertx, simOptions.build());
-      int simPort = simulator.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      IdvConfig config = ConfigLoader.fromSystemEnvironment().load(demoConfig(broker, simPort, limits));
+    Path simulatorLog = Files.createTempFile("idv-demo-simulator-", ".log");
+    // the simulator first: it warms up while the broker starts
+    try (SimulatorProcess simulator = SimulatorProcess.start(Main.class.getName(), simulateArgs(limits), simulatorLog,
+          Duration.ofSeconds(120));
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
+      IdvConfig config = ConfigLoader.fromSystemEnvironment().load(demoConfig(broker, simulator.endpoint(), limits));
       createTopics(config);
-      out.println("broker " + broker.bootstrapServers() + ", simulator http://127.0.0.1:" + simPort + ", registry " + REGISTRY);
+      out.println("broker " + broker.bootstrapServers() + ", simulator " + simulator.endpoint() + " (its own JVM, log "
+        + simulatorLog + "), registry " + REGISTRY);
 
       try (ProcessorRuntime runtime = ProcessorRuntime.start(config)) {
         SchemaRegistryClient registry = SchemaRegistries.forUrl(REGISTRY, null, Duration.ofSeconds(5));
@@ -90,22 +92,26 @@ final class DemoCommand implements Callable<Integer> {
         DemoSummary.Tally tally = DemoSummary.consume(config, batch, registry, out, started, timeoutSeconds);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         return DemoSummary.summary(out, batch, tally, simulator.stats(), limits, took);
-      } finally {
-        simulator.stop();
       }
-    } finally {
-      simVertx.close();
     }
   }
 
-  private Map<String, String> demoConfig(EmbeddedKafkaBroker broker, int simPort, Map<Api, Integer> limits) throws Exception {
+  /** The simulator's flags: the demo's limits and latency. */
+  private List<String> simulateArgs(Map<Api, Integer> limits) {
+    List<String> args = new ArrayList<>(List.of("--latency-ms", String.valueOf(latencyMs), "--warm-up-calls",
+      String.valueOf(SIMULATOR_WARM_UP_CALLS)));
+    limits.forEach((api, limit) -> args.addAll(List.of("--qps", api.action() + "=" + limit)));
+    return args;
+  }
+
+  private Map<String, String> demoConfig(EmbeddedKafkaBroker broker, String simulatorEndpoint, Map<Api, Integer> limits) throws Exception {
     Map<String, String> config = new HashMap<>();
     config.put("bootstrap.servers", broker.bootstrapServers());
     config.put("application.id", "idv-demo");
     config.put("schema.registry.url", REGISTRY);
     config.put("state.dir", Files.createTempDirectory("idv-demo-state-").toString());
     config.put("topic.partitions", String.valueOf(partitions));
-    config.put("aliyun.endpoint-override", "http://127.0.0.1:" + simPort);
+    config.put("aliyun.endpoint-override", simulatorEndpoint);
     config.put("aliyun.access-key-id", SimulatorOptions.DEFAULT_ACCESS_KEY_ID);
     config.put("aliyun.access-key-secret", SimulatorOptions.DEFAULT_ACCESS_KEY_SECRET);
     config.put("image.fetch.allow-private-addresses", "true");

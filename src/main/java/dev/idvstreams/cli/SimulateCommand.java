@@ -4,6 +4,7 @@ import dev.idvstreams.api.Api;
 import dev.idvstreams.aliyun.ErrorClass;
 import dev.idvstreams.simulator.Simulator;
 import dev.idvstreams.simulator.SimulatorOptions;
+import dev.idvstreams.simulator.SimulatorWarmUp;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -52,9 +53,21 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Its secret (a demo value; never a real one). Default: the demo secret.", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
   String accessKeySecret;
 
+  @Option(names = "--exit-when-stdin-closes",
+      description = "Stop when standard input closes: a parent that starts the simulator and dies takes it along.")
+  boolean exitWhenStdinCloses;
+
+  @Option(names = "--warm-up-calls", defaultValue = "0",
+      description = "Signed calls made to a throwaway simulator before this one listens, so its first real calls run "
+          + "compiled, as a provider's do. Default: ${DEFAULT-VALUE}.")
+  int warmUpCalls;
+
   @Override
   public Integer call() throws Exception {
     Vertx vertx = Vertx.vertx();
+    if (warmUpCalls > 0) {
+      SimulatorWarmUp.run(vertx, warmUpCalls).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    }
     Simulator simulator = new Simulator(vertx, options());
     int actualPort = simulator.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     System.out.println("simulator listening on http://127.0.0.1:" + actualPort + " (stats: /_sim/stats)");
@@ -71,8 +84,24 @@ public final class SimulateCommand implements Callable<Integer> {
         stopped.countDown();
       }
     }, "simulator-shutdown"));
+    if (exitWhenStdinCloses) {
+      Thread watch = new Thread(SimulateCommand::exitWhenStdinCloses, "simulator-stdin-watch");
+      watch.setDaemon(true);
+      watch.start();
+    }
     stopped.await();
     return 0;
+  }
+
+  private static void exitWhenStdinCloses() {
+    try {
+      while (System.in.read() >= 0) {
+        // the parent writes nothing; a byte it does write changes nothing
+      }
+    } catch (java.io.IOException e) {
+      // a broken stdin is a gone parent too
+    }
+    System.exit(0); // runs the shutdown hook above, which stops the server
   }
 
   /** The simulator settings these flags describe. */

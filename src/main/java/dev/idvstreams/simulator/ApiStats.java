@@ -34,6 +34,14 @@ public final class ApiStats {
           .put("signedV1", signedV1).put("signedV3", signedV3)
           .put("maxConcurrentCallsPerKey", maxConcurrentCallsPerKey).put("callsInFlight", callsInFlight);
     }
+
+    /** The snapshot that {@code GET /_sim/stats} showed as {@code json}, for a simulator in another JVM. */
+    public static Snapshot fromJson(JsonObject json) {
+      return new Snapshot(json.getLong("calls"), json.getLong("accepted"), json.getLong("throttled"),
+          json.getLong("repeated"), json.getLong("signatureFailures"), json.getInteger("maxCallsInAnyOneSecondWindow"),
+          json.getInteger("qpsLimit"), json.getLong("signedV1"), json.getLong("signedV3"),
+          json.getInteger("maxConcurrentCallsPerKey"), json.getInteger("callsInFlight"));
+    }
   }
 
   private final SlidingWindowLimiter limiter;

@@ -126,6 +126,9 @@ public final class Simulator {
   }
 
   private void apiCall(RoutingContext ctx) {
+    // the limit counts a call when it arrives, as a gateway does, not after its body is read and its
+    // signature checked: that work is the simulator's own, and a slow moment in it must not bunch arrivals
+    long arrived = System.nanoTime();
     String length = ctx.request().getHeader("content-length");
     if (length != null && Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
       json(ctx, 413, new JsonObject().put("Code", "RequestEntityTooLarge"));
@@ -150,7 +153,7 @@ public final class Simulator {
       if (ctx.response().closed()) {
         ended.run();
       }
-      Optional<ApiAnswer> answer = answer(api.get(), call, params, key, requestId);
+      Optional<ApiAnswer> answer = answer(api.get(), call, params, key, requestId, arrived);
       if (answer.isEmpty()) {
         // an injected timeout: hold the call unanswered, then drop the connection
         vertx.setTimer(options.timeoutHold().toMillis(), id -> ctx.request().connection().close());
@@ -170,7 +173,7 @@ public final class Simulator {
    * call's business parameters, {@code key} its repeat key.
    */
   private Optional<ApiAnswer> answer(Api api, IncomingCall call, Map<String, String> params, String key,
-      String requestId) {
+      String requestId, long arrived) {
     ApiStats counters = stats.get(api);
     counters.call();
     Optional<String> badSignature = signatures.check(call);
@@ -179,15 +182,14 @@ public final class Simulator {
       return Optional.of(ApiErrors.answer(api, badSignature.get(), requestId));
     }
     counters.signed(call.signatureVersion());
-    long now = System.nanoTime();
-    if (!counters.admit(now)) {
+    if (!counters.admit(arrived)) {
       return Optional.of(ApiErrors.answer(api, ApiErrors.faultCode(api, ErrorClass.THROTTLED), requestId));
     }
     AccountState state = accountStates.get(api);
     if (state != AccountState.OK) {
       return Optional.of(ApiErrors.answer(api, ApiErrors.accountCode(api, state), requestId));
     }
-    if (repeats.get(api).isRepeat(key, now)) {
+    if (repeats.get(api).isRepeat(key, arrived)) {
       counters.repeat();
       return Optional.of(ApiErrors.answer(api, ApiErrors.faultCode(api, ErrorClass.REPEATED), requestId));
     }

@@ -24,7 +24,13 @@ final class SlidingWindowLimiter {
     this.limit = limit;
   }
 
-  synchronized boolean tryAcquire(long nowNanos) {
+  /**
+   * Counts a call that arrived at {@code arrivedNanos}. Calls reach this in arrival order only
+   * nearly (each is stamped when it arrives, then its body is read), so a stamp earlier than the
+   * latest accepted one counts as arriving with it: later, never earlier, so the limit stays strict.
+   */
+  synchronized boolean tryAcquire(long arrivedNanos) {
+    long nowNanos = accepted.isEmpty() ? arrivedNanos : Math.max(arrivedNanos, accepted.peekLast());
     while (!accepted.isEmpty() && nowNanos - accepted.peekFirst() >= WINDOW_NANOS) {
       accepted.pollFirst();
     }

@@ -5,18 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.demo.DemoBatch;
-import dev.idvstreams.embedded.FreePort;
+import dev.idvstreams.demo.SimulatorProcess;
 import dev.idvstreams.embedded.KafkaBootstrap;
 import dev.idvstreams.embedded.KafkaExtension;
 import dev.idvstreams.serde.ApicurioRegistry;
 import dev.idvstreams.simulator.ApiStats;
 import dev.idvstreams.simulator.SimulatorOptions;
-import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,8 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -57,36 +49,15 @@ class LimitTurnsSoakIT {
 
   @Test
   void shouldServeEveryPartitionWithTheSimulatorInAJvmOfItsOwn(KafkaBootstrap kafka) throws Exception {
-    int port = FreePort.pick();
     Path log = Files.createTempFile("idv-simulator-", ".log");
-    Process simulator = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-jar", System.getProperty("idv.jar", "target/idv-streams.jar"), "simulate", "--port", String.valueOf(port),
-        "--qps", Api.CREDENTIAL_VERIFY_INTL.action() + "=" + LIMIT, "--latency-ms", "200", "--latency-jitter-ms", "50")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    HttpClient http = HttpClient.newHttpClient();
-    URI statsUri = URI.create("http://127.0.0.1:" + port + "/_sim/stats");
-    try (ApicurioRegistry registry = ApicurioRegistry.start();
+    try (SimulatorProcess simulator = SimulatorProcess.start(Main.class.getName(), List.of("--qps",
+            Api.CREDENTIAL_VERIFY_INTL.action() + "=" + LIMIT, "--latency-ms", "200", "--latency-jitter-ms", "50"), log,
+            Duration.ofSeconds(60));
+        ApicurioRegistry registry = ApicurioRegistry.start();
         PipelineHarness it = new PipelineHarness(kafka, simulator(), registry.ccompatUrl(), limits(), 6)) {
-      Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-          .until(() -> http.send(HttpRequest.newBuilder(statsUri).build(), HttpResponse.BodyHandlers.ofString())
-              .statusCode() == 200);
       Map<String, String> config = new HashMap<>(it.config());
-      config.put("aliyun.endpoint-override", "http://127.0.0.1:" + port);
-      run(it, config, "in a JVM of its own", () -> {
-        try {
-          JsonObject stats = new JsonObject(http.send(HttpRequest.newBuilder(statsUri).build(),
-              HttpResponse.BodyHandlers.ofString()).body()).getJsonObject(Api.CREDENTIAL_VERIFY_INTL.action());
-          return new ApiStats.Snapshot(stats.getLong("calls"), stats.getLong("accepted"), stats.getLong("throttled"),
-              stats.getLong("repeated"), stats.getLong("signatureFailures"), stats.getInteger("maxCallsInAnyOneSecondWindow"),
-              stats.getInteger("qpsLimit"), stats.getLong("signedV1"), stats.getLong("signedV3"),
-              stats.getInteger("maxConcurrentCallsPerKey"), stats.getInteger("callsInFlight"));
-        } catch (IOException | InterruptedException e) {
-          throw new IllegalStateException("cannot read the simulator's stats", e);
-        }
-      });
-    } finally {
-      simulator.destroy();
-      simulator.waitFor(10, TimeUnit.SECONDS);
+      config.put("aliyun.endpoint-override", simulator.endpoint());
+      run(it, config, "in a JVM of its own", () -> simulator.stats().get(Api.CREDENTIAL_VERIFY_INTL));
     }
   }
 
