@@ -84,7 +84,7 @@ public final class AdaptiveRateLimiter {
     }
   }
 
-  private final double accountLimit;
+  private double accountLimit;
   private final Settings settings;
   private final LongSupplier nanoTime;
   private final Bucket bucket;
@@ -267,6 +267,36 @@ public final class AdaptiveRateLimiter {
     }
     sharePending = false;
     applyShare(share, now);
+  }
+
+  /**
+   * The account's limit for the API has changed (an operator set it through the control topic).
+   * This instance's part stays the same number of calls per second, at most the new limit, so a
+   * lower limit that cuts the part applies at once and nothing rises here: the group's split moves
+   * the parts to the new limit ({@link #setShare(double, Duration)}).
+   */
+  public synchronized void setAccountLimit(double limit) {
+    if (!(limit > 0)) {
+      throw new IllegalArgumentException("accountLimit must be positive, was " + limit);
+    }
+    if (limit == accountLimit) {
+      return;
+    }
+    long now = nanoTime.getAsLong();
+    double factor = accountLimit / limit;
+    if (sharePending) {
+      pendingShare = Math.min(1.0, pendingShare * factor);
+    }
+    double part = Math.min(1.0, share * factor);
+    double proportion = ceiling() == 0 ? 1.0 : rate / ceiling();
+    if (limit < accountLimit * share && granted) {
+      lastLoweredNanos = now;
+      lowered = true;
+    }
+    accountLimit = limit;
+    share = part;
+    window.resize(callsPerWindow());
+    changeRate(Math.max(floor(), proportion * ceiling()), now);
   }
 
   /** Applies a higher share whose delay has passed; the volatile check keeps the hot path lock-free. */

@@ -78,6 +78,8 @@ public final class AsyncCaller<R> {
   /** Attempts ready to leave that wait for a token: work the limit could serve now. */
   private final AtomicInteger awaitingPermit = new AtomicInteger();
   private final AtomicLong permitsGranted = new AtomicLong();
+  /** Set by an operator (the control topic): attempts are held as by an open breaker. */
+  private volatile boolean paused;
 
   /**
    * @param classifier maps a failed call's error to its kind
@@ -121,6 +123,15 @@ public final class AsyncCaller<R> {
   /** Tokens granted since the start: the calls (attempts) made. */
   public long permitsGranted() {
     return permitsGranted.get();
+  }
+
+  /** Pauses or resumes every attempt of this caller: a paused one waits, as for an open breaker, and holds no token. */
+  public void setPaused(boolean paused) {
+    this.paused = paused;
+  }
+
+  public boolean isPaused() {
+    return paused;
   }
 
   /** One request's steps; they all run on its Vert.x context, one after another. */
@@ -192,7 +203,8 @@ public final class AsyncCaller<R> {
       }
       long now = nanoTime.getAsLong();
       boolean wasOpen = breaker.state() == CircuitBreaker.State.OPEN;
-      if (!breaker.allowRequest()) {
+      // paused first: a paused API must not take the breaker's probe
+      if (paused || !breaker.allowRequest()) {
         if (!held) {
           held = true;
           holdStartNanos = now;
@@ -236,6 +248,14 @@ public final class AsyncCaller<R> {
       // or every request that passed before the first account failure would still call.
       if (breaker.state() == CircuitBreaker.State.OPEN && !probing) {
         permit.tryFail(new HeldByBreaker());
+        return;
+      }
+      if (paused) {
+        // paused while it waited for a token: it waits on, holding no token
+        timer = vertx.setTimer(holdRecheckMillis, id -> {
+          timer = -1;
+          awaitToken(permit);
+        });
         return;
       }
       AdaptiveRateLimiter.Permit token = limiter.tryAcquire();

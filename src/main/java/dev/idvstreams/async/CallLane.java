@@ -46,7 +46,7 @@ public final class CallLane<R> {
   private final ConcurrencyBound bound;
   private final AsyncCaller<R> caller;
   private final int inFlightMax;
-  private final double qps;
+  private double qps;
   private final AtomicInteger pending = new AtomicInteger();
 
   /**
@@ -91,9 +91,39 @@ public final class CallLane<R> {
     return Math.min(inFlightMax, Math.max(backlog, bound.boundFor(rate)));
   }
 
-  /** Whether the breaker holds this API's requests (open or half-open): no slot frees until it recovers. */
+  /**
+   * Whether this API's requests are held: by the breaker (open or half-open), or paused by an
+   * operator. No slot frees until that ends.
+   */
   public boolean isHeld() {
+    return caller.isPaused() || breakerHolds();
+  }
+
+  /** Whether the breaker holds this API's requests (open or half-open). */
+  public boolean breakerHolds() {
     return breaker.state() != CircuitBreaker.State.CLOSED;
+  }
+
+  /**
+   * Pauses or resumes the API: while paused, its requests are held as for an account error, no
+   * attempt leaves; those under way when it starts end as they would.
+   */
+  public void setPaused(boolean paused) {
+    caller.setPaused(paused);
+  }
+
+  public boolean isPaused() {
+    return caller.isPaused();
+  }
+
+  /**
+   * The account's QPS limit for the API has changed: this instance's part keeps its calls per
+   * second, at most the new limit ({@link AdaptiveRateLimiter#setAccountLimit}), until the group's
+   * split moves it ({@link #setQuota}).
+   */
+  public synchronized void setLimit(double limit) {
+    qps = limit;
+    limiter.setAccountLimit(limit);
   }
 
   /** Feeds a completed request's service time to the in-flight bound. */
@@ -136,7 +166,7 @@ public final class CallLane<R> {
    * once, more after {@code increaseDelay}, the time until the calls made under the part taken
    * over have left every window, as the group knows it ({@link AdaptiveRateLimiter#setShare}).
    */
-  public void setQuota(int callsPerSecond, Duration increaseDelay) {
+  public synchronized void setQuota(int callsPerSecond, Duration increaseDelay) {
     limiter.setShare(Math.min(1.0, callsPerSecond / qps), increaseDelay);
   }
 

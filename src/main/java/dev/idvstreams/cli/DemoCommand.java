@@ -6,6 +6,7 @@ import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.config.ConfigLoader;
 import dev.idvstreams.config.IdvConfig;
 import dev.idvstreams.demo.DemoBatch;
+import dev.idvstreams.demo.DemoLogging;
 import dev.idvstreams.demo.DemoSummary;
 import dev.idvstreams.embedded.EmbeddedKafkaBroker;
 import dev.idvstreams.operator.TopicCreator;
@@ -66,22 +67,30 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the batch (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--verbose", description = "Show the log lines of the broker, Kafka Streams and the processor on the "
+    + "console too; by default they go to a file whose path the demo prints.")
+  boolean verbose;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
     Map<Api, Integer> limits = new LinkedHashMap<>();
     qps.forEach((name, limit) -> limits.put(Api.parse(name), limit));
     out.println("idv-streams demo: " + requests + " records, QPS limits " + qps + ", API latency " + latencyMs + " ms");
-
-    Path simulatorLog = Files.createTempFile("idv-demo-simulator-", ".log");
+    Path logs = Files.createTempDirectory("idv-demo-logs-");
+    Path simulatorLog = logs.resolve("simulator.log");
+    if (!verbose) {
+      DemoLogging.toFile(logs.resolve("demo.log"));
+    }
+    out.println("logs: " + (verbose ? "on the console" : logs.resolve("demo.log")) + "; the simulator's: " + simulatorLog);
     // the simulator first: it warms up while the broker starts
     try (SimulatorProcess simulator = SimulatorProcess.start(Main.class.getName(), simulateArgs(limits), simulatorLog,
           Duration.ofSeconds(120));
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startTemporary()) {
       IdvConfig config = ConfigLoader.fromSystemEnvironment().load(demoConfig(broker, simulator.endpoint(), limits));
       createTopics(config);
-      out.println("broker " + broker.bootstrapServers() + ", simulator " + simulator.endpoint() + " (its own JVM, log "
-        + simulatorLog + "), registry " + REGISTRY);
+      out.println("broker " + broker.bootstrapServers() + ", simulator " + simulator.endpoint() + " (its own JVM), registry "
+        + REGISTRY);
 
       try (ProcessorRuntime runtime = ProcessorRuntime.start(config)) {
         SchemaRegistryClient registry = SchemaRegistries.forUrl(REGISTRY, null, Duration.ofSeconds(5));
@@ -89,7 +98,8 @@ final class DemoCommand implements Callable<Integer> {
           AvroSerde.forValues(VerificationRequest.class, registry));
         long started = System.nanoTime();
         produce(config, batch);
-        DemoSummary.Tally tally = DemoSummary.consume(config, batch, registry, out, started, timeoutSeconds);
+        DemoSummary.Tally tally = DemoSummary.consume(config, batch, registry, out, started, timeoutSeconds,
+          simulator::stats, limits);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         return DemoSummary.summary(out, batch, tally, simulator.stats(), limits, took);
       }

@@ -49,6 +49,11 @@ final class DlqReplayCommand implements Callable<Integer> {
   @Option(names = "--max", paramLabel = "N", description = "Replay at most N dead letters; the next run goes on after the last one.")
   Integer max;
 
+  @Option(names = "--max-replays", paramLabel = "N", defaultValue = "3",
+    description = "Skip dead letters whose request was already replayed N times (its idv-replay-count header); "
+      + "default ${DEFAULT-VALUE}. A cause that remains makes a replayed request fail again: this stops the loop.")
+  int maxReplays;
+
   @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "60000",
     description = "Give up (exit code 1) when no record arrives for MS ms before the end of the topic is reached (default: ${DEFAULT-VALUE}).")
   long timeoutMs;
@@ -61,7 +66,8 @@ final class DlqReplayCommand implements Callable<Integer> {
     IdvConfig settings = config.load();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    DeadLetterReplay replay = new DeadLetterReplay(settings, new DeadLetterFilter(stage, code), dryRun, max, timeoutMs);
+    DeadLetterReplay replay = new DeadLetterReplay(settings, new DeadLetterFilter(stage, code), dryRun, max, maxReplays,
+      timeoutMs);
     DeadLetterReplay.Tally tally;
     try {
       tally = replay.run(new DeadLetterReplay.Listener() {
@@ -73,6 +79,13 @@ final class DlqReplayCommand implements Callable<Integer> {
         @Override
         public void withoutRequest(ConsumerRecord<String, byte[]> record, DeadLetter letter) {
           err.println(where(record) + ": " + letter.getStage() + " " + letter.getErrorCode() + " has no request: not replayable");
+        }
+
+        @Override
+        public void pastMaxReplays(ConsumerRecord<String, byte[]> record, DeadLetter letter, int replays) {
+          err.println(where(record) + ": bizId=" + letter.getBizId() + " " + letter.getStage() + " "
+            + letter.getErrorCode() + " was replayed " + replays + " times already (--max-replays " + maxReplays
+            + "): skipped");
         }
 
         @Override
@@ -106,7 +119,8 @@ final class DlqReplayCommand implements Callable<Integer> {
   private void summary(PrintWriter out, DeadLetterReplay.Tally tally) {
     out.println("dead letters read: " + tally.read() + "; " + (dryRun ? "would replay: " : "replayed: ") + tally.replayed()
       + "; not matching: " + tally.notMatching() + "; without a request (not replayable): " + tally.withoutRequest()
-      + "; unreadable: " + tally.unreadable());
+      + "; unreadable: " + tally.unreadable() + "; replayed " + maxReplays + " times already (skipped): "
+      + tally.pastMaxReplays());
     out.flush();
   }
 }

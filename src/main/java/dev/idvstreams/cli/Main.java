@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         ProduceCommand.class,
         ConsumeCommand.class,
         DlqCommand.class,
+        ControlCommand.class,
         TopicsCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -216,6 +216,12 @@ public final class IdvConfig extends AbstractConfig {
       + "INTERNAL (POISON_RECORD) instead of processed again. Counted per instance in a file in its state directory, "
       + "so restarts keep the count.";
 
+  public static final String HEADERS_CARRIED_CONFIG = "headers.carried";
+  private static final String HEADERS_CARRIED_DOC = "Record headers copied from a request to its result or dead "
+      + "letter, besides the W3C trace context (traceparent, tracestate, baggage) and idv-replay-count, which always "
+      + "are; names match whatever their case. Every other header of a request is dropped where it is admitted. A "
+      + "value over 8 KiB, or past 8 KiB for all carried headers of a record, is left out. See docs/consumers.md.";
+
   // ---- Images
   public static final String IMAGE_INLINE_MAX_BYTES_CONFIG = "image.inline.max-bytes";
   private static final String IMAGE_INLINE_MAX_BYTES_DOC = "Largest image given inline (content bytes) in a request; "
@@ -319,6 +325,8 @@ public final class IdvConfig extends AbstractConfig {
       .define(DEDUP_PURGE_INTERVAL_MS_CONFIG, LONG, 60_000L, Range.between(1_000, 86_400_000), LOW,
           DEDUP_PURGE_INTERVAL_MS_DOC)
       .define(POISON_MAX_FAILURES_CONFIG, INT, 3, Range.between(1, 1_000), LOW, POISON_MAX_FAILURES_DOC)
+      .define(HEADERS_CARRIED_CONFIG, LIST, "correlation-id", ValidList.anyNonDuplicateValues(true, false), MEDIUM,
+          HEADERS_CARRIED_DOC)
       .define(BACKLOG_MAX_REQUESTS_CONFIG, LONG, 50_000L, Range.atLeast(1), MEDIUM, BACKLOG_MAX_REQUESTS_DOC)
       .define(BACKLOG_MAX_BYTES_CONFIG, LONG, 512L * 1024 * 1024, Range.atLeast(1), MEDIUM, BACKLOG_MAX_BYTES_DOC)
 
@@ -540,6 +548,11 @@ public final class IdvConfig extends AbstractConfig {
 
   public long backlogMaxBytes() {
     return getLong(BACKLOG_MAX_BYTES_CONFIG);
+  }
+
+  /** The header names of {@code headers.carried}. */
+  public List<String> headersCarried() {
+    return getList(HEADERS_CARRIED_CONFIG);
   }
 
   public int poisonMaxFailures() {

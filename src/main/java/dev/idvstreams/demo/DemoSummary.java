@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,10 +42,13 @@ public final class DemoSummary {
 
   /**
    * Reads the result and dead-letter topics until every record of {@code batch} is accounted for
-   * (and two seconds more, for duplicates) or {@code timeoutSeconds} have passed, printing progress.
+   * (and two seconds more, for duplicates) or {@code timeoutSeconds} have passed, printing a
+   * {@link ProgressLine} each second with the calls per second that {@code stats} (the
+   * simulator's counters) show against {@code limits}.
    */
   public static Tally consume(IdvConfig config, List<DemoBatch.Item> batch, SchemaRegistryClient registry, PrintStream out,
-      long started, int timeoutSeconds) {
+      long started, int timeoutSeconds, Supplier<Map<Api, ApiStats.Snapshot>> stats, Map<Api, Integer> limits) {
+    ProgressLine progress = new ProgressLine(batch.size(), limits);
     AvroSerde<VerificationResult> results = AvroSerde.forValues(VerificationResult.class, registry);
     AvroSerde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, registry);
     Tally tally = new Tally(new HashMap<>(), new TreeMap<>(), new TreeMap<>(), 0, new java.util.EnumMap<>(CheckType.class));
@@ -83,10 +87,9 @@ public final class DemoSummary {
         long now = System.nanoTime();
         if (now - lastProgress > TimeUnit.SECONDS.toNanos(1)) {
           lastProgress = now;
-          out.printf("\r  %5.1fs  %d/%d accounted for (%d results, %d dead letters)   ",
-            (now - started) / 1e9, tally.total(), batch.size(),
+          out.print(progress.render(now - started, tally.total(),
             tally.results().values().stream().mapToInt(Integer::intValue).sum(),
-            tally.deadLetters().values().stream().mapToInt(Integer::intValue).sum());
+            tally.deadLetters().values().stream().mapToInt(Integer::intValue).sum(), stats.get(), now));
           out.flush();
         }
       }

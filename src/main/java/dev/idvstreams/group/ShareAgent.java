@@ -144,13 +144,23 @@ public final class ShareAgent {
    */
   public ShareAgent(String self, Map<Api, Integer> limits, Timing timing, Outputs outputs, LongSupplier nanoTime) {
     this.self = self;
-    this.limits = Map.copyOf(limits);
+    this.limits = new EnumMap<>(limits);
     this.timing = timing;
     this.outputs = outputs;
     this.nanoTime = nanoTime;
     for (Api api : Api.values()) {
       inForce.put(api, 0);
     }
+  }
+
+  /**
+   * This instance's limit for {@code api} is now {@code limit} (set through the control topic). It
+   * says so in its next message. A lower limit holds the whole group at once, since the group
+   * keeps to the lowest limit any live instance gives. A higher one holds only when every live
+   * instance gives it. The log's thread only.
+   */
+  public void setLimit(Api api, int limit) {
+    limits.put(api, limit);
   }
 
   /** The broker took the message sent at {@code sentNanos}. Any thread. */

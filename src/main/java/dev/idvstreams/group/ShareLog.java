@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -63,6 +64,8 @@ public final class ShareLog implements AutoCloseable {
   private final BooleanSupplier busy;
   private final Thread thread;
   private volatile boolean running = true;
+  /** Limits set since the last loop (the control topic), handed to the agent on its thread. */
+  private final Map<Api, Integer> newLimits = new ConcurrentHashMap<>();
 
   /**
    * @param clientConfigs how to reach the cluster (bootstrap servers, security); the clients' own
@@ -143,6 +146,11 @@ public final class ShareLog implements AutoCloseable {
     thread.start();
   }
 
+  /** The group's limit for {@code api} is now {@code limit}: this instance says so from its next message ({@link ShareAgent#setLimit}). Any thread. */
+  public void setLimit(Api api, int limit) {
+    newLimits.put(api, limit);
+  }
+
   private ShareAgent agent() {
     return agent;
   }
@@ -163,6 +171,12 @@ public final class ShareLog implements AutoCloseable {
             return ShareMessage.unreadable();
           });
           agent.onRecord(record.key(), message, record.timestamp());
+        }
+        for (Api api : Api.values()) {
+          Integer limit = newLimits.remove(api);
+          if (limit != null) {
+            agent.setLimit(api, limit);
+          }
         }
         agent.tick(loads.get());
       }

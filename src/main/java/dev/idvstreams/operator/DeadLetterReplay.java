@@ -6,6 +6,8 @@ import dev.idvstreams.config.IdvConfig;
 import dev.idvstreams.serde.AvroSerde;
 import dev.idvstreams.serde.BadRecordException;
 import dev.idvstreams.serde.SchemaRegistryClient;
+import dev.idvstreams.headers.CarriedHeaders;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +22,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -33,6 +37,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * filter replays only dead letters that arrived since. DECODE dead letters have no request (the
  * bytes could not be read) and are counted as not replayable: sending the same bytes again would
  * only fail again.
+ *
+ * <p>A replay cannot loop: each replayed request carries {@code idv-replay-count} (one more than
+ * its dead letter's), which travels to its result or dead letter like the trace context
+ * ({@link CarriedHeaders}); a dead letter already replayed {@code maxReplays} times is skipped and
+ * counted. The replayed request also carries the dead letter's other carried headers, so its trace
+ * goes on.
  */
 public final class DeadLetterReplay {
 
@@ -42,19 +52,28 @@ public final class DeadLetterReplay {
   private final DeadLetterFilter filter;
   private final boolean dryRun;
   private final Integer max;
+  private final int maxReplays;
   private final long timeoutMs;
+  private final CarriedHeaders carried;
 
   /**
    * @param dryRun read and count only: send and commit nothing
    * @param max replay at most this many dead letters (null: no limit); the next run goes on after the last one
+   * @param maxReplays a dead letter whose request was already replayed this many times is skipped
    * @param timeoutMs stop when no record arrives for this long before the end of the topic is reached
    */
-  public DeadLetterReplay(IdvConfig settings, DeadLetterFilter filter, boolean dryRun, Integer max, long timeoutMs) {
+  public DeadLetterReplay(IdvConfig settings, DeadLetterFilter filter, boolean dryRun, Integer max, int maxReplays,
+      long timeoutMs) {
+    if (maxReplays < 1) {
+      throw new IllegalArgumentException("--max-replays must be at least 1, was " + maxReplays);
+    }
     this.settings = settings;
     this.filter = filter;
     this.dryRun = dryRun;
     this.max = max;
+    this.maxReplays = maxReplays;
     this.timeoutMs = timeoutMs;
+    this.carried = new CarriedHeaders(settings.headersCarried());
   }
 
   /** What a run is told as it goes, for an operator to see. */
@@ -65,6 +84,9 @@ public final class DeadLetterReplay {
 
     /** {@code letter} matches but has no request (DECODE): not replayable. */
     void withoutRequest(ConsumerRecord<String, byte[]> record, DeadLetter letter);
+
+    /** {@code letter} matches, but its request was replayed {@code replays} times already: skipped. */
+    void pastMaxReplays(ConsumerRecord<String, byte[]> record, DeadLetter letter, int replays);
 
     /** The dead letters of one batch, replayed (with a dry run: that would be), once the batch is committed. */
     void replayed(List<Replayed> batch);
@@ -79,6 +101,7 @@ public final class DeadLetterReplay {
     int replayed;
     int notMatching;
     int withoutRequest;
+    int pastMaxReplays;
     int unreadable;
     boolean stalled;
 
@@ -96,6 +119,11 @@ public final class DeadLetterReplay {
 
     public int withoutRequest() {
       return withoutRequest;
+    }
+
+    /** Dead letters matching, with a request, skipped for having been replayed {@code --max-replays} times. */
+    public int pastMaxReplays() {
+      return pastMaxReplays;
     }
 
     public int unreadable() {
@@ -158,7 +186,8 @@ public final class DeadLetterReplay {
           if (letter != null) {
             VerificationRequest request = letter.getRequest();
             if (producer != null) {
-              producer.send(new ProducerRecord<>(settings.requestsTopic(), request.getBizId(), request));
+              producer.send(new ProducerRecord<>(settings.requestsTopic(), null, request.getBizId(), request,
+                replayHeaders(record.headers())));
             }
             batch.add(new Replayed(record, letter));
           }
@@ -173,8 +202,30 @@ public final class DeadLetterReplay {
     return tally;
   }
 
+  /** The carried headers of a dead letter, its replay count one higher: the replayed request's headers. */
+  private Headers replayHeaders(Headers deadLetterHeaders) {
+    Headers headers = carried.select(deadLetterHeaders);
+    int replays = replays(headers);
+    headers.remove(CarriedHeaders.REPLAY_COUNT);
+    headers.add(CarriedHeaders.REPLAY_COUNT, String.valueOf(replays + 1).getBytes(StandardCharsets.UTF_8));
+    return headers;
+  }
+
+  /** How many times the request of a dead letter with these headers was replayed: 0 without the header, or with one unreadable. */
+  static int replays(Headers headers) {
+    Header count = headers.lastHeader(CarriedHeaders.REPLAY_COUNT);
+    if (count == null || count.value() == null) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Integer.parseInt(new String(count.value(), StandardCharsets.UTF_8).trim()));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   /** The dead letter of {@code record} when it is to be replayed; else null, counted in {@code tally} by the reason. */
-  private static DeadLetter replayable(ConsumerRecord<String, byte[]> record, AvroSerde<DeadLetter> letters,
+  private DeadLetter replayable(ConsumerRecord<String, byte[]> record, AvroSerde<DeadLetter> letters,
       DeadLetterFilter filter, Tally tally, Listener listener) {
     tally.read++;
     DeadLetter letter;
@@ -195,6 +246,12 @@ public final class DeadLetterReplay {
     if (letter.getRequest() == null) {
       tally.withoutRequest++;
       listener.withoutRequest(record, letter);
+      return null;
+    }
+    int replays = replays(record.headers());
+    if (replays >= maxReplays) {
+      tally.pastMaxReplays++;
+      listener.pastMaxReplays(record, letter, replays);
       return null;
     }
     tally.replayed++;

@@ -42,7 +42,10 @@ public final class IdvMetrics {
   static final String API_PERMITTED_RATE = "idv.api.permitted.rate";
   static final String API_ARRIVAL_GUARD = "idv.api.arrival.guard.seconds";
   static final String API_BREAKER_OPEN = "idv.api.breaker.open";
+  static final String API_PAUSED = "idv.api.paused";
   static final String LIMIT_PART = "idv.limit.part";
+  static final String LIMIT_QPS = "idv.limit.qps";
+  static final String REQUEST_LATENCY = "idv.request.latency";
   static final String LIMIT_DEMAND = "idv.limit.demand";
   static final String DEDUP_REPLAYS = "idv.dedup.replays";
   static final String DEDUP_PARKED = "idv.dedup.parked";
@@ -60,7 +63,10 @@ public final class IdvMetrics {
   private final Map<Api, AtomicReference<Double>> permittedRate = new EnumMap<>(Api.class);
   private final Map<Api, AtomicReference<Double>> arrivalGuard = new EnumMap<>(Api.class);
   private final Map<Api, AtomicInteger> breakerOpen = new EnumMap<>(Api.class);
+  private final Map<Api, AtomicInteger> paused = new EnumMap<>(Api.class);
   private final Map<Api, AtomicInteger> limitPart = new EnumMap<>(Api.class);
+  private final Map<Api, AtomicReference<Double>> limitQps = new EnumMap<>(Api.class);
+  private final Map<CheckType, Timer> requestLatency = new EnumMap<>(CheckType.class);
   private final Map<Api, AtomicLong> limitDemand = new EnumMap<>(Api.class);
   private final Map<SkipReason, Counter> skipped = new EnumMap<>(SkipReason.class);
   private final Counter dedupReplays;
@@ -78,6 +84,14 @@ public final class IdvMetrics {
             .register(registry));
       }
       results.put(checkType, byOutcome);
+      requestLatency.put(checkType, Timer.builder(REQUEST_LATENCY)
+          .description("From a request's requestedAt to its result's publication, for results of a call (replays "
+              + "left out): what the requesting service waits, the producer's clock against this instance's")
+          .tag("check.type", checkType.name())
+          .publishPercentileHistogram()
+          .minimumExpectedValue(Duration.ofMillis(10))
+          .maximumExpectedValue(Duration.ofHours(1))
+          .register(registry));
     }
     for (DeadLetterStage stage : DeadLetterStage.values()) {
       deadLetters.put(stage, Counter.builder(DEAD_LETTERS)
@@ -108,8 +122,12 @@ public final class IdvMetrics {
           new AtomicReference<>(Double.NaN), AtomicReference::get));
       breakerOpen.put(api, gauge(API_BREAKER_OPEN, "1 while the circuit breaker holds the API's requests "
           + "(open or half-open), else 0", api, new AtomicInteger(), AtomicInteger::get));
+      paused.put(api, gauge(API_PAUSED, "1 while an operator has paused the API through the control topic: its "
+          + "requests are held, none is called", api, new AtomicInteger(), AtomicInteger::get));
       limitPart.put(api, gauge(LIMIT_PART, "This instance's part of the group's QPS limit, in calls per second, as the "
           + "share log confirmed it (a raise reaches the limiter 1.5 s later)", api, new AtomicInteger(), AtomicInteger::get));
+      limitQps.put(api, gauge(LIMIT_QPS, "The account's QPS limit for the API in force, which the group's parts add "
+          + "up to at most (qps.<api>); NaN until set", api, new AtomicReference<>(Double.NaN), AtomicReference::get));
       limitDemand.put(api, gauge(LIMIT_DEMAND, "This instance's demand for the limit, as it tells the group: requests "
           + "waiting for a slot, attempts waiting for a token, and calls made in the last second", api, new AtomicLong(),
           AtomicLong::get));
@@ -122,6 +140,23 @@ public final class IdvMetrics {
   /** A result was published. */
   public void resultPublished(CheckType checkType, Outcome outcome) {
     results.get(checkType).get(outcome).increment();
+  }
+
+  /** A result of a call (not a replay) was published, {@code latency} after its request's requestedAt. */
+  public void requestAnswered(CheckType checkType, Duration latency) {
+    if (!latency.isNegative()) {
+      requestLatency.get(checkType).record(latency);
+    }
+  }
+
+  /** Whether {@code api} is paused through the control topic now. */
+  public void setPaused(Api api, boolean isPaused) {
+    paused.get(api).set(isPaused ? 1 : 0);
+  }
+
+  /** The account's QPS limit for {@code api} now in force. */
+  public void setLimitQps(Api api, double qps) {
+    limitQps.get(api).set(qps);
   }
 
   /** A dead letter was published. */

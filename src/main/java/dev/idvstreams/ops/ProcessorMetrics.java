@@ -10,6 +10,7 @@ import dev.idvstreams.check.CallListener;
 import dev.idvstreams.topology.SkipReason;
 import dev.idvstreams.topology.TopologyListener;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -46,6 +47,8 @@ public final class ProcessorMetrics implements CallListener, TopologyListener {
       metrics.resultPublished(result.getCheckType(), result.getOutcome());
       if (result.getReplayed()) {
         metrics.dedupReplayed();
+      } else {
+        metrics.requestAnswered(result.getCheckType(), Duration.between(result.getRequestedAt(), Instant.now()));
       }
     } else if (value instanceof DeadLetter letter) {
       metrics.deadLettered(letter.getStage());
@@ -72,7 +75,7 @@ public final class ProcessorMetrics implements CallListener, TopologyListener {
       metrics.setPermittedRate(api, lane.permittedRate());
       metrics.setArrivalGuard(api, lane.arrivalGuard().toNanos() / 1e9);
       metrics.setInFlight(api, lane.pending());
-      metrics.setBreakerOpen(api, lane.isHeld());
+      metrics.setBreakerOpen(api, lane.breakerHolds());
     }
   }
 }

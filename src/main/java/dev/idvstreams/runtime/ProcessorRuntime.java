@@ -11,6 +11,8 @@ import dev.idvstreams.check.ApiCheckInvoker;
 import dev.idvstreams.config.IdvConfig;
 import dev.idvstreams.group.ApiLoad;
 import dev.idvstreams.group.LaneDemand;
+import dev.idvstreams.control.ControlLog;
+import dev.idvstreams.control.ControlState;
 import dev.idvstreams.group.ShareAgent;
 import dev.idvstreams.group.ShareLog;
 import dev.idvstreams.ops.HealthCheck;
@@ -18,6 +20,7 @@ import dev.idvstreams.ops.IdvMetrics;
 import dev.idvstreams.ops.OpsHttpServer;
 import dev.idvstreams.ops.ProcessorMetrics;
 import dev.idvstreams.topology.Backlog;
+import dev.idvstreams.headers.CarriedHeaders;
 import dev.idvstreams.topology.DeadLetterWriter;
 import dev.idvstreams.topology.DecodeDeadLetterHandler;
 import dev.idvstreams.topology.EventDelivery;
@@ -111,6 +114,8 @@ public final class ProcessorRuntime implements AutoCloseable {
   /** The stream thread that failed on an unreachable registry is replaced after this pause, not at once. */
   private static final Duration REGISTRY_OUTAGE_PAUSE = Duration.ofSeconds(5);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  /** How long a starting instance may take to read the control topic before it calls. */
+  private static final Duration CONTROL_CATCH_UP = Duration.ofSeconds(30);
   /** In {@code <state.dir>/<application.id>/}: how often each record stopped a stream thread ({@link PoisonStrikes}). */
   private static final String POISON_STRIKES_FILE = "idv-poison-strikes";
 
@@ -121,6 +126,9 @@ public final class ProcessorRuntime implements AutoCloseable {
   private final KafkaStreams streams;
   private final Admin admin;
   private final ShareLog share;
+  private final ControlLog controls;
+  /** Each API's QPS limit in force: the control topic's, else the file's. The control log's thread only. */
+  private final Map<Api, Integer> limitsInForce = new EnumMap<>(Api.class);
   private final PrometheusMeterRegistry meters;
   private final KafkaStreamsMetrics streamsMetrics;
   private final OpsHttpServer ops;
@@ -151,11 +159,12 @@ public final class ProcessorRuntime implements AutoCloseable {
     RecordLimits recordLimits = KafkaRecordLimits.read(admin, streamsConfig.getProducerConfigs(config.applicationId()),
       List.of(config.resultsTopic(), config.deadLetterTopic()));
     // the error handlers write dead letters and count them, as the topology does
-    props.putAll(DeadLetterWriter.properties(config.deadLetterTopic(), metrics, recordLimits));
+    CarriedHeaders carried = new CarriedHeaders(config.headersCarried());
+    props.putAll(DeadLetterWriter.properties(config.deadLetterTopic(), metrics, recordLimits, carried));
     VerificationTopology.Settings settings = new VerificationTopology.Settings(config.requestsTopic(),
       config.requestsKeyedByBizId(), config.resultsTopic(), config.deadLetterTopic(), config.dedupTtl(),
       config.dedupPurgeInterval(), COMPLETION_INTERVAL, config.imageInlineMaxBytes(),
-      EventDelivery.forGuarantee(config.processingGuarantee()), recordLimits.maxRequestBytes(), config.poisonMaxFailures());
+      EventDelivery.forGuarantee(config.processingGuarantee()), recordLimits.maxRequestBytes(), config.poisonMaxFailures(), carried);
     PoisonStrikes strikes = PoisonStrikes.inFile(Path.of(streamsConfig.getString(StreamsConfig.STATE_DIR_CONFIG),
       config.applicationId(), POISON_STRIKES_FILE));
     // the main consumer of the classic protocol polls briefly only while there is work; under
@@ -165,6 +174,8 @@ public final class ProcessorRuntime implements AutoCloseable {
     Map<Api, Integer> limits = new EnumMap<>(Api.class);
     for (Api api : Api.values()) {
       limits.put(api, config.qps(api));
+      limitsInForce.put(api, config.qps(api));
+      idvMetrics.setLimitQps(api, config.qps(api));
     }
     String shareTopic = ShareLog.topicName(config.applicationId());
     int replication = streamsConfig.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG);
@@ -175,6 +186,10 @@ public final class ProcessorRuntime implements AutoCloseable {
         idvMetrics.setLimitPart(api, calls);
       }, reported(new LaneDemand(invoker::lane, control.backlog()::requests, System::nanoTime), idvMetrics),
       control::hasWork, ShareAgent.Timing.defaults());
+    String controlTopic = ControlLog.topicName(config.applicationId());
+    ControlLog.createTopic(admin, controlTopic, replication < 0 ? Optional.empty() : Optional.of((short) replication));
+    this.controls = new ControlLog(streamsConfig.getAdminConfigs(config.applicationId() + "-control"), controlTopic,
+      state -> applyControl(state, config, idvMetrics));
     streams.setUncaughtExceptionHandler(new StreamThreadFailures(REGISTRY_OUTAGE_PAUSE));
     streams.setStateListener((now, before) -> {
       // no call starts and no thread blocks while Kafka Streams cannot commit
@@ -211,6 +226,31 @@ public final class ProcessorRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * Puts the control topic's settings in force: a paused API's lane holds its requests; an API's
+   * QPS limit from the topic, else the file's, goes to its lane and to the group's split. On the
+   * control log's thread.
+   */
+  private void applyControl(ControlState state, IdvConfig config, IdvMetrics idvMetrics) {
+    for (Api api : Api.values()) {
+      CallLane<?> lane = invoker.lane(api);
+      boolean paused = state.paused(api);
+      if (paused != lane.isPaused()) {
+        LOG.info("{} {} through the control topic", api.action(), paused ? "paused: its requests are held" : "resumed");
+      }
+      lane.setPaused(paused);
+      idvMetrics.setPaused(api, paused);
+      int qps = (int) state.qps(api).orElse(config.qps(api));
+      if (qps != limitsInForce.get(api)) {
+        LOG.info("{}: QPS limit {} through the control topic (the file's: {})", api.action(), qps, config.qps(api));
+        limitsInForce.put(api, qps);
+        lane.setLimit(qps);
+        share.setLimit(api, qps);
+        idvMetrics.setLimitQps(api, qps);
+      }
+    }
+  }
+
   /** The demands, each also set on its gauge as it is measured. */
   private static Supplier<Map<Api, ApiLoad>> reported(Supplier<Map<Api, ApiLoad>> loads, IdvMetrics metrics) {
     return () -> {
@@ -244,6 +284,7 @@ public final class ProcessorRuntime implements AutoCloseable {
   /** Builds everything and starts Kafka Streams. */
   public static ProcessorRuntime start(IdvConfig config) {
     ProcessorRuntime runtime = new ProcessorRuntime(config);
+    runtime.controls.start(CONTROL_CATCH_UP);
     runtime.share.start();
     runtime.streams.start();
     LOG.info("idv-streams started: application.id={}, requests from {}, member {}, ops endpoints {}",
@@ -258,6 +299,7 @@ public final class ProcessorRuntime implements AutoCloseable {
    */
   static ProcessorRuntime start(IdvConfig config, BiFunction<Vertx, ImageFetchOptions, ImageFetcher> images) {
     ProcessorRuntime runtime = new ProcessorRuntime(config, images);
+    runtime.controls.start(CONTROL_CATCH_UP);
     runtime.share.start();
     runtime.streams.start();
     return runtime;
@@ -266,6 +308,11 @@ public final class ProcessorRuntime implements AutoCloseable {
   /** Completes with ERROR or NOT_RUNNING when Kafka Streams stops, for whatever reason. */
   public CompletableFuture<KafkaStreams.State> stopped() {
     return stopped;
+  }
+
+  /** The port /metrics, /health/live and /health/ready are served on; -1 when off (http.port -1). */
+  public int opsPort() {
+    return opsPort;
   }
 
   /**
@@ -293,6 +340,7 @@ public final class ProcessorRuntime implements AutoCloseable {
     }
     // no call starts from here on; the others take this instance's parts over at once
     share.close();
+    controls.close();
     boolean streamsClosed = streams.close(CloseOptions.groupMembershipOperation(
       CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
     if (!streamsClosed) {

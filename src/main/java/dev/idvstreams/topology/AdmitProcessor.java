@@ -1,5 +1,6 @@
 package dev.idvstreams.topology;
 
+import dev.idvstreams.headers.CarriedHeaders;
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.VerificationRequest;
@@ -8,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  *       dead letter): a VALIDATION dead letter {@code REQUEST_TOO_LARGE} with the bizId and the
  *       first {@link #EXCERPT_BYTES} bytes of the request, never the whole;
  *   <li>breaks a documented limit of its API: a VALIDATION dead letter with the request;
- *   <li>else: passed on without the producer's headers, which could make the re-keyed record too
- *       large and which nothing downstream reads.
+ *   <li>else: passed on with only its {@link CarriedHeaders}: any other header of the producer's
+ *       could make the re-keyed record too large, and nothing downstream reads it.
  * </ul>
+ * Its dead letters carry the same headers, after the dead-letter headers.
  * Dead letters here name the request topic's partition and offset, where the operator finds the
  * record, and are keyed by {@link BizIds#bounded}.
  */
@@ -40,11 +41,14 @@ final class AdmitProcessor implements Processor<String, VerificationRequest, Str
   private final long maxRequestBytes;
   private final TopologyListener listener;
   private final PoisonGuard guard;
+  private final CarriedHeaders carried;
   private ProcessorContext<String, SpecificRecord> context;
 
   /** @param maxRequestBytes the largest request (Avro binary) whose records this processor can write */
-  AdmitProcessor(RequestValidator validator, long maxRequestBytes, TopologyListener listener, PoisonGuard guard) {
+  AdmitProcessor(RequestValidator validator, long maxRequestBytes, CarriedHeaders carried, TopologyListener listener,
+      PoisonGuard guard) {
     this.validator = validator;
+    this.carried = carried;
     this.guard = guard;
     this.maxRequestBytes = maxRequestBytes;
     this.listener = listener;
@@ -87,7 +91,7 @@ final class AdmitProcessor implements Processor<String, VerificationRequest, Str
         .setRequest(request));
       return;
     }
-    context.forward(record.<SpecificRecord>withValue(request).withHeaders(new RecordHeaders()));
+    context.forward(record.<SpecificRecord>withValue(request).withHeaders(carried.select(record.headers())));
   }
 
   private void deadLetter(Record<String, VerificationRequest> record, DeadLetter.Builder builder) {
@@ -96,7 +100,7 @@ final class AdmitProcessor implements Processor<String, VerificationRequest, Str
 
   private void forwardDeadLetter(Record<String, VerificationRequest> record, DeadLetter letter) {
     context.forward(new Record<String, SpecificRecord>(letter.getBizId(), letter, record.timestamp(),
-      DeadLetterHeaders.of(letter.getStage() == DeadLetterStage.VALIDATION ? RequestValidator.class.getName()
-        : PoisonGuard.class.getName(), letter)));
+      CarriedHeaders.plus(DeadLetterHeaders.of(letter.getStage() == DeadLetterStage.VALIDATION
+        ? RequestValidator.class.getName() : PoisonGuard.class.getName(), letter), carried.select(record.headers()))));
   }
 }

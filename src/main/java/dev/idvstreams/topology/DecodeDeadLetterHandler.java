@@ -54,7 +54,7 @@ public final class DecodeDeadLetterHandler implements DeserializationExceptionHa
         context.partition(), context.offset(), System.currentTimeMillis())
       .setRawValue(raw == null ? null : ByteBuffer.wrap(raw))
       .build();
-    return Response.resume(deadLetters.records(letter, exception.getClass().getName()));
+    return Response.resume(deadLetters.records(letter, exception.getClass().getName(), record.headers()));
   }
 
   /**

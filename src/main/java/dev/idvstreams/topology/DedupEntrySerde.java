@@ -21,8 +21,11 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 final class DedupEntrySerde implements Serde<DedupEntry> {
 
-  /** The schemas of earlier releases: v1, before the {@code unconfirmed} events and DEAD_LETTERED. */
-  private static final List<String> EARLIER_SCHEMAS = List.of("DedupEntry.v1.avsc");
+  /**
+   * The schemas of earlier releases: v1, before the {@code unconfirmed} events and DEAD_LETTERED;
+   * v2, before the carried headers.
+   */
+  private static final List<String> EARLIER_SCHEMAS = List.of("DedupEntry.v1.avsc", "DedupEntry.v2.avsc");
   private static final BinaryMessageDecoder<DedupEntry> DECODER = decoder();
 
   private static BinaryMessageDecoder<DedupEntry> decoder() {

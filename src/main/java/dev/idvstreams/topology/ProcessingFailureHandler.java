@@ -62,6 +62,6 @@ public final class ProcessingFailureHandler implements ProcessingExceptionHandle
       byte[] raw = context.sourceRawValue();
       letter.setRawValue(ByteBuffer.wrap(Arrays.copyOf(raw, Math.min(raw.length, AdmitProcessor.EXCERPT_BYTES))));
     }
-    return Response.resume(deadLetters.records(letter.build(), exception.getClass().getName()));
+    return Response.resume(deadLetters.records(letter.build(), exception.getClass().getName(), context.headers()));
   }
 }

@@ -59,7 +59,7 @@ public final class ProductionFailureHandler implements ProductionExceptionHandle
           context.partition(), context.offset(), System.currentTimeMillis())
       .setBizId(bizId)
       .build();
-    List<ProducerRecord<byte[], byte[]>> out = deadLetters.records(letter, exception.getClass().getName());
+    List<ProducerRecord<byte[], byte[]>> out = deadLetters.records(letter, exception.getClass().getName(), record.headers());
     return Response.resume(out);
   }
 }

@@ -1,7 +1,9 @@
 package dev.idvstreams.topology;
 
 import dev.idvstreams.avro.DedupEntry;
+import dev.idvstreams.avro.CarriedHeader;
 import dev.idvstreams.avro.ParkedDuplicate;
+import java.util.List;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
@@ -29,7 +31,7 @@ record SourcePosition(String topic, int partition, long offset) {
     return topic + "-" + partition + "@" + offset;
   }
 
-  ParkedDuplicate toParked() {
-    return new ParkedDuplicate(topic, partition, offset);
+  ParkedDuplicate toParked(List<CarriedHeader> headers) {
+    return new ParkedDuplicate(topic, partition, offset, headers);
   }
 }

@@ -1,5 +1,6 @@
 package dev.idvstreams.topology;
 
+import dev.idvstreams.headers.CarriedHeaders;
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.avro.VerificationResult;
@@ -38,10 +39,11 @@ public final class VerificationTopology {
    * @param maxRequestBytes the largest request (Avro binary) whose records Kafka takes: its re-keyed
    *     record, store entry and dead letter ({@link RecordLimits#maxRequestBytes})
    * @param poisonMaxFailures how many times a record may stop a stream thread before it is dead-lettered ({@link PoisonGuard})
+   * @param carried the request headers that travel to its result or dead letter
    */
   public record Settings(String requestsTopic, boolean keyedByBizId, String resultsTopic, String dlqTopic,
       Duration dedupTtl, Duration purgeInterval, Duration completionInterval, int maxInlineImageBytes,
-      EventDelivery delivery, long maxRequestBytes, int poisonMaxFailures) {
+      EventDelivery delivery, long maxRequestBytes, int poisonMaxFailures, CarriedHeaders carried) {
   }
 
   private static final String REPARTITION = "by-bizid";
@@ -72,7 +74,7 @@ public final class VerificationTopology {
     RequestValidator validator = new RequestValidator(settings.maxInlineImageBytes());
     PoisonGuard guard = new PoisonGuard(strikes, settings.poisonMaxFailures());
     Map<String, KStream<String, SpecificRecord>> admitted = requests
-      .process(() -> new AdmitProcessor(validator, settings.maxRequestBytes(), listener, guard), Named.as("admit"))
+      .process(() -> new AdmitProcessor(validator, settings.maxRequestBytes(), settings.carried(), listener, guard), Named.as("admit"))
       .split(Named.as("admitted-"))
       .branch((key, value) -> value instanceof VerificationRequest, Branched.as("requests"))
       .defaultBranch(Branched.as("refused"));

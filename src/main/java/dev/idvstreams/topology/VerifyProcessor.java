@@ -1,9 +1,11 @@
 package dev.idvstreams.topology;
 
+import dev.idvstreams.headers.CarriedHeaders;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.async.CancelScope;
 import dev.idvstreams.async.CompletionHandle;
 import dev.idvstreams.async.InFlightQueue;
+import dev.idvstreams.avro.CarriedHeader;
 import dev.idvstreams.avro.DeadLetter;
 import dev.idvstreams.avro.DeadLetterStage;
 import dev.idvstreams.avro.DedupEntry;
@@ -24,7 +26,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -327,37 +329,39 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     startWaiting();
     RecordMetadata source = context.recordMetadata().orElseThrow();
     try {
-      guard.process(source, record.value(), context.currentSystemTimeMs(), () -> verify(record.value(), source),
-        letter -> forward(letter.getBizId(), letter));
+      guard.process(source, record.value(), context.currentSystemTimeMs(),
+        () -> verify(record.value(), source, record.headers()), letter -> forward(letter.getBizId(), letter, record.headers()));
     } finally {
       punctuateWhileThereIsWork();
     }
   }
 
-  private void verify(VerificationRequest request, RecordMetadata source) {
+  /** @param headers the request's carried headers (AdmitProcessor kept only those) */
+  private void verify(VerificationRequest request, RecordMetadata source, Headers headers) {
     SourcePosition position = SourcePosition.of(source);
     byte[] fingerprint = RequestFingerprint.of(request);
     DedupEntry entry = store.get(request.getBizId());
 
     switch (DedupDecision.decide(entry, position, fingerprint, request)) {
-      case START -> start(entry, request, fingerprint, position);
+      case START -> start(entry, request, fingerprint, position, headers);
       case REDELIVERED -> redelivered(entry);
       case ALREADY_PARKED -> LOG.debug("Duplicate of bizId {} at offset {} already parked", request.getBizId(),
         position.offset());
-      case REPLAY -> forward(entry.getBizId(), replayOf(entry.getVerificationResult()));
-      case PARK -> park(entry, position);
+      case REPLAY -> forward(entry.getBizId(), replayOf(entry.getVerificationResult()), headers);
+      case PARK -> park(entry, position, headers);
       case RESUBMIT -> {
         LOG.info("bizId {}: VerifyMaterial resubmitted after {}, calling again", request.getBizId(),
           entry.getVerificationResult().getOutcome());
-        start(entry, request, fingerprint, position);
+        start(entry, request, fingerprint, position, headers);
       }
       case CONFLICT -> forward(request.getBizId(), deadLetter(request, position, DeadLetterStage.DEDUP_CONFLICT,
-        "DEDUP_CONFLICT", "bizId " + request.getBizId() + " was already used for a different request", null, 0));
+        "DEDUP_CONFLICT", "bizId " + request.getBizId() + " was already used for a different request", null, 0), headers);
     }
   }
 
   /** @param previous the entry this one replaces (resubmitted, or dead-lettered), or null: its unconfirmed events stay */
-  private void start(DedupEntry previous, VerificationRequest request, byte[] fingerprint, SourcePosition position) {
+  private void start(DedupEntry previous, VerificationRequest request, byte[] fingerprint, SourcePosition position,
+      Headers headers) {
     long now = context.currentSystemTimeMs();
     write(request.getBizId(), DedupIndex.Keys.of(request.getBizId(), previous), DedupEntry.newBuilder()
       .setBizId(request.getBizId())
@@ -368,7 +372,9 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       .setSourcePartition(position.partition())
       .setSourceOffset(position.offset())
       .setParked(new ArrayList<>())
+      .setHeaders(CarriedHeaders.toAvro(headers))
       .setUnconfirmed(previous == null ? new ArrayList<>() : previous.getUnconfirmed())
+      .setUnconfirmedHeaders(previous == null ? new ArrayList<>() : previous.getUnconfirmedHeaders())
       .setCreatedAt(Instant.ofEpochMilli(now))
       .setUpdatedAt(Instant.ofEpochMilli(now))
       .build());
@@ -429,9 +435,9 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     // written, or are unconfirmed in the entry and published again when the task starts
   }
 
-  private void park(DedupEntry entry, SourcePosition position) {
+  private void park(DedupEntry entry, SourcePosition position, Headers headers) {
     DedupIndex.Keys before = DedupIndex.Keys.of(entry.getBizId(), entry);
-    entry.getParked().add(position.toParked());
+    entry.getParked().add(position.toParked(CarriedHeaders.toAvro(headers)));
     entry.setUpdatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()));
     write(entry.getBizId(), before, entry);
     listener.duplicateParked();
@@ -484,7 +490,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
             context.currentSystemTimeMs())
         .setBizId(bizId)
         .setRequest(request)
-        .build());
+        .build(), CarriedHeaders.fromAvro(entry == null ? null : entry.getHeaders()));
     }
   }
 
@@ -502,7 +508,11 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     }
     DedupIndex.Keys before = DedupIndex.Keys.of(bizId, entry);
     List<ParkedDuplicate> parked = entry.getParked();
+    // each event goes out with the headers of the request it answers: the call's own, then each parked duplicate's
     List<SpecificRecord> events = new ArrayList<>();
+    List<List<CarriedHeader>> headers = new ArrayList<>();
+    headers.add(entry.getHeaders());
+    parked.forEach(duplicate -> headers.add(duplicate.getHeaders()));
     if (settlement instanceof Settlement.Answered answered) {
       VerificationResult result = answered.result();
       events.add(result);
@@ -524,10 +534,13 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     entry.setUpdatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()));
     if (confirmations != null) {
       entry.getUnconfirmed().addAll(UnconfirmedEvents.compact(events));
+      entry.getUnconfirmedHeaders().addAll(headers);
       confirmations.published(bizId);
     }
     write(bizId, before, kept(entry));
-    events.forEach(event -> forward(bizId, event));
+    for (int i = 0; i < events.size(); i++) {
+      forward(bizId, events.get(i), CarriedHeaders.fromAvro(headers.get(i)));
+    }
   }
 
   /** Publishes again the unconfirmed events found when the task started; from the punctuator, which has a record context. */
@@ -535,7 +548,12 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     for (String bizId : toPublishAgain) {
       DedupEntry entry = store.get(bizId);
       if (entry != null && !entry.getUnconfirmed().isEmpty()) {
-        UnconfirmedEvents.whole(entry.getUnconfirmed()).forEach(event -> forward(bizId, event));
+        List<SpecificRecord> events = UnconfirmedEvents.whole(entry.getUnconfirmed());
+        List<List<CarriedHeader>> headers = entry.getUnconfirmedHeaders();
+        for (int i = 0; i < events.size(); i++) {
+          // an entry written before the carried headers has none
+          forward(bizId, events.get(i), CarriedHeaders.fromAvro(i < headers.size() ? headers.get(i) : null));
+        }
         if (confirmations != null) {
           confirmations.published(bizId);
         } else {
@@ -563,6 +581,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   private void forgetUnconfirmed(String bizId, DedupEntry entry) {
     DedupIndex.Keys before = DedupIndex.Keys.of(bizId, entry);
     entry.setUnconfirmed(new ArrayList<>());
+    entry.setUnconfirmedHeaders(new ArrayList<>());
     DedupEntry after = kept(entry);
     write(bizId, before, after);
     // at_least_once: the index write of the call's end may be lost with a crash; its entry was not
@@ -589,12 +608,11 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     return VerificationResult.newBuilder(result).setReplayed(true).build();
   }
 
-  private void forward(String bizId, SpecificRecord value) {
-    Record<String, SpecificRecord> out = new Record<>(bizId, value, context.currentSystemTimeMs(), new RecordHeaders());
-    if (value instanceof DeadLetter letter) {
-      out = out.withHeaders(DeadLetterHeaders.of(VerifyProcessor.class.getName(), letter));
-    }
-    context.forward(out);
+  /** @param carried the headers of the request {@code value} answers */
+  private void forward(String bizId, SpecificRecord value, Headers carried) {
+    Headers headers = value instanceof DeadLetter letter
+      ? CarriedHeaders.plus(DeadLetterHeaders.of(VerifyProcessor.class.getName(), letter), carried) : carried;
+    context.forward(new Record<>(bizId, value, context.currentSystemTimeMs(), headers));
   }
 
   /**

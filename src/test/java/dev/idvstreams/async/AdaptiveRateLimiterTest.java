@@ -228,6 +228,26 @@ class AdaptiveRateLimiterTest {
   }
 
   @Test
+  void shouldKeepItsPartInCallsWhenTheAccountLimitChangesAndCutItAtOnceToALowerLimit() {
+    AdaptiveRateLimiter limiter = limiter(20);
+    limiter.setShare(0.25); // 5 calls/s
+    clock.advance(Duration.ofSeconds(1));
+
+    limiter.setAccountLimit(40);
+    assertThat(limiter.ceiling()).as("a higher limit: the part stays 5 calls/s until the group moves it").isEqualTo(5);
+    limiter.setAccountLimit(3);
+    assertThat(limiter.ceiling()).as("a limit below the part: cut at once").isEqualTo(3);
+    assertThat(limiter.currentRate()).isEqualTo(3);
+    List<Long> grants = grantsToEagerCaller(acquire(limiter), Duration.ofSeconds(5), 0);
+    assertThat(maxInAnyWindow(grants, SECOND)).isEqualTo(3);
+
+    limiter.setShare(1.0, Duration.ZERO);
+    clock.advance(AdaptiveRateLimiter.Settings.defaults().shareIncreaseDelay());
+    assertThat(limiter.ceiling()).as("the whole of the new limit, once given").isEqualTo(3);
+    assertThatThrownBy(() -> limiter.setAccountLimit(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void shouldKeepAThrottledRateInProportionWhenTheShareChanges() {
     AdaptiveRateLimiter limiter = limiter(20);
     limiter.setShare(0.5);

@@ -8,15 +8,19 @@ import dev.idvstreams.avro.FaceCheck;
 import dev.idvstreams.avro.Image;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.embedded.KafkaBootstrap;
+import dev.idvstreams.headers.CarriedHeaders;
 import dev.idvstreams.embedded.KafkaExtension;
 import dev.idvstreams.serde.AvroSerde;
 import dev.idvstreams.topology.DeadLetterHeaders;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,7 +82,8 @@ class DlqReplayCommandIT {
     assertThat(dryRun.outLines()).containsExactly(
       "would replay " + tool.dlqTopic + "-0@0 bizId=b-1 stage=PROVIDER code=InternalError",
       "would replay " + tool.dlqTopic + "-0@3 bizId=b-4 stage=PROVIDER code=InternalError",
-      "dead letters read: 4; would replay: 2; not matching: 2; without a request (not replayable): 0; unreadable: 0");
+      "dead letters read: 4; would replay: 2; not matching: 2; without a request (not replayable): 0; unreadable: 0; "
+        + "replayed 3 times already (skipped): 0");
     assertThat(requests(tool)).isEmpty();
 
     OperatorTool.Run run = tool.run("dlq", "replay", "--stage", "PROVIDER", "--code", "InternalError");
@@ -86,6 +91,40 @@ class DlqReplayCommandIT {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out()).contains("dead letters read: 4; replayed: 2; not matching: 2");
     assertThat(requests(tool)).containsExactly(Map.entry("b-1", b1), Map.entry("b-4", b4));
+  }
+
+  @Test
+  void shouldCountReplaysInAHeaderAndSkipDeadLettersReplayedTooOften(KafkaBootstrap kafka) throws Exception {
+    OperatorTool tool = deadLetterTopicWithOnePartition(kafka);
+    VerificationRequest once = deadLetter(tool, "b-1", DeadLetterStage.PROVIDER, "InternalError",
+      Map.of(CarriedHeaders.REPLAY_COUNT, "1", "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        "x-not-carried", "dropped"));
+    deadLetter(tool, "b-2", DeadLetterStage.PROVIDER, "InternalError", Map.of(CarriedHeaders.REPLAY_COUNT, "3"));
+    VerificationRequest never = deadLetter(tool, "b-3", DeadLetterStage.PROVIDER, "InternalError", Map.of());
+
+    OperatorTool.Run run = tool.run("dlq", "replay");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("dead letters read: 3; replayed: 2; not matching: 0; without a request (not replayable): 0; "
+      + "unreadable: 0; replayed 3 times already (skipped): 1");
+    assertThat(run.err()).contains(tool.dlqTopic + "-0@1: bizId=b-2 PROVIDER InternalError was replayed 3 times already "
+      + "(--max-replays 3): skipped");
+    List<ConsumerRecord<String, byte[]>> sent = tool.readAll(tool.requestsTopic);
+    assertThat(requests(tool)).containsExactly(Map.entry("b-1", once), Map.entry("b-3", never));
+    assertThat(header(sent.get(0), CarriedHeaders.REPLAY_COUNT)).isEqualTo("2");
+    assertThat(header(sent.get(0), "traceparent")).isEqualTo("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    assertThat(header(sent.get(0), "x-not-carried")).isNull();
+    assertThat(header(sent.get(0), DeadLetterHeaders.STAGE)).as("the dead letter's own headers stay behind").isNull();
+    assertThat(header(sent.get(1), CarriedHeaders.REPLAY_COUNT)).isEqualTo("1");
+
+    OperatorTool.Run withHigherBound = tool.run("dlq", "replay", "--max-replays", "4");
+    assertThat(withHigherBound.out()).as("a run goes on after the last one, whatever it skipped")
+      .contains("dead letters read: 0; replayed: 0");
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String key) {
+    Header header = record.headers().lastHeader(key);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private OperatorTool deadLetterTopicWithOnePartition(KafkaBootstrap kafka) throws Exception {
@@ -96,6 +135,12 @@ class DlqReplayCommandIT {
 
   /** Writes a dead letter of {@code stage} and {@code code} for a request of {@code bizId}, as the processor would; returns the request. */
   private static VerificationRequest deadLetter(OperatorTool tool, String bizId, DeadLetterStage stage, String code) throws Exception {
+    return deadLetter(tool, bizId, stage, code, Map.of());
+  }
+
+  /** The same, with {@code carried} headers after the dead letter's own, as the processor adds them. */
+  private static VerificationRequest deadLetter(OperatorTool tool, String bizId, DeadLetterStage stage, String code,
+      Map<String, String> carried) throws Exception {
     VerificationRequest request = VerificationRequest.newBuilder().setBizId(bizId).setRequestedAt(Instant.parse("2026-01-31T09:30:00Z"))
       .setCheck(FaceCheck.newBuilder().setResourceCode("00840000")
         .setRefFace(Image.newBuilder().setContent(ByteBuffer.wrap(new byte[] {(byte) 0xff, (byte) 0xd8})).build())
@@ -103,8 +148,10 @@ class DlqReplayCommandIT {
       .build();
     DeadLetter letter = DeadLetter.newBuilder().setBizId(bizId).setStage(stage).setErrorCode(code).setErrorMessage("failed")
       .setFailedAt(Instant.now()).setTopic(tool.requestsTopic).setPartition(0).setOffset(0L).setRequest(request).build();
+    Headers headers = DeadLetterHeaders.of("x.Y", letter);
+    carried.forEach((key, value) -> headers.add(key, value.getBytes(StandardCharsets.UTF_8)));
     tool.send(tool.dlqTopic, bizId, AvroSerde.forValues(DeadLetter.class, tool.registry).serialize(tool.dlqTopic, letter),
-      DeadLetterHeaders.of("x.Y", letter));
+      headers);
     return request;
   }
 

@@ -119,8 +119,12 @@ final class PipelineHarness implements AutoCloseable {
     send(requests.stream().map(this::record).toList());
   }
 
-  /** Terminal events read from the result and dead-letter topics (read_committed). */
-  record Events(List<VerificationResult> results, List<ConsumerRecord<String, DeadLetter>> deadLetters) {
+  /**
+   * Terminal events read from the result and dead-letter topics (read_committed); {@code resultRecords}
+   * are the results with their keys and headers.
+   */
+  record Events(List<VerificationResult> results, List<ConsumerRecord<String, DeadLetter>> deadLetters,
+      List<ConsumerRecord<String, VerificationResult>> resultRecords) {
     int total() {
       return results.size() + deadLetters.size();
     }
@@ -160,7 +164,7 @@ final class PipelineHarness implements AutoCloseable {
   private Events awaitEvents(java.util.function.Predicate<Events> done, Duration timeout) {
     AvroSerde<VerificationResult> results = AvroSerde.forValues(VerificationResult.class, registry);
     AvroSerde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, registry);
-    Events events = new Events(new ArrayList<>(), new ArrayList<>());
+    Events events = new Events(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, prefix + "-reader-" + UUID.randomUUID(),
@@ -169,7 +173,11 @@ final class PipelineHarness implements AutoCloseable {
       consumer.subscribe(List.of(resultsTopic, dlqTopic));
       Runnable poll = () -> consumer.poll(Duration.ofMillis(200)).forEach(r -> {
         if (r.topic().equals(resultsTopic)) {
-          events.results().add(results.deserialize(r.topic(), r.value()));
+          VerificationResult result = results.deserialize(r.topic(), r.value());
+          events.results().add(result);
+          events.resultRecords().add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(),
+            r.timestampType(), r.serializedKeySize(), r.serializedValueSize(), r.key(), result, r.headers(),
+            r.leaderEpoch()));
         } else {
           events.deadLetters().add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(),
             r.timestampType(), r.serializedKeySize(), r.serializedValueSize(), r.key(),

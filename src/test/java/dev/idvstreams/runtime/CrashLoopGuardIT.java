@@ -21,6 +21,7 @@ import dev.idvstreams.serde.InProcessSchemaRegistry;
 import dev.idvstreams.serde.RegistrySettings;
 import dev.idvstreams.serde.SchemaRegistries;
 import dev.idvstreams.serde.SchemaRegistryClient;
+import dev.idvstreams.headers.CarriedHeaders;
 import dev.idvstreams.topology.DeadLetterWriter;
 import dev.idvstreams.topology.DecodeDeadLetterHandler;
 import dev.idvstreams.topology.EventDelivery;
@@ -114,7 +115,8 @@ class CrashLoopGuardIT {
     PoisonStrikes strikes = PoisonStrikes.inFile(stateDir.resolve(prefix).resolve("idv-poison-strikes"));
     VerificationTopology.Settings settings = new VerificationTopology.Settings(requests, false, results, dlq,
       Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofMillis(20), 900 * 1024,
-      EventDelivery.forGuarantee(guarantee), RecordLimits.KAFKA_DEFAULTS.maxRequestBytes(), MAX_FAILURES);
+      EventDelivery.forGuarantee(guarantee), RecordLimits.KAFKA_DEFAULTS.maxRequestBytes(), MAX_FAILURES,
+      new CarriedHeaders(List.of()));
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, prefix);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -129,7 +131,7 @@ class CrashLoopGuardIT {
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingFailureHandler.class);
     props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionFailureHandler.class);
-    props.putAll(DeadLetterWriter.properties(dlq, faultyMetrics, RecordLimits.KAFKA_DEFAULTS));
+    props.putAll(DeadLetterWriter.properties(dlq, faultyMetrics, RecordLimits.KAFKA_DEFAULTS, new CarriedHeaders(List.of())));
     props.putAll(new RegistrySettings("mock://" + scope, null, Duration.ofSeconds(1)).asProperties());
     AtomicInteger replaced = new AtomicInteger();
     StreamThreadFailures policy = new StreamThreadFailures(Duration.ZERO);

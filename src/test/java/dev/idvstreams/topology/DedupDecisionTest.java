@@ -53,7 +53,7 @@ class DedupDecisionTest {
   private static DedupEntry inFlight(VerificationRequest request, SourcePosition position, SourcePosition... parked) {
     List<ParkedDuplicate> parkedList = new ArrayList<>();
     for (SourcePosition p : parked) {
-      parkedList.add(p.toParked());
+      parkedList.add(p.toParked(List.of()));
     }
     return DedupEntry.newBuilder().setBizId(request.getBizId())
       .setFingerprint(ByteBuffer.wrap(RequestFingerprint.of(request))).setStatus(DedupStatus.IN_FLIGHT)

@@ -50,6 +50,40 @@ class DedupEntrySerdeTest {
   }
 
   @Test
+  void shouldReadAnEntryWrittenBeforeTheCarriedHeadersWithNone() throws IOException {
+    Schema v2;
+    try (InputStream in = DedupEntrySerde.class.getResourceAsStream("DedupEntry.v2.avsc")) {
+      v2 = new Schema.Parser().parse(in);
+    }
+    assertThat(v2.getField("headers")).as("v2 is the schema before the carried headers").isNull();
+    Schema parkedSchema = v2.getField("parked").schema().getElementType();
+    GenericRecord parked = new GenericRecordBuilder(parkedSchema).set("topic", "t").set("partition", 0).set("offset", 7L)
+        .build();
+    GenericRecord written = new GenericRecordBuilder(v2)
+        .set("bizId", "b-3")
+        .set("fingerprint", ByteBuffer.wrap(new byte[] {4}))
+        .set("status", new GenericData.EnumSymbol(v2.getField("status").schema(), "IN_FLIGHT"))
+        .set("sourcePartition", 1)
+        .set("sourceOffset", 5L)
+        .set("parked", List.of(parked))
+        .set("createdAt", 1_000L)
+        .set("updatedAt", 2_000L)
+        .build();
+    ByteBuffer bytes = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v2).encode(written);
+    byte[] array = new byte[bytes.remaining()];
+    bytes.get(array);
+
+    DedupEntry read = serde.deserializer().deserialize("idv-dedup-changelog", array);
+
+    assertThat(read.getHeaders()).isEmpty();
+    assertThat(read.getUnconfirmedHeaders()).isEmpty();
+    assertThat(read.getParked()).singleElement().satisfies(p -> {
+      assertThat(p.getOffset()).isEqualTo(7L);
+      assertThat(p.getHeaders()).isEmpty();
+    });
+  }
+
+  @Test
   void shouldRoundTripTheCurrentSchema() {
     DedupEntry entry = DedupEntry.newBuilder().setBizId("b-2").setFingerprint(ByteBuffer.wrap(new byte[] {9}))
         .setStatus(DedupStatus.DEAD_LETTERED).setSourcePartition(0).setSourceOffset(1)

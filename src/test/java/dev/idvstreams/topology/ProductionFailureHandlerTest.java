@@ -1,5 +1,6 @@
 package dev.idvstreams.topology;
 
+import dev.idvstreams.headers.CarriedHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.idvstreams.avro.DeadLetter;
@@ -87,7 +88,7 @@ class ProductionFailureHandlerTest {
       public void skipped(SkipReason reason) {
         skipped.add(reason);
       }
-    }, RecordLimits.KAFKA_DEFAULTS));
+    }, RecordLimits.KAFKA_DEFAULTS, new CarriedHeaders(java.util.List.of())));
     handler.configure(configs);
   }
 

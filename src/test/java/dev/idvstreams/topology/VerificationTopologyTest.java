@@ -1,5 +1,6 @@
 package dev.idvstreams.topology;
 
+import dev.idvstreams.headers.CarriedHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeout;
@@ -38,6 +39,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,7 @@ class VerificationTopologyTest {
   private static final Duration TTL = Duration.ofHours(24);
   /** Small, so that requests over it are cheap to make. */
   private static final RecordLimits LIMITS = new RecordLimits(64 * 1024);
+  private static final CarriedHeaders CARRIED = new CarriedHeaders(List.of("correlation-id"));
 
   private final String scope = "topology-test-" + UUID.randomUUID();
   private final SchemaRegistryClient registry = SchemaRegistries.forUrl("mock://" + scope, null, Duration.ofSeconds(1));
@@ -97,7 +100,8 @@ class VerificationTopologyTest {
 
   private void start(boolean keyedByBizId) throws Exception {
     VerificationTopology.Settings settings = new VerificationTopology.Settings("idv.requests", keyedByBizId,
-      "idv.results", "idv.dlq", TTL, Duration.ofMinutes(1), Duration.ofMillis(20), 900 * 1024, EventDelivery.IN_TRANSACTION, LIMITS.maxRequestBytes(), 3);
+      "idv.results", "idv.dlq", TTL, Duration.ofMinutes(1), Duration.ofMillis(20), 900 * 1024, EventDelivery.IN_TRANSACTION, LIMITS.maxRequestBytes(), 3,
+      CARRIED);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
@@ -105,7 +109,7 @@ class VerificationTopologyTest {
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingFailureHandler.class);
     props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionFailureHandler.class);
-    props.putAll(DeadLetterWriter.properties("idv.dlq", listener, LIMITS));
+    props.putAll(DeadLetterWriter.properties("idv.dlq", listener, LIMITS, CARRIED));
     props.putAll(new RegistrySettings("mock://" + scope, null, Duration.ofSeconds(1)).asProperties());
     driver = new TopologyTestDriver(VerificationTopology.build(settings, registry, invoker, listener, control, strikes), props, Instant.parse("2026-11-25T00:00:00Z"));
     AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
@@ -148,7 +152,7 @@ class VerificationTopologyTest {
     driver.advanceWallClockTime(Duration.ofMillis(50));
   }
 
-  private static String header(TestRecord<String, DeadLetter> record, String key) {
+  private static String header(TestRecord<String, ?> record, String key) {
     Header header = record.headers().lastHeader(key);
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
@@ -244,6 +248,58 @@ class VerificationTopologyTest {
     assertThat(letter.value().getErrorMessage()).contains("65 characters, at most 64");
     assertThat(header(letter, DeadLetterHeaders.EXCEPTION)).isEqualTo(RequestValidator.class.getName());
     assertThat(invoker.calls).isEmpty();
+  }
+
+  private static TestRecord<String, VerificationRequest> withHeaders(VerificationRequest request, String... keyValues) {
+    RecordHeaders headers = new RecordHeaders();
+    for (int i = 0; i < keyValues.length; i += 2) {
+      headers.add(keyValues[i], keyValues[i + 1].getBytes(StandardCharsets.UTF_8));
+    }
+    return new TestRecord<>(request.getBizId(), request, headers, Instant.parse("2026-11-25T00:00:00Z"));
+  }
+
+  @Test
+  void shouldCarryTheTraceContextAndConfiguredHeadersToTheResultAndDropTheRest() {
+    VerificationRequest request = credential("h-1", "0301");
+    requests.pipeInput(withHeaders(request, "traceparent", "00-aaaa-01", "TraceState", "k=v", "correlation-id", "c-1",
+        "x-internal", "dropped"));
+    invoker.answer("h-1", answered(request, Outcome.PASS));
+    tick();
+    TestRecord<String, VerificationResult> result = results.readRecord();
+    assertThat(header(result, "traceparent")).isEqualTo("00-aaaa-01");
+    assertThat(header(result, "TraceState")).as("names match whatever their case, and keep it").isEqualTo("k=v");
+    assertThat(header(result, "correlation-id")).isEqualTo("c-1");
+    assertThat(header(result, "x-internal")).as("a header not carried").isNull();
+  }
+
+  @Test
+  void shouldAnswerEachDuplicateWithItsOwnHeaders() {
+    VerificationRequest request = credential("h-2", "0301");
+    requests.pipeInput(withHeaders(request, "traceparent", "first"));
+    requests.pipeInput(withHeaders(request, "traceparent", "parked")); // while the call is in flight
+    invoker.answer("h-2", answered(request, Outcome.PASS));
+    tick();
+    requests.pipeInput(withHeaders(request, "traceparent", "after")); // replayed from the store
+    List<TestRecord<String, VerificationResult>> out = results.readRecordsToList();
+    assertThat(out).extracting(r -> r.value().getReplayed()).containsExactly(false, true, true);
+    assertThat(out).extracting(r -> header(r, "traceparent")).containsExactly("first", "parked", "after");
+  }
+
+  @Test
+  void shouldCarryHeadersToDeadLettersAfterTheirOwn() {
+    VerificationRequest request = credential("h-3", "0301");
+    requests.pipeInput(withHeaders(request, "traceparent", "t-call"));
+    requests.pipeInput(withHeaders(request, "traceparent", "t-parked"));
+    requests.pipeInput(withHeaders(credential("h-3", "0302"), "traceparent", "t-conflict")); // while in flight
+    invoker.answer("h-3", new Settlement.Failed("InternalError", "CredentialVerifyIntl answered InternalError", 500, 5,
+        Duration.ofSeconds(1)));
+    tick();
+    VerificationRequest invalid = credential("h".repeat(65), "0301");
+    requests.pipeInput(withHeaders(invalid, "traceparent", "t-invalid"));
+    List<TestRecord<String, DeadLetter>> letters = deadLetters.readRecordsToList();
+    assertThat(letters).extracting(l -> header(l, "traceparent"))
+        .containsExactly("t-conflict", "t-call", "t-parked", "t-invalid");
+    assertThat(letters).allSatisfy(l -> assertThat(header(l, DeadLetterHeaders.STAGE)).isNotNull());
   }
 
   @Test

@@ -1,0 +1,171 @@
+package dev.idvstreams.cli;
+
+import dev.idvstreams.api.Api;
+import dev.idvstreams.config.IdvConfig;
+import dev.idvstreams.control.ControlKey;
+import dev.idvstreams.control.ControlLog;
+import dev.idvstreams.control.ControlRecord;
+import dev.idvstreams.control.ControlState;
+import dev.idvstreams.operator.OperatorClients;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code control}: writes and shows the control topic that every instance of the group follows
+ * (docs/control.md). A setting takes effect group-wide within a few seconds, and overrides
+ * the configuration file's until it is cleared.
+ */
+@Command(name = "control", mixinStandardHelpOptions = true,
+  description = "Pause or resume an API, or set its QPS limit, for the whole group, through the control topic.",
+  subcommands = {ControlCommand.Pause.class, ControlCommand.Resume.class, ControlCommand.SetQps.class,
+    ControlCommand.Clear.class, ControlCommand.Show.class})
+final class ControlCommand implements Runnable {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: see control --help");
+  }
+
+  /** What every subcommand takes: the configuration file and, but for show, the API. */
+  static class Target {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--api", required = true, paramLabel = "API",
+      description = "CredentialVerifyIntl, VerifyMaterial or ExecuteRequest.")
+    String api;
+  }
+
+  /** Writes {@code key} = {@code value} (null: removes it), creating the topic if it is missing. */
+  private static int write(IdvConfig settings, ControlKey key, Long value, PrintWriter out) throws Exception {
+    String topic = ControlLog.topicName(settings.applicationId());
+    try (Admin admin = Admin.create(settings.kafkaClientProperties())) {
+      ControlLog.createTopic(admin, topic, Optional.empty());
+    }
+    byte[] bytes = value == null ? null : ControlRecord.encode(value, key, "idv-streams control");
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+        OperatorClients.producerProperties(settings, "idv-control"), new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(topic, 0, key.key(), bytes)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+    out.println("wrote " + key.key() + " = " + (value == null ? "(removed: the configuration's value applies)"
+      : new String(bytes, java.nio.charset.StandardCharsets.UTF_8)) + " to " + topic);
+    return 0;
+  }
+
+  @Command(name = "pause", mixinStandardHelpOptions = true,
+    description = "Hold every request of an API, group-wide: none is called, none is dead-lettered, until resume.")
+  static final class Pause implements Callable<Integer> {
+    @Mixin
+    Target target;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      return write(target.config.load(), new ControlKey(ControlKey.Setting.PAUSED, Api.parse(target.api)), 1L,
+        spec.commandLine().getOut());
+    }
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused API, group-wide.")
+  static final class Resume implements Callable<Integer> {
+    @Mixin
+    Target target;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      return write(target.config.load(), new ControlKey(ControlKey.Setting.PAUSED, Api.parse(target.api)), 0L,
+        spec.commandLine().getOut());
+    }
+  }
+
+  @Command(name = "set-qps", mixinStandardHelpOptions = true,
+    description = "Set an API's QPS limit for the whole group, over the configuration's qps.<api>.")
+  static final class SetQps implements Callable<Integer> {
+    @Mixin
+    Target target;
+
+    @Parameters(index = "0", paramLabel = "QPS", description = "Calls per second, from 1.")
+    long qps;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (qps < 1 || qps > ControlRecord.MAX_QPS) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "QPS must be from 1 to " + ControlRecord.MAX_QPS
+          + ", was " + qps);
+      }
+      return write(target.config.load(), new ControlKey(ControlKey.Setting.QPS, Api.parse(target.api)), qps,
+        spec.commandLine().getOut());
+    }
+  }
+
+  @Command(name = "clear", mixinStandardHelpOptions = true,
+    description = "Remove a setting from the control topic: the configuration's value applies again.")
+  static final class Clear implements Callable<Integer> {
+    @Mixin
+    Target target;
+
+    @Option(names = "--setting", required = true, paramLabel = "S", description = "paused or qps.")
+    String setting;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      ControlKey key = ControlKey.parse(setting + "." + Api.parse(target.api).id()).orElseThrow(() ->
+        new CommandLine.ParameterException(spec.commandLine(), "--setting must be paused or qps, was " + setting));
+      return write(target.config.load(), key, null, spec.commandLine().getOut());
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true,
+    description = "Show the settings in force: the control topic's, else the configuration's.")
+  static final class Show implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      IdvConfig settings = config.load();
+      String topic = ControlLog.topicName(settings.applicationId());
+      ControlState state = ControlLog.read(settings.kafkaClientProperties(), topic, TIMEOUT);
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf("%-22s %-8s %s%n", "API", "paused", "QPS limit");
+      for (Api api : Api.values()) {
+        out.printf("%-22s %-8s %s%n", api.action(), state.paused(api) ? "yes" : "no", state.qps(api).isPresent()
+          ? state.qps(api).getAsLong() + " (control topic)" : settings.qps(api) + " (configuration)");
+      }
+      out.println("(from " + topic + ")");
+      return 0;
+    }
+  }
+}

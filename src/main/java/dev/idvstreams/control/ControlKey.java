@@ -1,0 +1,50 @@
+package dev.idvstreams.control;
+
+import dev.idvstreams.api.Api;
+import java.util.Optional;
+
+/**
+ * What a control record sets, read from its key: {@code paused.<api>} or {@code qps.<api>}, where {@code <api>} is the API's id in the configuration
+ * ({@code credential-verify-intl}, {@code verify-material}, {@code face-verify}). The keys are the
+ * configuration's own where the file has the setting ({@code qps.<api>}), so a value on the topic
+ * overrides the file's of the same name.
+ */
+public record ControlKey(Setting setting, Api api) {
+
+  /** A setting the control topic can change. */
+  public enum Setting {
+    /** {@code true}: the API's requests are held as for an account error, none is called. */
+    PAUSED("paused."),
+    /** The account's QPS limit for the API, for the whole group. */
+    QPS("qps.");
+
+    private final String prefix;
+
+    Setting(String prefix) {
+      this.prefix = prefix;
+    }
+  }
+
+  /** The key as the topic holds it. */
+  public String key() {
+    return setting.prefix + api.id();
+  }
+
+  /** The setting {@code key} names, if it names one. */
+  public static Optional<ControlKey> parse(String key) {
+    if (key == null) {
+      return Optional.empty();
+    }
+    for (Setting setting : Setting.values()) {
+      if (key.startsWith(setting.prefix)) {
+        String id = key.substring(setting.prefix.length());
+        for (Api api : Api.values()) {
+          if (api.id().equals(id)) {
+            return Optional.of(new ControlKey(setting, api));
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}
