@@ -80,6 +80,8 @@ public final class AsyncCaller<R> {
   private final AtomicLong permitsGranted = new AtomicLong();
   /** Set by an operator (the control topic): attempts are held as by an open breaker. */
   private volatile boolean paused;
+  /** The day's call budget (the cost guard): every attempt takes one call of it when its token is granted. */
+  private volatile CallBudget budget = CallBudget.NONE;
 
   /**
    * @param classifier maps a failed call's error to its kind
@@ -132,6 +134,15 @@ public final class AsyncCaller<R> {
 
   public boolean isPaused() {
     return paused;
+  }
+
+  /** The budget attempts take their calls from from now on. */
+  public void setBudget(CallBudget budget) {
+    this.budget = budget;
+  }
+
+  public CallBudget budget() {
+    return budget;
   }
 
   /** One request's steps; they all run on its Vert.x context, one after another. */
@@ -250,8 +261,8 @@ public final class AsyncCaller<R> {
         permit.tryFail(new HeldByBreaker());
         return;
       }
-      if (paused) {
-        // paused while it waited for a token: it waits on, holding no token
+      if (paused || budget.spent()) {
+        // paused, or the budget spent, while it waited for a token: it waits on, holding no token
         timer = vertx.setTimer(holdRecheckMillis, id -> {
           timer = -1;
           awaitToken(permit);
@@ -261,6 +272,14 @@ public final class AsyncCaller<R> {
       AdaptiveRateLimiter.Permit token = limiter.tryAcquire();
       if (!token.granted()) {
         timer = vertx.setTimer(ceilMillis(token.waitNanos()), id -> {
+          timer = -1;
+          awaitToken(permit);
+        });
+        return;
+      }
+      if (!budget.tryTake()) {
+        // the day's budget is spent: held as for an account error, until the day turns or it is raised
+        timer = vertx.setTimer(holdRecheckMillis, id -> {
           timer = -1;
           awaitToken(permit);
         });

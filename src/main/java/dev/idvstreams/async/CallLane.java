@@ -92,11 +92,11 @@ public final class CallLane<R> {
   }
 
   /**
-   * Whether this API's requests are held: by the breaker (open or half-open), or paused by an
-   * operator. No slot frees until that ends.
+   * Whether this API's requests are held: by the breaker (open or half-open), paused by an
+   * operator, or for the day's budget. No slot frees until that ends.
    */
   public boolean isHeld() {
-    return caller.isPaused() || breakerHolds();
+    return caller.isPaused() || caller.budget().spent() || breakerHolds();
   }
 
   /** Whether the breaker holds this API's requests (open or half-open). */
@@ -114,6 +114,11 @@ public final class CallLane<R> {
 
   public boolean isPaused() {
     return caller.isPaused();
+  }
+
+  /** The day's call budget this lane's attempts take their calls from (the cost guard). */
+  public void setBudget(CallBudget budget) {
+    caller.setBudget(budget);
   }
 
   /**

@@ -29,9 +29,10 @@ import picocli.CommandLine.Parameters;
  * the configuration file's until it is cleared.
  */
 @Command(name = "control", mixinStandardHelpOptions = true,
-  description = "Pause or resume an API, or set its QPS limit, for the whole group, through the control topic.",
+  description = "Pause or resume an API, or set its QPS limit or daily budget, for the whole group, through the "
+    + "control topic.",
   subcommands = {ControlCommand.Pause.class, ControlCommand.Resume.class, ControlCommand.SetQps.class,
-    ControlCommand.Clear.class, ControlCommand.Show.class})
+    ControlCommand.SetBudget.class, ControlCommand.Clear.class, ControlCommand.Show.class})
 final class ControlCommand implements Runnable {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -124,13 +125,36 @@ final class ControlCommand implements Runnable {
     }
   }
 
+  @Command(name = "set-budget", mixinStandardHelpOptions = true,
+    description = "Set an API's daily call budget for the whole group (-1: none), over the configuration's "
+      + "budget.daily.<api>. Raising a spent budget resumes the held requests.")
+  static final class SetBudget implements Callable<Integer> {
+    @Mixin
+    Target target;
+
+    @Parameters(index = "0", paramLabel = "CALLS", description = "Calls a day, from 0; -1: no budget.")
+    long calls;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      if (calls < -1) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "CALLS must be -1 or more, was " + calls);
+      }
+      return write(target.config.load(), new ControlKey(ControlKey.Setting.DAILY_BUDGET, Api.parse(target.api)), calls,
+        spec.commandLine().getOut());
+    }
+  }
+
   @Command(name = "clear", mixinStandardHelpOptions = true,
     description = "Remove a setting from the control topic: the configuration's value applies again.")
   static final class Clear implements Callable<Integer> {
     @Mixin
     Target target;
 
-    @Option(names = "--setting", required = true, paramLabel = "S", description = "paused or qps.")
+    @Option(names = "--setting", required = true, paramLabel = "S", description = "paused, qps or budget.daily.")
     String setting;
 
     @CommandLine.Spec
@@ -139,7 +163,8 @@ final class ControlCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       ControlKey key = ControlKey.parse(setting + "." + Api.parse(target.api).id()).orElseThrow(() ->
-        new CommandLine.ParameterException(spec.commandLine(), "--setting must be paused or qps, was " + setting));
+        new CommandLine.ParameterException(spec.commandLine(), "--setting must be paused, qps or budget.daily, was "
+          + setting));
       return write(target.config.load(), key, null, spec.commandLine().getOut());
     }
   }
@@ -159,10 +184,12 @@ final class ControlCommand implements Runnable {
       String topic = ControlLog.topicName(settings.applicationId());
       ControlState state = ControlLog.read(settings.kafkaClientProperties(), topic, TIMEOUT);
       PrintWriter out = spec.commandLine().getOut();
-      out.printf("%-22s %-8s %s%n", "API", "paused", "QPS limit");
+      out.printf("%-22s %-8s %-28s %s%n", "API", "paused", "QPS limit", "daily budget");
       for (Api api : Api.values()) {
-        out.printf("%-22s %-8s %s%n", api.action(), state.paused(api) ? "yes" : "no", state.qps(api).isPresent()
-          ? state.qps(api).getAsLong() + " (control topic)" : settings.qps(api) + " (configuration)");
+        out.printf("%-22s %-8s %-28s %s%n", api.action(), state.paused(api) ? "yes" : "no", state.qps(api).isPresent()
+          ? state.qps(api).getAsLong() + " (control topic)" : settings.qps(api) + " (configuration)",
+          state.dailyBudget(api).isPresent() ? state.dailyBudget(api).getAsLong() + " (control topic)"
+            : settings.dailyBudget(api) + " (configuration)");
       }
       out.println("(from " + topic + ")");
       return 0;

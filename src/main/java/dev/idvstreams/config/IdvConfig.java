@@ -159,6 +159,16 @@ public final class IdvConfig extends AbstractConfig {
   public static final String QPS_FACE_VERIFY_CONFIG = "qps.face-verify";
   private static final String QPS_FACE_VERIFY_DOC = "The account's QPS limit of SAF intl_face_verify (published: 50). "
       + GROUP_SPLIT;
+  private static final String BUDGET_DOC = "Calls the whole group may make to %s in a day (the cost guard): every "
+      + "attempt counts, retries too. When it is spent the API's requests are held, as for an account error, never "
+      + "dead-lettered, until the day turns (budget.time-zone) or the budget is raised (control set-budget). -1: no "
+      + "budget. The group shares it through the topic <application.id>-budget (docs/control.md).";
+  public static final String BUDGET_DAILY_CREDENTIAL_VERIFY_INTL_CONFIG = "budget.daily.credential-verify-intl";
+  public static final String BUDGET_DAILY_VERIFY_MATERIAL_CONFIG = "budget.daily.verify-material";
+  public static final String BUDGET_DAILY_FACE_VERIFY_CONFIG = "budget.daily.face-verify";
+  public static final String BUDGET_TIME_ZONE_CONFIG = "budget.time-zone";
+  private static final String BUDGET_TIME_ZONE_DOC = "The time zone whose midnight starts a budget's day: a zone id "
+      + "such as UTC, Asia/Singapore or +08:00 (the account's billing day, as a rule).";
   public static final String QPS_ARRIVAL_GUARD_MS_CONFIG = "qps.arrival-guard.ms";
   private static final String QPS_ARRIVAL_GUARD_MS_DOC = "How much more than a second separates a call from the "
       + "call a whole limit before it, counted on when calls leave, in ms: room for two calls' network delays to the "
@@ -308,6 +318,13 @@ public final class IdvConfig extends AbstractConfig {
       .define(QPS_VERIFY_MATERIAL_CONFIG, INT, 10, Range.between(1, 100_000), HIGH, QPS_VERIFY_MATERIAL_DOC)
       .define(QPS_FACE_VERIFY_CONFIG, INT, 50, Range.between(1, 100_000), HIGH, QPS_FACE_VERIFY_DOC)
       .define(QPS_ARRIVAL_GUARD_MS_CONFIG, LONG, 20L, Range.between(0, 1_000), MEDIUM, QPS_ARRIVAL_GUARD_MS_DOC)
+      .define(BUDGET_DAILY_CREDENTIAL_VERIFY_INTL_CONFIG, LONG, -1L, Range.atLeast(-1), MEDIUM,
+          String.format(BUDGET_DOC, "CredentialVerifyIntl"))
+      .define(BUDGET_DAILY_VERIFY_MATERIAL_CONFIG, LONG, -1L, Range.atLeast(-1), MEDIUM,
+          String.format(BUDGET_DOC, "VerifyMaterial"))
+      .define(BUDGET_DAILY_FACE_VERIFY_CONFIG, LONG, -1L, Range.atLeast(-1), MEDIUM,
+          String.format(BUDGET_DOC, "SAF intl_face_verify"))
+      .define(BUDGET_TIME_ZONE_CONFIG, STRING, "UTC", Validators.zoneId(), MEDIUM, BUDGET_TIME_ZONE_DOC)
       .define(IN_FLIGHT_MAX_CONFIG, INT, 256, Range.between(1, 10_000), MEDIUM, IN_FLIGHT_MAX_DOC)
       .define(IN_FLIGHT_HEADROOM_CONFIG, DOUBLE, 1.5, Range.between(1.0, 10.0), LOW, IN_FLIGHT_HEADROOM_DOC)
 
@@ -490,6 +507,15 @@ public final class IdvConfig extends AbstractConfig {
   // ---- Rate and concurrency
 
   /** The account's QPS limit of {@code api}, for all instances together. */
+  /** The group's daily call budget for {@code api}; -1 without one. */
+  public long dailyBudget(Api api) {
+    return getLong(perApiKey("budget.daily.", api));
+  }
+
+  public java.time.ZoneId budgetTimeZone() {
+    return java.time.ZoneId.of(getString(BUDGET_TIME_ZONE_CONFIG));
+  }
+
   public int qps(Api api) {
     return getInt(perApiKey("qps.", api));
   }

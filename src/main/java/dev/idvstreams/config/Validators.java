@@ -74,4 +74,15 @@ final class Validators {
       throw new ConfigException(name, value, message);
     }
   }
+
+  /** A time zone id that {@link java.time.ZoneId#of} takes: {@code UTC}, {@code Asia/Singapore}, {@code +08:00}. */
+  static ConfigDef.Validator zoneId() {
+    return (name, value) -> {
+      try {
+        java.time.ZoneId.of(String.valueOf(value));
+      } catch (java.time.DateTimeException e) {
+        throw new org.apache.kafka.common.config.ConfigException(name, value, "not a time zone: " + e.getMessage());
+      }
+    };
+  }
 }

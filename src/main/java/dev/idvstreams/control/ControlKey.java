@@ -4,9 +4,10 @@ import dev.idvstreams.api.Api;
 import java.util.Optional;
 
 /**
- * What a control record sets, read from its key: {@code paused.<api>} or {@code qps.<api>}, where {@code <api>} is the API's id in the configuration
+ * What a control record sets, read from its key: {@code paused.<api>}, {@code qps.<api>} or
+ * {@code budget.daily.<api>}, where {@code <api>} is the API's id in the configuration
  * ({@code credential-verify-intl}, {@code verify-material}, {@code face-verify}). The keys are the
- * configuration's own where the file has the setting ({@code qps.<api>}), so a value on the topic
+ * configuration's own where the file has the setting ({@code qps.<api>}, {@code budget.daily.<api>}), so a value on the topic
  * overrides the file's of the same name.
  */
 public record ControlKey(Setting setting, Api api) {
@@ -16,7 +17,9 @@ public record ControlKey(Setting setting, Api api) {
     /** {@code true}: the API's requests are held as for an account error, none is called. */
     PAUSED("paused."),
     /** The account's QPS limit for the API, for the whole group. */
-    QPS("qps.");
+    QPS("qps."),
+    /** Calls the group may make to the API in a day (the cost guard); -1: none. */
+    DAILY_BUDGET("budget.daily.");
 
     private final String prefix;
 

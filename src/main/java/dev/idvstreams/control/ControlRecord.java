@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
  * One record of the control topic, read: a setting and its value, its removal (a tombstone: the
  * configuration file's value applies again), or why it is ignored. The value is JSON,
  * {@code {"value": ...}}: {@code true} or {@code false} for {@code paused.<api>}, a whole number of
- * calls per second from 1 for {@code qps.<api>}. Other fields (who set it, why) are allowed and ignored.
+ * calls per second from 1 for {@code qps.<api>}, a whole number of calls from -1 (none) for
+ * {@code budget.daily.<api>}. Other fields (who set it, why) are allowed and ignored.
  */
 public sealed interface ControlRecord {
 
@@ -28,8 +29,8 @@ public sealed interface ControlRecord {
   static ControlRecord parse(String key, byte[] value) {
     ControlKey parsed = ControlKey.parse(key).orElse(null);
     if (parsed == null) {
-      return new Malformed(key, "the key names no setting: expected paused.<api> or qps.<api>, <api> one of "
-          + "credential-verify-intl, verify-material, face-verify");
+      return new Malformed(key, "the key names no setting: expected paused.<api>, qps.<api> or budget.daily.<api>, "
+          + "<api> one of credential-verify-intl, verify-material, face-verify");
     }
     if (value == null) {
       return new Removed(parsed);
@@ -50,6 +51,8 @@ public sealed interface ControlRecord {
       case QPS -> wholeNumber(given, 1, MAX_QPS) ? new Set(parsed, ((Number) given).longValue())
           : new Malformed(key, "expected a whole number of calls per second from 1 to " + MAX_QPS + ", got "
               + describe(given));
+      case DAILY_BUDGET -> wholeNumber(given, -1, Long.MAX_VALUE) ? new Set(parsed, ((Number) given).longValue())
+          : new Malformed(key, "expected a whole number of calls from -1 (no budget), got " + describe(given));
     };
   }
 

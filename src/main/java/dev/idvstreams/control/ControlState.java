@@ -40,6 +40,11 @@ public record ControlState(Map<String, Long> values) {
     return get(new ControlKey(ControlKey.Setting.QPS, api));
   }
 
+  /** The daily budget the topic sets for {@code api} (-1: none); empty: the file's. */
+  public OptionalLong dailyBudget(Api api) {
+    return get(new ControlKey(ControlKey.Setting.DAILY_BUDGET, api));
+  }
+
   private OptionalLong get(ControlKey key) {
     Long value = values.get(key.key());
     return value == null ? OptionalLong.empty() : OptionalLong.of(value);

@@ -43,6 +43,9 @@ public final class IdvMetrics {
   static final String API_ARRIVAL_GUARD = "idv.api.arrival.guard.seconds";
   static final String API_BREAKER_OPEN = "idv.api.breaker.open";
   static final String API_PAUSED = "idv.api.paused";
+  static final String BUDGET_DAILY = "idv.budget.daily";
+  static final String BUDGET_RESERVED = "idv.budget.reserved";
+  static final String BUDGET_SPENT = "idv.budget.spent";
   static final String LIMIT_PART = "idv.limit.part";
   static final String LIMIT_QPS = "idv.limit.qps";
   static final String REQUEST_LATENCY = "idv.request.latency";
@@ -64,6 +67,9 @@ public final class IdvMetrics {
   private final Map<Api, AtomicReference<Double>> arrivalGuard = new EnumMap<>(Api.class);
   private final Map<Api, AtomicInteger> breakerOpen = new EnumMap<>(Api.class);
   private final Map<Api, AtomicInteger> paused = new EnumMap<>(Api.class);
+  private final Map<Api, AtomicLong> budgetDaily = new EnumMap<>(Api.class);
+  private final Map<Api, AtomicLong> budgetReserved = new EnumMap<>(Api.class);
+  private final Map<Api, AtomicInteger> budgetSpent = new EnumMap<>(Api.class);
   private final Map<Api, AtomicInteger> limitPart = new EnumMap<>(Api.class);
   private final Map<Api, AtomicReference<Double>> limitQps = new EnumMap<>(Api.class);
   private final Map<CheckType, Timer> requestLatency = new EnumMap<>(CheckType.class);
@@ -124,6 +130,13 @@ public final class IdvMetrics {
           + "(open or half-open), else 0", api, new AtomicInteger(), AtomicInteger::get));
       paused.put(api, gauge(API_PAUSED, "1 while an operator has paused the API through the control topic: its "
           + "requests are held, none is called", api, new AtomicInteger(), AtomicInteger::get));
+      budgetDaily.put(api, gauge(BUDGET_DAILY, "The day's call budget of the API in force, for the whole group "
+          + "(budget.daily.<api>, or the control topic's); -1: none", api, new AtomicLong(-1), AtomicLong::get));
+      budgetReserved.put(api, gauge(BUDGET_RESERVED, "Calls of today's budget the group has reserved, as this instance "
+          + "read it: the calls made, and at most a block per instance not made yet", api, new AtomicLong(),
+          AtomicLong::get));
+      budgetSpent.put(api, gauge(BUDGET_SPENT, "1 while this instance holds the API's requests because the day's budget "
+          + "is spent, else 0", api, new AtomicInteger(), AtomicInteger::get));
       limitPart.put(api, gauge(LIMIT_PART, "This instance's part of the group's QPS limit, in calls per second, as the "
           + "share log confirmed it (a raise reaches the limiter 1.5 s later)", api, new AtomicInteger(), AtomicInteger::get));
       limitQps.put(api, gauge(LIMIT_QPS, "The account's QPS limit for the API in force, which the group's parts add "
@@ -147,6 +160,13 @@ public final class IdvMetrics {
     if (!latency.isNegative()) {
       requestLatency.get(checkType).record(latency);
     }
+  }
+
+  /** {@code api}'s budget in force, what the group reserved of it today, and whether it is spent here. */
+  public void setBudget(Api api, long daily, long reserved, boolean spent) {
+    budgetDaily.get(api).set(daily);
+    budgetReserved.get(api).set(reserved);
+    budgetSpent.get(api).set(spent ? 1 : 0);
   }
 
   /** Whether {@code api} is paused through the control topic now. */

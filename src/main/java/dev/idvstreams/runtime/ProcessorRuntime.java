@@ -10,6 +10,7 @@ import dev.idvstreams.async.CallLane;
 import dev.idvstreams.check.ApiCheckInvoker;
 import dev.idvstreams.config.IdvConfig;
 import dev.idvstreams.group.ApiLoad;
+import dev.idvstreams.group.BudgetLog;
 import dev.idvstreams.group.LaneDemand;
 import dev.idvstreams.control.ControlLog;
 import dev.idvstreams.control.ControlState;
@@ -127,8 +128,9 @@ public final class ProcessorRuntime implements AutoCloseable {
   private final Admin admin;
   private final ShareLog share;
   private final ControlLog controls;
+  private final BudgetLog budget;
   /** Each API's QPS limit in force: the control topic's, else the file's. The control log's thread only. */
-  private final Map<Api, Integer> limitsInForce = new EnumMap<>(Api.class);
+  private final Map<Api, Integer> limitsInForce = new java.util.concurrent.ConcurrentHashMap<>();
   private final PrometheusMeterRegistry meters;
   private final KafkaStreamsMetrics streamsMetrics;
   private final OpsHttpServer ops;
@@ -186,6 +188,17 @@ public final class ProcessorRuntime implements AutoCloseable {
         idvMetrics.setLimitPart(api, calls);
       }, reported(new LaneDemand(invoker::lane, control.backlog()::requests, System::nanoTime), idvMetrics),
       control::hasWork, ShareAgent.Timing.defaults());
+    String budgetTopic = BudgetLog.topicName(config.applicationId());
+    BudgetLog.createTopic(admin, budgetTopic, replication < 0 ? Optional.empty() : Optional.of((short) replication));
+    Map<Api, Long> budgets = new EnumMap<>(Api.class);
+    for (Api api : Api.values()) {
+      budgets.put(api, config.dailyBudget(api));
+    }
+    this.budget = new BudgetLog(streamsConfig.getAdminConfigs(config.applicationId() + "-budget"), budgetTopic, budgets,
+      config.budgetTimeZone(), Clock.systemUTC(), limitsInForce::get, idvMetrics::setBudget);
+    for (Api api : Api.values()) {
+      invoker.lane(api).setBudget(budget.budget(api));
+    }
     String controlTopic = ControlLog.topicName(config.applicationId());
     ControlLog.createTopic(admin, controlTopic, replication < 0 ? Optional.empty() : Optional.of((short) replication));
     this.controls = new ControlLog(streamsConfig.getAdminConfigs(config.applicationId() + "-control"), controlTopic,
@@ -240,6 +253,8 @@ public final class ProcessorRuntime implements AutoCloseable {
       }
       lane.setPaused(paused);
       idvMetrics.setPaused(api, paused);
+      long dailyBudget = state.dailyBudget(api).orElse(config.dailyBudget(api));
+      budget.setBudget(api, dailyBudget);
       int qps = (int) state.qps(api).orElse(config.qps(api));
       if (qps != limitsInForce.get(api)) {
         LOG.info("{}: QPS limit {} through the control topic (the file's: {})", api.action(), qps, config.qps(api));
@@ -285,6 +300,7 @@ public final class ProcessorRuntime implements AutoCloseable {
   public static ProcessorRuntime start(IdvConfig config) {
     ProcessorRuntime runtime = new ProcessorRuntime(config);
     runtime.controls.start(CONTROL_CATCH_UP);
+    runtime.budget.start();
     runtime.share.start();
     runtime.streams.start();
     LOG.info("idv-streams started: application.id={}, requests from {}, member {}, ops endpoints {}",
@@ -300,6 +316,7 @@ public final class ProcessorRuntime implements AutoCloseable {
   static ProcessorRuntime start(IdvConfig config, BiFunction<Vertx, ImageFetchOptions, ImageFetcher> images) {
     ProcessorRuntime runtime = new ProcessorRuntime(config, images);
     runtime.controls.start(CONTROL_CATCH_UP);
+    runtime.budget.start();
     runtime.share.start();
     runtime.streams.start();
     return runtime;
@@ -341,6 +358,7 @@ public final class ProcessorRuntime implements AutoCloseable {
     // no call starts from here on; the others take this instance's parts over at once
     share.close();
     controls.close();
+    budget.close();
     boolean streamsClosed = streams.close(CloseOptions.groupMembershipOperation(
       CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(CLOSE_TIMEOUT));
     if (!streamsClosed) {

@@ -10,10 +10,7 @@ import dev.idvstreams.embedded.KafkaBootstrap;
 import dev.idvstreams.embedded.KafkaExtension;
 import dev.idvstreams.serde.ApicurioRegistry;
 import dev.idvstreams.simulator.SimulatorOptions;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -54,9 +50,7 @@ class ControlIT {
     overrides.put("qps.arrival-guard.ms", "80"); // two JVMs beside the build on two cores (LimitFollowsWorkIT)
     try (ApicurioRegistry registry = ApicurioRegistry.start();
         PipelineHarness it = new PipelineHarness(kafka, sim, registry.ccompatUrl(), overrides, 4)) {
-      Path configFile = dir.resolve("idv.properties");
-      Files.writeString(configFile, it.config().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-          .collect(Collectors.joining("\n")), StandardCharsets.UTF_8);
+      ControlCli control = new ControlCli(it.config(), dir);
       List<ProcessorProcess> instances = new ArrayList<>();
       try {
         for (String name : List.of("c1", "c2")) {
@@ -75,7 +69,7 @@ class ControlIT {
 
         // pause: within 5 s no VerifyMaterial call arrives, while the other two go on
         long paused = System.nanoTime();
-        assertThat(control(configFile, "pause", "--api", "VerifyMaterial")).contains("wrote paused.verify-material");
+        assertThat(control.run("pause", "--api", "VerifyMaterial")).contains("wrote paused.verify-material");
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> System.nanoTime() - paused > TAKES_EFFECT_NANOS);
         long material = accepted(it, Api.VERIFY_MATERIAL);
         long credential = accepted(it, Api.CREDENTIAL_VERIFY_INTL);
@@ -85,15 +79,15 @@ class ControlIT {
         assertThat(accepted(it, Api.VERIFY_MATERIAL)).as("VerifyMaterial calls 5-9 s after the pause").isEqualTo(material);
         assertThat(accepted(it, Api.CREDENTIAL_VERIFY_INTL)).as("CredentialVerifyIntl goes on").isGreaterThan(credential + 20);
         assertThat(accepted(it, Api.FACE_VERIFY)).as("ExecuteRequest goes on").isGreaterThan(face + 20);
-        assertThat(control(configFile, "show")).contains("VerifyMaterial         yes");
+        assertThat(control.run("show")).contains("VerifyMaterial         yes");
 
         // resume: calls start again
-        assertThat(control(configFile, "resume", "--api", "VerifyMaterial")).contains("wrote paused.verify-material");
+        assertThat(control.run("resume", "--api", "VerifyMaterial")).contains("wrote paused.verify-material");
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> accepted(it, Api.VERIFY_MATERIAL) > material + 5);
 
         // set-qps: from 5 s after it, no second holds more than the new limit of the group's calls
         long limited = System.nanoTime();
-        assertThat(control(configFile, "set-qps", "--api", "CredentialVerifyIntl", "4"))
+        assertThat(control.run("set-qps", "--api", "CredentialVerifyIntl", "4"))
             .contains("wrote qps.credential-verify-intl");
         long measureFrom = limited + TAKES_EFFECT_NANOS;
         long measureUntil = measureFrom + TimeUnit.SECONDS.toNanos(6);
@@ -102,7 +96,7 @@ class ControlIT {
         assertThat(window.length).as("calls go on at the lower limit").isGreaterThanOrEqualTo(12);
         assertThat(busiestSecond(window)).as("busiest second of CredentialVerifyIntl, 5-11 s after set-qps 4")
             .isLessThanOrEqualTo(4);
-        assertThat(control(configFile, "show")).contains("CredentialVerifyIntl   no       4 (control topic)");
+        assertThat(control.run("show")).contains("CredentialVerifyIntl   no       4 (control topic)");
 
         // Kafka's console producer: the documented record format works as it is
         String topic = ControlLog.topicName(it.config().get("application.id"));
@@ -157,21 +151,6 @@ class ControlIT {
       max = Math.max(max, j - i);
     }
     return max;
-  }
-
-  /** Runs {@code control <args> --config FILE} as the jar's CLI does, in this JVM; its output. */
-  private static String control(Path configFile, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    List<String> all = new ArrayList<>(List.of("control"));
-    all.addAll(List.of(args));
-    all.addAll(List.of("--config", configFile.toString()));
-    int code = cli.execute(all.toArray(String[]::new));
-    assertThat(code).as("control %s: %s %s", List.of(args), out, err).isZero();
-    return out.toString();
   }
 
   /** Kafka's own console producer, in a JVM of its own, with keys: {@code key|value} lines. */
