@@ -13,7 +13,10 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,6 +60,8 @@ public final class IdvMetrics {
 
   /** The {@code outcome} tag of an API call that got an answer; failures carry their error class. */
   static final String SUCCESS = "SUCCESS";
+  /** How often the Kafka clients' metrics are looked for anew (a new partition's lag, a new client). */
+  private static final Duration KAFKA_METRICS_REFRESH = Duration.ofSeconds(10);
 
   private final MeterRegistry registry;
   private final Map<CheckType, Map<Outcome, Counter>> results = new EnumMap<>(CheckType.class);
@@ -259,7 +264,14 @@ public final class IdvMetrics {
    * stops its refresh task and removes the meters.
    */
   public KafkaStreamsMetrics bindKafkaStreams(KafkaStreams streams) {
-    KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+    // Micrometer looks for new Kafka metrics every 60 s by default: a partition's lag would appear on
+    // the dashboard a minute after a rebalance gave it; every 10 s costs little
+    ScheduledExecutorService refresh = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "idv-kafka-metrics");
+      thread.setDaemon(true);
+      return thread;
+    });
+    KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams, List.of(), refresh, KAFKA_METRICS_REFRESH);
     binder.bindTo(registry);
     return binder;
   }
