@@ -77,12 +77,12 @@ final class Validators {
 
   /** A time zone id that {@link java.time.ZoneId#of} takes: {@code UTC}, {@code Asia/Singapore}, {@code +08:00}. */
   static ConfigDef.Validator zoneId() {
-    return (name, value) -> {
+    return ConfigDef.LambdaValidator.with((name, value) -> {
       try {
         java.time.ZoneId.of(String.valueOf(value));
       } catch (java.time.DateTimeException e) {
         throw new org.apache.kafka.common.config.ConfigException(name, value, "not a time zone: " + e.getMessage());
       }
-    };
+    }, () -> "a time zone id (UTC, Asia/Singapore, +08:00)");
   }
 }

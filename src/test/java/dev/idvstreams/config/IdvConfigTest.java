@@ -141,6 +141,8 @@ class IdvConfigTest {
       "image.fetch.allow-private-addresses  | maybe",
       "http.port                            | 70000",
       "http.port                            | -2",
+      "budget.daily.face-verify             | -2",
+      "budget.time-zone                     | Mars/Olympus_Mons",
   })
   void shouldFailNamingTheKeyOfAnInvalidValue(String key, String value) {
     assertThatThrownBy(() -> new IdvConfig(requiredAnd(key, value)))

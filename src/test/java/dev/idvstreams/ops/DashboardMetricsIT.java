@@ -12,6 +12,8 @@ import dev.idvstreams.serde.AvroSerde;
 import dev.idvstreams.simulator.Simulator;
 import dev.idvstreams.simulator.SimulatorOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,9 +42,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every metric that the Grafana dashboard (deploy/grafana) and the alert rules
- * (deploy/kubernetes/monitoring) name is served by a running processor's /metrics, once it has
- * answered requests: a renamed metric breaks this test, not a dashboard in production.
+ * The Grafana dashboard (deploy/grafana) and the alert rules (deploy/kubernetes/monitoring): every
+ * metric they name is served by a running processor's /metrics, once it has answered requests, so
+ * a renamed metric breaks this test, not a dashboard in production; and every expression parses
+ * with Prometheus' own PromQL grammar (the npm package {@code @prometheus-io/lezer-promql}, which
+ * the build installs into deploy/promql-check with {@code npm ci}).
  */
 @ExtendWith(KafkaExtension.class)
 class DashboardMetricsIT {
@@ -51,6 +55,70 @@ class DashboardMetricsIT {
       Path.of("deploy/kubernetes/monitoring/prometheusrule.yaml"));
   /** The metric names the files use: the processor's own and the Kafka clients'. */
   private static final Pattern METRIC = Pattern.compile("\\b((?:idv|kafka)_[a-z0-9_]+)\\b");
+
+  private static final Path PROMQL_CHECK = Path.of("deploy/promql-check/check.mjs");
+
+  @Test
+  void shouldParseEveryExpressionWithPrometheusOwnGrammar() throws Exception {
+    JsonArray expressions = new JsonArray();
+    JsonObject dashboard = new JsonObject(Files.readString(FILES.get(0)));
+    for (Object panel : dashboard.getJsonArray("panels")) {
+      JsonArray targets = ((JsonObject) panel).getJsonArray("targets");
+      if (targets != null) {
+        for (Object target : targets) {
+          expressions.add(new JsonObject().put("where", FILES.get(0) + ": " + ((JsonObject) panel).getString("title"))
+              .put("expr", ((JsonObject) target).getString("expr")));
+        }
+      }
+    }
+    List<String> rules = ruleExpressions(Files.readAllLines(FILES.get(1)));
+    rules.forEach(expr -> expressions.add(new JsonObject().put("where", FILES.get(1).toString()).put("expr", expr)));
+    assertThat(expressions.size()).as("panels' and rules' expressions").isGreaterThan(20);
+    assertThat(rules).hasSize(6);
+
+    assertThat(promqlCheck(expressions)).as("the expressions parse").startsWith("0\n");
+    JsonArray broken = new JsonArray().add(new JsonObject().put("where", "a broken one").put("expr", "sum(rate(x[5m]) "));
+    assertThat(promqlCheck(broken)).as("the check finds a broken expression").startsWith("1\n")
+        .contains("a broken one: does not parse");
+  }
+
+  /**
+   * The {@code expr} of each rule: one line, or a folded block ({@code >-}) of the lines indented
+   * under it. A parser of the little YAML the rule file uses.
+   */
+  private static List<String> ruleExpressions(List<String> lines) {
+    List<String> exprs = new java.util.ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      Matcher m = Pattern.compile("^(\\s*)expr:\\s*(.*)$").matcher(lines.get(i));
+      if (!m.matches()) {
+        continue;
+      }
+      if (!m.group(2).startsWith(">")) {
+        exprs.add(m.group(2));
+        continue;
+      }
+      StringBuilder folded = new StringBuilder();
+      int indent = m.group(1).length();
+      while (i + 1 < lines.size() && (lines.get(i + 1).isBlank()
+          || lines.get(i + 1).length() - lines.get(i + 1).stripLeading().length() > indent)) {
+        folded.append(' ').append(lines.get(++i).strip());
+      }
+      exprs.add(folded.toString().strip());
+    }
+    return exprs;
+  }
+
+  /** The check's exit code, a new line, and its output. */
+  private static String promqlCheck(JsonArray expressions) throws Exception {
+    assertThat(PROMQL_CHECK.resolveSibling("node_modules/@prometheus-io/lezer-promql")).as(
+        "installed by the build (mvn verify runs npm ci in deploy/promql-check)").exists();
+    Process node = new ProcessBuilder("node", PROMQL_CHECK.toString()).redirectErrorStream(true).start();
+    node.getOutputStream().write(expressions.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    node.getOutputStream().close();
+    String output = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return node.exitValue() + "\n" + output;
+  }
 
   @Test
   void shouldServeEveryMetricTheDashboardAndTheAlertsName(KafkaBootstrap kafka) throws Exception {
