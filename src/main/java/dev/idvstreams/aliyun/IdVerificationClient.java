@@ -7,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -168,7 +167,7 @@ public final class IdVerificationClient implements AutoCloseable {
         .map(answer -> interpret.apply(answer));
     return result
         .onSuccess(r -> LOG.debug("{} succeeded in {} ms", api.action(), millisSince(started)))
-        .onFailure(e -> LOG.info("{} after {} ms", e.getMessage(), millisSince(started)));
+        .onFailure(e -> LOG.debug("{} after {} ms", e.getMessage(), millisSince(started)));
   }
 
   private Future<AccessKey> accessKey() {

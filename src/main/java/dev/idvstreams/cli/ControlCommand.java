@@ -71,80 +71,92 @@ final class ControlCommand implements Runnable {
     return 0;
   }
 
-  @Command(name = "pause", mixinStandardHelpOptions = true,
-    description = "Hold every request of an API, group-wide: none is called, none is dead-lettered, until resume.")
-  static final class Pause implements Callable<Integer> {
+  /** A subcommand that sets one setting of one API: what it sets, and to what. */
+  abstract static class SetOne implements Callable<Integer> {
     @Mixin
     Target target;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    abstract ControlKey.Setting setting();
+
+    /** The value to write; a ParameterException when the one given is out of range. */
+    abstract long value();
+
     @Override
     public Integer call() throws Exception {
-      return write(target.config.load(), new ControlKey(ControlKey.Setting.PAUSED, Api.parse(target.api)), 1L,
+      return write(target.config.load(), new ControlKey(setting(), Api.parse(target.api)), value(),
         spec.commandLine().getOut());
     }
   }
 
-  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused API, group-wide.")
-  static final class Resume implements Callable<Integer> {
-    @Mixin
-    Target target;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+  @Command(name = "pause", mixinStandardHelpOptions = true,
+    description = "Hold every request of an API, group-wide: none is called, none is dead-lettered, until resume.")
+  static final class Pause extends SetOne {
+    @Override
+    ControlKey.Setting setting() {
+      return ControlKey.Setting.PAUSED;
+    }
 
     @Override
-    public Integer call() throws Exception {
-      return write(target.config.load(), new ControlKey(ControlKey.Setting.PAUSED, Api.parse(target.api)), 0L,
-        spec.commandLine().getOut());
+    long value() {
+      return 1;
+    }
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused API, group-wide.")
+  static final class Resume extends SetOne {
+    @Override
+    ControlKey.Setting setting() {
+      return ControlKey.Setting.PAUSED;
+    }
+
+    @Override
+    long value() {
+      return 0;
     }
   }
 
   @Command(name = "set-qps", mixinStandardHelpOptions = true,
     description = "Set an API's QPS limit for the whole group, over the configuration's qps.<api>.")
-  static final class SetQps implements Callable<Integer> {
-    @Mixin
-    Target target;
-
+  static final class SetQps extends SetOne {
     @Parameters(index = "0", paramLabel = "QPS", description = "Calls per second, from 1.")
     long qps;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Override
+    ControlKey.Setting setting() {
+      return ControlKey.Setting.QPS;
+    }
 
     @Override
-    public Integer call() throws Exception {
+    long value() {
       if (qps < 1 || qps > ControlRecord.MAX_QPS) {
         throw new CommandLine.ParameterException(spec.commandLine(), "QPS must be from 1 to " + ControlRecord.MAX_QPS
           + ", was " + qps);
       }
-      return write(target.config.load(), new ControlKey(ControlKey.Setting.QPS, Api.parse(target.api)), qps,
-        spec.commandLine().getOut());
+      return qps;
     }
   }
 
   @Command(name = "set-budget", mixinStandardHelpOptions = true,
     description = "Set an API's daily call budget for the whole group (-1: none), over the configuration's "
       + "budget.daily.<api>. Raising a spent budget resumes the held requests.")
-  static final class SetBudget implements Callable<Integer> {
-    @Mixin
-    Target target;
-
+  static final class SetBudget extends SetOne {
     @Parameters(index = "0", paramLabel = "CALLS", description = "Calls a day, from 0; -1: no budget.")
     long calls;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @Override
+    ControlKey.Setting setting() {
+      return ControlKey.Setting.DAILY_BUDGET;
+    }
 
     @Override
-    public Integer call() throws Exception {
+    long value() {
       if (calls < -1) {
         throw new CommandLine.ParameterException(spec.commandLine(), "CALLS must be -1 or more, was " + calls);
       }
-      return write(target.config.load(), new ControlKey(ControlKey.Setting.DAILY_BUDGET, Api.parse(target.api)), calls,
-        spec.commandLine().getOut());
+      return calls;
     }
   }
 

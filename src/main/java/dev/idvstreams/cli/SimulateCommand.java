@@ -30,6 +30,10 @@ public final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--latency-ms", defaultValue = "0", description = "Fixed latency of every answer, ms. Default: ${DEFAULT-VALUE}.")
   long latencyMs;
 
+  @Option(names = "--api-latency-ms", paramLabel = "API=L",
+      description = "Fixed latency of one API's answers, ms, instead of --latency-ms; repeatable.")
+  Map<String, Long> apiLatencyMs = new LinkedHashMap<>();
+
   @Option(names = "--latency-jitter-ms", defaultValue = "0",
       description = "Uniformly random extra latency in [0, J] ms. Default: ${DEFAULT-VALUE}.")
   long latencyJitterMs;
@@ -113,6 +117,7 @@ public final class SimulateCommand implements Callable<Integer> {
         .latency(Duration.ofMillis(latencyMs), Duration.ofMillis(latencyJitterMs))
         .timeouts(timeoutRate, Duration.ofSeconds(30));
     qps.forEach((api, limit) -> options.qps(Api.parse(api), limit));
+    apiLatencyMs.forEach((api, millis) -> options.latency(Api.parse(api), Duration.ofMillis(millis)));
     errorRates.forEach(options::errorRate);
     return options.build();
   }

@@ -1,22 +1,17 @@
 package dev.idvstreams.control;
 
+import dev.idvstreams.kafka.LogClients;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -49,7 +44,7 @@ public final class ControlLog implements AutoCloseable {
   public ControlLog(Map<String, Object> clientConfigs, String topic, Consumer<ControlState> changed) {
     this.topic = topic;
     this.changed = changed;
-    this.consumer = new KafkaConsumer<>(consumerConfigs(clientConfigs), new StringDeserializer(),
+    this.consumer = new KafkaConsumer<>(LogClients.consumerConfigs(clientConfigs), new StringDeserializer(),
         new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "idv-control");
     thread.setDaemon(true);
@@ -69,19 +64,7 @@ public final class ControlLog implements AutoCloseable {
   public static void createTopic(Admin admin, String topic, Optional<Short> replicationFactor) {
     NewTopic control = new NewTopic(topic, Optional.of(1), replicationFactor)
         .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-    try {
-      admin.createTopics(List.of(control)).all().get(30, TimeUnit.SECONDS);
-      LOG.info("Created the control topic {}", topic);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("Could not create the control topic " + topic + ": " + e.getCause(), e);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while creating the control topic " + topic, e);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Could not create the control topic " + topic + " within 30 s", e);
-    }
+    LogClients.createTopic(admin, control, "the control topic");
   }
 
   /**
@@ -100,7 +83,7 @@ public final class ControlLog implements AutoCloseable {
 
   /** The settings the topic holds now, read to its end once (the {@code control show} command). */
   public static ControlState read(Map<String, Object> clientConfigs, String topic, Duration timeout) {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfigs(clientConfigs),
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(LogClients.consumerConfigs(clientConfigs),
         new StringDeserializer(), new ByteArrayDeserializer())) {
       return catchUp(consumer, topic, timeout);
     }
@@ -181,19 +164,5 @@ public final class ControlLog implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     consumer.close(CLOSE_TIMEOUT);
-  }
-
-  private static Map<String, Object> consumerConfigs(Map<String, Object> common) {
-    Map<String, Object> configs = new HashMap<>();
-    common.forEach((key, value) -> {
-      if (ConsumerConfig.configNames().contains(key)) {
-        configs.put(key, value);
-      }
-    });
-    configs.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    configs.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    return configs;
   }
 }

@@ -113,26 +113,36 @@ public final class SimulatorProcess implements AutoCloseable {
 
   /** Its counters, per API, as {@code GET /_sim/stats} shows them. */
   public Map<Api, ApiStats.Snapshot> stats() {
+    JsonObject json = get("/_sim/stats");
+    Map<Api, ApiStats.Snapshot> stats = new EnumMap<>(Api.class);
+    for (Api api : Api.values()) {
+      JsonObject one = json.getJsonObject(api.action());
+      if (one != null) {
+        stats.put(api, ApiStats.Snapshot.fromJson(one));
+      }
+    }
+    return stats;
+  }
+
+  /** When each accepted call of {@code api} arrived, in the simulator JVM's {@link System#nanoTime()}, in order. */
+  public long[] acceptedArrivals(Api api) {
+    return get("/_sim/arrivals?api=" + api.action()).getJsonArray("acceptedArrivalsNanos").stream()
+        .mapToLong(n -> ((Number) n).longValue()).toArray();
+  }
+
+  private JsonObject get(String path) {
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(endpoint + "/_sim/stats"))
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(endpoint + path))
           .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        throw new IllegalStateException("the simulator's stats answered HTTP " + response.statusCode());
+        throw new IllegalStateException("the simulator answered " + path + " with HTTP " + response.statusCode());
       }
-      JsonObject json = new JsonObject(response.body());
-      Map<Api, ApiStats.Snapshot> stats = new EnumMap<>(Api.class);
-      for (Api api : Api.values()) {
-        JsonObject one = json.getJsonObject(api.action());
-        if (one != null) {
-          stats.put(api, ApiStats.Snapshot.fromJson(one));
-        }
-      }
-      return stats;
+      return new JsonObject(response.body());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the simulator's stats from " + endpoint, e);
+      throw new UncheckedIOException("cannot read " + path + " from the simulator at " + endpoint, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading the simulator's stats", e);
+      throw new IllegalStateException("interrupted while reading " + path + " from the simulator", e);
     }
   }
 

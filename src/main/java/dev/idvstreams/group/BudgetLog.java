@@ -1,6 +1,7 @@
 package dev.idvstreams.group;
 
 import dev.idvstreams.api.Api;
+import dev.idvstreams.kafka.LogClients;
 import dev.idvstreams.async.CallBudget;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,9 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -24,7 +22,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -98,19 +95,7 @@ public final class BudgetLog implements AutoCloseable {
     NewTopic budget = new NewTopic(topic, Optional.of(1), replicationFactor).configs(Map.of(
         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT + "," + TopicConfig.CLEANUP_POLICY_DELETE,
         TopicConfig.RETENTION_MS_CONFIG, String.valueOf(Duration.ofDays(3).toMillis())));
-    try {
-      admin.createTopics(List.of(budget)).all().get(30, TimeUnit.SECONDS);
-      LOG.info("Created the budget topic {}", topic);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("Could not create the budget topic " + topic + ": " + e.getCause(), e);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while creating the budget topic " + topic, e);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Could not create the budget topic " + topic + " within 30 s", e);
-    }
+    LogClients.createTopic(admin, budget, "the budget topic");
   }
 
   /** Where {@code api}'s lane takes its calls: unlimited while the API has no budget. */

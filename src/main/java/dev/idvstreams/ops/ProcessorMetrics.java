@@ -10,7 +10,6 @@ import dev.idvstreams.check.CallListener;
 import dev.idvstreams.topology.SkipReason;
 import dev.idvstreams.topology.TopologyListener;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -48,7 +47,13 @@ public final class ProcessorMetrics implements CallListener, TopologyListener {
       if (result.getReplayed()) {
         metrics.dedupReplayed();
       } else {
-        metrics.requestAnswered(result.getCheckType(), Duration.between(result.getRequestedAt(), Instant.now()));
+        // requestedAt is the producer's, any long: a difference that overflows, or a time in the
+        // future, is no latency (and must never fail the record whose result this is)
+        long requested = result.getRequestedAt().toEpochMilli();
+        long latency = System.currentTimeMillis() - requested;
+        if (latency >= 0 && requested >= 0) {
+          metrics.requestAnswered(result.getCheckType(), Duration.ofMillis(latency));
+        }
       }
     } else if (value instanceof DeadLetter letter) {
       metrics.deadLettered(letter.getStage());

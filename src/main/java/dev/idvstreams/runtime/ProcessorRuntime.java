@@ -442,6 +442,9 @@ public final class ProcessorRuntime implements AutoCloseable {
     // Kafka refuses end as dead letters; a negative timestamp is no reason to fail
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingFailureHandler.class);
+    // the topology has no global store; enabled, the handler would cover one, and Kafka Streams no
+    // longer warns at every StreamsConfig it builds that it does not
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionFailureHandler.class);
     props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, WallClockOnInvalidTimestamp.class);
     props.putAll(config.schemaRegistry().asProperties());

@@ -64,6 +64,7 @@ public final class Simulator {
   public Future<Integer> start() {
     Router router = Router.router(vertx);
     router.get("/_sim/stats").handler(ctx -> json(ctx, 200, statsJson()));
+    router.get("/_sim/arrivals").handler(this::arrivals);
     router.post("/_sim/account").handler(this::switchAccount);
     router.route("/").handler(this::apiCall);
     return vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(options.port()))
@@ -114,6 +115,20 @@ public final class Simulator {
     JsonObject json = new JsonObject();
     stats().forEach((api, s) -> json.put(api.action(), s.toJson()));
     return json;
+  }
+
+  /** {@code GET /_sim/arrivals?api=<Action>}: {@link #acceptedArrivals}, for a test whose simulator runs in another JVM. */
+  private void arrivals(RoutingContext ctx) {
+    Optional<Api> api = Api.byAction(String.valueOf(ctx.queryParams().get("api")));
+    if (api.isEmpty()) {
+      json(ctx, 400, new JsonObject().put("error", "expected ?api=<CredentialVerifyIntl|VerifyMaterial|ExecuteRequest>"));
+      return;
+    }
+    io.vertx.core.json.JsonArray nanos = new io.vertx.core.json.JsonArray();
+    for (long arrival : acceptedArrivals(api.get())) {
+      nanos.add(arrival);
+    }
+    json(ctx, 200, new JsonObject().put("api", api.get().action()).put("acceptedArrivalsNanos", nanos));
   }
 
   private void switchAccount(RoutingContext ctx) {

@@ -49,7 +49,7 @@ public final class DecodeDeadLetterHandler implements DeserializationExceptionHa
       message = message + " (rawValue: the first " + AdmitProcessor.EXCERPT_BYTES + " of " + raw.length + " bytes)";
       raw = Arrays.copyOf(raw, AdmitProcessor.EXCERPT_BYTES);
     }
-    LOG.warn("Dead-lettering unreadable record {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), message);
+    LOG.info("Dead-lettering unreadable record {}-{}@{}: {}", context.topic(), context.partition(), context.offset(), message);
     DeadLetter letter = DeadLetters.builder(DeadLetterStage.DECODE, code, message, context.topic(),
         context.partition(), context.offset(), System.currentTimeMillis())
       .setRawValue(raw == null ? null : ByteBuffer.wrap(raw))

@@ -350,7 +350,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       case REPLAY -> forward(entry.getBizId(), replayOf(entry.getVerificationResult()), headers);
       case PARK -> park(entry, position, headers);
       case RESUBMIT -> {
-        LOG.info("bizId {}: VerifyMaterial resubmitted after {}, calling again", request.getBizId(),
+        LOG.debug("bizId {}: VerifyMaterial resubmitted after {}, calling again", request.getBizId(),
           entry.getVerificationResult().getOutcome());
         start(entry, request, fingerprint, position, headers);
       }

@@ -48,7 +48,7 @@ class ControlIT {
       overrides.put("qps." + api.id(), String.valueOf(LIMIT));
     }
     overrides.put("qps.arrival-guard.ms", "80"); // two JVMs beside the build on two cores (LimitFollowsWorkIT)
-    try (ApicurioRegistry registry = ApicurioRegistry.start();
+    try (ApicurioRegistry registry = ApicurioRegistry.shared();
         PipelineHarness it = new PipelineHarness(kafka, sim, registry.ccompatUrl(), overrides, 4)) {
       ControlCli control = new ControlCli(it.config(), dir);
       List<ProcessorProcess> instances = new ArrayList<>();

@@ -65,7 +65,7 @@ class OutageIT {
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(data, 0, false);
     int port = broker.port();
     int requests = 240;
-    try (ApicurioRegistry registry = ApicurioRegistry.start();
+    try (ApicurioRegistry registry = ApicurioRegistry.shared();
         PipelineHarness it = new PipelineHarness(new KafkaBootstrap(broker.bootstrapServers(), "own broker"),
             simulator(), registry.ccompatUrl(), limits(), 2);
         ProcessorProcess processor = ProcessorProcess.start("outage-kafka", it.config())) {
@@ -91,7 +91,7 @@ class OutageIT {
   void shouldWaitForTheRegistryInsteadOfDeadLetteringOrDying(KafkaBootstrap kafka)
       throws Exception {
     int requests = 120;
-    try (ApicurioRegistry registry = ApicurioRegistry.start();
+    try (ApicurioRegistry registry = ApicurioRegistry.shared();
         TcpProxy registryLink = new TcpProxy(registry.port());
         PipelineHarness it = new PipelineHarness(kafka, simulator(), registry.ccompatUrl(), limits(), 2)) {
       Map<String, String> config = new HashMap<>(it.config());

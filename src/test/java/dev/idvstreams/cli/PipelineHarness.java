@@ -73,6 +73,13 @@ final class PipelineHarness implements AutoCloseable {
     }
   }
 
+  /** {@code overrides} with the processor pointed at {@code provider}, a simulator in a JVM of its own, instead of the harness's. */
+  static Map<String, String> calling(Map<String, String> overrides, dev.idvstreams.demo.SimulatorProcess provider) {
+    Map<String, String> config = new HashMap<>(overrides);
+    config.put("aliyun.endpoint-override", provider.endpoint());
+    return config;
+  }
+
   /** The processor's configuration, as a properties file would hold it. */
   Map<String, String> config() throws Exception {
     Map<String, String> config = new HashMap<>();

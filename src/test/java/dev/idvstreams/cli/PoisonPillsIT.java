@@ -60,7 +60,7 @@ class PoisonPillsIT {
 
   @BeforeAll
   static void startRegistry() throws Exception {
-    registry = ApicurioRegistry.start();
+    registry = ApicurioRegistry.shared();
   }
 
   @AfterAll

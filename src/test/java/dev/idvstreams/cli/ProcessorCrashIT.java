@@ -37,7 +37,7 @@ class ProcessorCrashIT {
 
   @BeforeAll
   static void startRegistry() throws Exception {
-    registry = ApicurioRegistry.start();
+    registry = ApicurioRegistry.shared();
   }
 
   @AfterAll

@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.utils.Utils;
 import org.awaitility.Awaitility;
@@ -36,6 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ScaleOutIT {
 
   private static final int LIMIT = 10;
+  /** Cold starts in a row, each beside the previous one's drain: six of them, about 10 s each. */
+  private static final int COLD_STARTS = 6;
   private static final Duration LATENCY = Duration.ofMillis(200);
   /** How long a change (a start, a join, a leave, a crash) may hold calls back. */
   private static final Duration SETTLE = Duration.ofSeconds(10);
@@ -101,7 +102,7 @@ class ScaleOutIT {
     // the changes come after 250, 500 and 750 calls; what is left after the last (1,350 calls, 45 s
     // at the limits) leaves time to measure the group's rate with every partition still busy
     int requests = 2100;
-    try (ApicurioRegistry registry = ApicurioRegistry.start();
+    try (ApicurioRegistry registry = ApicurioRegistry.shared();
         PipelineHarness it = new PipelineHarness(kafka, strictSimulator(LIMIT), registry.ccompatUrl(), limits(LIMIT), 6)) {
       List<ProcessorProcess> instances = new ArrayList<>();
       List<Long> changes = new ArrayList<>(); // when instances started, joined, left, crashed (System.nanoTime)
@@ -173,7 +174,7 @@ class ScaleOutIT {
   void shouldLoseNothingThroughACrashLoop(KafkaBootstrap kafka) throws Exception {
     int requests = 300;
     SplittableRandom random = new SplittableRandom(11);
-    try (ApicurioRegistry registry = ApicurioRegistry.start();
+    try (ApicurioRegistry registry = ApicurioRegistry.shared();
         PipelineHarness it = new PipelineHarness(kafka, strictSimulator(LIMIT), registry.ccompatUrl(), limits(LIMIT), 3)) {
       Map<String, String> config = instance(it, "crashy"); // one state dir and member id for every restart
       it.sendRequests(mixedBatch("loop", requests));
@@ -206,14 +207,14 @@ class ScaleOutIT {
   @Test
   void shouldStayWithinTheLimitRightAfterEveryStart(KafkaBootstrap kafka) throws Exception {
     int limit = 5;
-    try (ApicurioRegistry registry = ApicurioRegistry.start();
+    try (ApicurioRegistry registry = ApicurioRegistry.shared();
         PipelineHarness it = new PipelineHarness(kafka, strictSimulator(limit).latency(Duration.ofMillis(80), Duration.ZERO),
           registry.ccompatUrl(), limits(limit), 2)) {
       // each start takes at least 12 calls and its SIGTERM drains what it has started: until an
       // API's first answer the in-flight bound assumes 5 s calls, so up to 5 s of calls per API
       // (about 75 at 5 QPS): 600 ran out at the ninth start
-      it.sendRequests(mixedBatch("cold", 1500));
-      for (int start = 1; start <= 10; start++) {
+      it.sendRequests(mixedBatch("cold", 1000));
+      for (int start = 1; start <= COLD_STARTS; start++) {
         Map<String, String> fresh = new HashMap<>(it.config()); // a fresh state dir and JVM: a cold start
         long before = totalAccepted(it);
         try (ProcessorProcess instance = ProcessorProcess.start("cold" + start, fresh)) {

@@ -48,7 +48,7 @@ class SlowApiIT {
         default -> DemoBatch.face(bizId, "pass");
       });
     }
-    try (ApicurioRegistry registry = ApicurioRegistry.start();
+    try (ApicurioRegistry registry = ApicurioRegistry.shared();
         PipelineHarness it = new PipelineHarness(kafka, sim, registry.ccompatUrl(), config, 12)) {
       it.sendRequests(batch);
       try (ProcessorProcess processor = ProcessorProcess.start("slow", it.config())) {

@@ -53,6 +53,26 @@ class IdvMetricsTest {
   }
 
   @Test
+  void shouldTimeResultsFromTheirRequestAndNeverFailOnAProducersClock() {
+    ProcessorMetrics listener = new ProcessorMetrics(metrics);
+    java.util.function.LongFunction<dev.idvstreams.avro.VerificationResult> result = requestedAt ->
+        dev.idvstreams.avro.VerificationResult.newBuilder().setBizId("b").setCheckType(CheckType.FACE)
+            .setOutcome(Outcome.PASS).setAttempts(1).setRequestedAt(java.time.Instant.ofEpochMilli(requestedAt))
+            .setCompletedAt(java.time.Instant.now()).build();
+
+    listener.published(result.apply(System.currentTimeMillis() - 2_000));
+    listener.published(result.apply(Long.MIN_VALUE)); // the difference overflows
+    listener.published(result.apply(Long.MAX_VALUE)); // in the future
+    listener.published(result.apply(-1));
+
+    io.micrometer.core.instrument.Timer latency = registry.get(IdvMetrics.REQUEST_LATENCY).tag("check.type", "FACE").timer();
+    assertThat(latency.count()).as("only the result with a request time before now").isEqualTo(1);
+    assertThat(latency.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)).isBetween(2_000.0, 60_000.0);
+    assertThat(registry.get(IdvMetrics.RESULTS).tags("check.type", "FACE", "outcome", "PASS").counter().count())
+        .as("every result counted").isEqualTo(4);
+  }
+
+  @Test
   void shouldCountDeadLettersByStage() {
     metrics.deadLettered(DeadLetterStage.DECODE);
 

@@ -18,12 +18,30 @@ import org.awaitility.Awaitility;
  */
 public final class ApicurioRegistry implements AutoCloseable {
 
+  private static ApicurioRegistry shared;
+
   private final Process process;
   private final int port;
+  private boolean isShared;
 
   private ApicurioRegistry(Process process, int port) {
     this.process = process;
     this.port = port;
+  }
+
+  /**
+   * One registry for every test of this JVM that needs a registry, not a fresh one: each test's
+   * topics, hence its subjects, are its own. Started on first use (a few seconds each time saved
+   * for every other test), stopped when the JVM exits; {@link #close()} leaves it running.
+   */
+  public static synchronized ApicurioRegistry shared() throws IOException {
+    if (shared == null || !shared.process.isAlive()) {
+      shared = start();
+      shared.isShared = true;
+      Process process = shared.process;
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroy, "apicurio-shutdown"));
+    }
+    return shared;
   }
 
   public static ApicurioRegistry start() throws IOException {
@@ -69,8 +87,12 @@ public final class ApicurioRegistry implements AutoCloseable {
     return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
   }
 
+  /** Stops it, unless it is the {@link #shared()} one. */
   @Override
   public void close() throws InterruptedException {
+    if (isShared) {
+      return;
+    }
     process.destroy();
     if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();

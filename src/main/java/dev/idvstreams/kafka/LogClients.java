@@ -1,0 +1,82 @@
+package dev.idvstreams.kafka;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The clients of the processor's own logs (the share log, the budget log, the control topic): each
+ * reads its one partition whole without a consumer group, and writes small records that must be
+ * acknowledged quickly or not at all.
+ */
+public final class LogClients {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LogClients.class);
+
+  private LogClients() {}
+
+  public static Map<String, Object> consumerConfigs(Map<String, Object> common) {
+    Map<String, Object> configs = only(common, ConsumerConfig.configNames());
+    configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // a message is read as soon as it is written; waiting fetches cost the broker, not this thread
+    configs.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
+    configs.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    configs.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    return configs;
+  }
+
+  public static Map<String, Object> producerConfigs(Map<String, Object> common) {
+    Map<String, Object> configs = only(common, ProducerConfig.configNames());
+    configs.put(ProducerConfig.ACKS_CONFIG, "all");
+    configs.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    configs.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);
+    configs.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
+    configs.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3_000);
+    configs.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    return configs;
+  }
+
+  private static Map<String, Object> only(Map<String, Object> configs, Set<String> names) {
+    Map<String, Object> kept = new HashMap<>();
+    configs.forEach((key, value) -> {
+      if (names.contains(key)) {
+        kept.put(key, value);
+      }
+    });
+    return kept;
+  }
+
+  /**
+   * Creates {@code topic}, one of the processor's own, unless it exists.
+   *
+   * @param what what it is, for the log and the errors ("the share log topic")
+   * @throws IllegalStateException naming the topic and the cause when it cannot be created within 30 s
+   */
+  public static void createTopic(Admin admin, NewTopic topic, String what) {
+    try {
+      admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+      LOG.info("Created {} {}", what, topic.name());
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new IllegalStateException("Could not create " + what + " " + topic.name() + ": " + e.getCause(), e);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while creating " + what + " " + topic.name(), e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("Could not create " + what + " " + topic.name() + " within 30 s", e);
+    }
+  }
+}
