@@ -41,6 +41,8 @@ public final class BudgetLog implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(BudgetLog.class);
   private static final Duration POLL = Duration.ofMillis(100);
+  /** The same while no API has a budget: only a budget set through the control topic can change that. */
+  private static final Duration IDLE_POLL = Duration.ofSeconds(1);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
   /** A block is this many seconds of calls at the API's QPS limit: few claims, little lost when an instance stops. */
   private static final int BLOCK_SECONDS = 5;
@@ -141,7 +143,8 @@ public final class BudgetLog implements AutoCloseable {
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
       while (running) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+        boolean anyBudget = budgets.values().stream().anyMatch(budget -> budget >= 0);
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(anyBudget ? POLL : IDLE_POLL)) {
           Optional<BudgetLedger.Key> key = BudgetLedger.Key.decode(record.key());
           Optional<BudgetLedger.Reservation> value = BudgetLedger.Reservation.decode(record.value());
           if (key.isEmpty() || value.isEmpty()) {

@@ -31,11 +31,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * in the store and the thread goes on. The processor runs as a JVM of its own. Asserted as an
  * order of completions: the quick APIs' last result comes before the slow API is half done; and
  * the quick APIs' calls per second from their first call to their last, over their limit, printed
- * ({@code [mixed-apis]}) and held to 0.6: held behind the slow API they would make 7 calls a second
- * (0.35); at their own pace they make close to 20. The figure itself (the target is 0.95) is the
- * bench's mixed row, on a quiet machine: here four JVMs share two cores with whatever else runs,
- * and one throttled answer at the start (a receive time late by more than the arrival guard)
- * halves an API's rate for the next seconds (0.75 with two of them, in a run beside a benchmark).
+ * ({@code [mixed-apis]}) and held to 0.9: held behind the slow API they would make 7 calls a second
+ * (0.35); at their own pace they make close to 20. The simulator runs in a JVM of its own, warmed
+ * up, as the provider would: in the test's JVM, beside the broker, a GC pause drew throttled
+ * answers at the start, each halving an API's rate for seconds (0.75 in one run). Measured so:
+ * 0.95 and 0 throttled; the issue's target, 0.95, is not asserted, for the ramp of a 10 s run on
+ * two shared cores leaves it no margin.
  */
 @ExtendWith(KafkaExtension.class)
 class MixedApisIT {
@@ -86,7 +87,7 @@ class MixedApisIT {
         System.out.printf("[mixed-apis] %s: %d calls, %.2f of its limit of %d from its first call to its last, "
             + "throttled %d%n", quick.action(), arrivals.count(), utilisation, QUICK_QPS,
             provider.stats().get(quick).throttled());
-        assertThat(utilisation).as(quick + ": calls per second over the limit, first call to last").isGreaterThanOrEqualTo(0.6);
+        assertThat(utilisation).as(quick + ": calls per second over the limit, first call to last").isGreaterThanOrEqualTo(0.9);
       }
     }
   }
