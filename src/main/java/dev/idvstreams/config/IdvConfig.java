@@ -679,7 +679,10 @@ public final class IdvConfig extends AbstractConfig {
    */
   private void validatePassThroughWithKafkaStreams() {
     try {
-      new QuietStreamsConfig(kafkaStreamsProperties());
+      Map<String, Object> properties = new java.util.HashMap<>(kafkaStreamsProperties());
+      // as the runtime sets it (no global store): else Kafka Streams warns at each check that it is off
+      properties.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+      new QuietStreamsConfig(properties);
     } catch (ConfigException e) {
       throw new ConfigException("Invalid Kafka setting (given with the \"" + KAFKA_PREFIX + "\" prefix): "
           + e.getMessage());

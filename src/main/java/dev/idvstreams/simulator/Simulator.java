@@ -34,6 +34,12 @@ public final class Simulator {
   private static final String HOST = "127.0.0.1";
   /** Largest request body: two 3 MB images in base64 and some. */
   private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+  /**
+   * Longest request line. The official core SDK sends every parameter in the query string,
+   * ExecuteRequest's images in base64 among them: Vert.x's default of 4,096 bytes answered an 8 KB
+   * image with an empty body. Two 3 MB images in base64, URL-encoded, fit.
+   */
+  private static final int MAX_REQUEST_LINE = 16 * 1024 * 1024;
 
   private final Vertx vertx;
   private final SimulatorOptions options;
@@ -67,8 +73,10 @@ public final class Simulator {
     router.get("/_sim/arrivals").handler(this::arrivals);
     router.post("/_sim/account").handler(this::switchAccount);
     router.route("/").handler(this::apiCall);
-    return vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(options.port()))
+    return vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(options.port())
+            .setMaxInitialLineLength(MAX_REQUEST_LINE))
         .requestHandler(router)
+        .invalidRequestHandler(this::invalidRequest)
         .listen()
         .map(started -> {
           server = started;
@@ -131,6 +139,23 @@ public final class Simulator {
     json(ctx, 200, new JsonObject().put("api", api.get().action()).put("acceptedArrivalsNanos", nanos));
   }
 
+  /**
+   * A request Vert.x could not parse (a request line or headers over their limits): answered in the
+   * gateway's error shape, as a client expects, never with an empty body. The provider's own limits
+   * are not documented; these codes are the simulator's.
+   */
+  private void invalidRequest(io.vertx.core.http.HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    String name = cause == null ? "" : cause.getClass().getSimpleName();
+    boolean lineTooLong = name.contains("TooLongHttpLine") || name.contains("TooLongFrame");
+    ApiAnswer answer = ApiErrors.gatewayShaped(lineTooLong ? 414 : 400,
+        lineTooLong ? "RequestURITooLong" : "InvalidRequest",
+        lineTooLong ? "The request line is longer than " + MAX_REQUEST_LINE + " bytes." : "The request could not be read.",
+        UUID.randomUUID().toString().toUpperCase());
+    request.response().setStatusCode(answer.status()).putHeader("content-type", "application/json;charset=utf-8")
+        .putHeader("connection", "close").end(answer.body().encode());
+  }
+
   private void switchAccount(RoutingContext ctx) {
     try {
       accountState(Api.parse(ctx.queryParams().get("api")), AccountState.parse(ctx.queryParams().get("state")));
@@ -146,7 +171,8 @@ public final class Simulator {
     long arrived = System.nanoTime();
     String length = ctx.request().getHeader("content-length");
     if (length != null && Long.parseLong(length.trim()) > MAX_BODY_BYTES) {
-      json(ctx, 413, new JsonObject().put("Code", "RequestEntityTooLarge"));
+      send(ctx, ApiErrors.gatewayShaped(413, "RequestEntityTooLarge", "The request body is larger than "
+          + MAX_BODY_BYTES + " bytes.", UUID.randomUUID().toString().toUpperCase()));
       return;
     }
     ctx.request().body().onSuccess(body -> {

@@ -1,12 +1,15 @@
 package dev.idvstreams.bench;
 
 import dev.idvstreams.api.Api;
+import dev.idvstreams.cli.Main;
+import dev.idvstreams.demo.SimulatorProcess;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.config.IdvConfig;
 import dev.idvstreams.serde.ApicurioRegistry;
 import dev.idvstreams.simulator.ApiStats;
 import dev.idvstreams.simulator.Arrivals;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,8 +62,20 @@ final class SkewScenario implements Scenario {
   private static BenchRow measure(BenchSettings settings, int limit, String registryUrl) throws Exception {
     int seconds = settings.pick(40, 15);
     int requests = limit * seconds;
-    StageSpec spec = StageSpec.of(API).withLatency(Duration.ofMillis(200)).withLimit(limit).withPartitions(PARTITIONS)
-        .withOverride(IdvConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+    // the provider in a JVM of its own, warmed up, as for the demo (docs/simulator.md): in the bench's
+    // JVM, beside the broker, a GC pause bunched its arrivals into throttled answers
+    try (SimulatorProcess provider = SimulatorProcess.start(Main.class.getName(), List.of("--latency-ms", "200",
+            "--qps", API.action() + "=" + limit, "--warm-up-calls", "3000"),
+            Files.createTempFile("idv-bench-simulator-", ".log"), Duration.ofSeconds(120))) {
+      StageSpec spec = StageSpec.of(API).withLatency(Duration.ofMillis(200)).withLimit(limit).withPartitions(PARTITIONS)
+          .withOverride(IdvConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl)
+          .withOverride(IdvConfig.ALIYUN_ENDPOINT_OVERRIDE_CONFIG, provider.endpoint());
+      return measure(settings, limit, requests, seconds, spec, provider);
+    }
+  }
+
+  private static BenchRow measure(BenchSettings settings, int limit, int requests, int seconds, StageSpec spec,
+      SimulatorProcess provider) throws Exception {
     try (BenchStage stage = BenchStage.start(spec); ProcessGroup group = new ProcessGroup(stage)) {
       Set<String> ids = new TreeSet<>();
       for (int i = 0; i < INSTANCES; i++) {
@@ -79,8 +94,8 @@ final class SkewScenario implements Scenario {
       stage.producer().sendAll(batch);
       stage.reader().await("skew", requests, Duration.ofSeconds(seconds * 4L + 120));
       double cpuSeconds = group.cpuSeconds() - cpuBefore;
-      Arrivals arrivals = new Arrivals(stage.simulator().acceptedArrivals(API));
-      ApiStats.Snapshot stats = stage.simulator().stats().get(API);
+      Arrivals arrivals = new Arrivals(provider.acceptedArrivals(API));
+      ApiStats.Snapshot stats = provider.stats().get(API);
       long first = arrivals.nanos()[0];
       Arrivals afterThree = arrivals.from(first + Duration.ofSeconds(3).toNanos());
       double toNinety = arrivals.secondsUntilRate(first, 0.9, limit);
