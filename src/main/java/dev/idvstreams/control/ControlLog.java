@@ -157,12 +157,7 @@ public final class ControlLog implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    consumer.wakeup();
-    try {
-      thread.join(CLOSE_TIMEOUT.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    LogClients.stopReader(thread, consumer, CLOSE_TIMEOUT);
     consumer.close(CLOSE_TIMEOUT);
   }
 }

@@ -21,7 +21,7 @@ final class ProgressLine {
 
   ProgressLine(int total, Map<Api, Integer> limits) {
     this.total = total;
-    this.limits = limits;
+    this.limits = new EnumMap<>(limits); // the APIs in their one order, whatever order they were given in
   }
 
   /**

@@ -199,12 +199,7 @@ public final class BudgetLog implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    consumer.wakeup();
-    try {
-      thread.join(CLOSE_TIMEOUT.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    LogClients.stopReader(thread, consumer, CLOSE_TIMEOUT);
     producer.close(CLOSE_TIMEOUT);
     consumer.close(CLOSE_TIMEOUT);
   }

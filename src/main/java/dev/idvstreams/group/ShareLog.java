@@ -177,12 +177,7 @@ public final class ShareLog implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    consumer.wakeup();
-    try {
-      thread.join(CLOSE_TIMEOUT.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    LogClients.stopReader(thread, consumer, CLOSE_TIMEOUT);
     agent.leave();
     producer.send(new ProducerRecord<>(topic, 0, self, null));
     producer.close(CLOSE_TIMEOUT);

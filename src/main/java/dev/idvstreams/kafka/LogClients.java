@@ -1,5 +1,6 @@
 package dev.idvstreams.kafka;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -77,6 +79,16 @@ public final class LogClients {
       throw new IllegalStateException("Interrupted while creating " + what + " " + topic.name(), e);
     } catch (TimeoutException e) {
       throw new IllegalStateException("Could not create " + what + " " + topic.name() + " within 30 s", e);
+    }
+  }
+
+  /** Stops a log's reading thread: wakes its consumer out of its poll and waits up to {@code timeout} for the thread to end. */
+  public static void stopReader(Thread thread, KafkaConsumer<?, ?> consumer, Duration timeout) {
+    consumer.wakeup();
+    try {
+      thread.join(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
