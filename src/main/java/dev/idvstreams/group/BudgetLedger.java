@@ -19,8 +19,11 @@ import java.util.regex.Pattern;
  * only when the instance reads it back and finds it, with every other instance's latest
  * reservation for that day before it in the log, within the budget; else it is withdrawn (the
  * previous value written again). All instances read one log in one order, so of two claims that
- * would together overspend, the later one fails. Reservations are never given back: calls an
- * instance reserved and did not make before it stopped are lost for the day (at most a block).
+ * would together overspend, the later one fails. An instance claims only when its calls need it,
+ * and gives back what it reserved and did not call once it has made no call for
+ * {@link #GIVE_BACK_AFTER_NANOS} (its reservation written down to what it used): a lower
+ * reservation never overspends, and the others can claim it. Calls an instance reserved and did
+ * not make before it stopped are lost for the day (at most a block).
  *
  * <pre>
  * state     | event                                              | next      | written
@@ -28,6 +31,7 @@ import java.util.regex.Pattern;
  * IDLE      | short of calls, budget left                        | CLAIMING  | the claim (reserved + block)
  * CLAIMING  | own claim read back, all reservations within budget| IDLE      | nothing: the block is usable
  * CLAIMING  | own claim read back, over the budget               | IDLE      | the previous reservation
+ * IDLE      | no call for 2 s, calls reserved and not made       | IDLE      | the reservation, down to the calls made
  * any       | the day turns                                      | IDLE      | nothing: a new day's key
  * </pre>
  * Not thread-safe: the budget log's thread only, but for {@link #tryTake} and {@link #spent},
@@ -36,6 +40,8 @@ import java.util.regex.Pattern;
 final class BudgetLedger {
 
   private static final Pattern VALUE = Pattern.compile("v1 seq=(\\d+) reserved=(\\d+)");
+  /** How long without a call before an instance gives back the calls it reserved and did not make. */
+  static final long GIVE_BACK_AFTER_NANOS = 2_000_000_000L;
 
   /** A record's key: whose reservation, of which API's budget, on which day. */
   record Key(LocalDate day, Api api, String instance) {
@@ -92,6 +98,8 @@ final class BudgetLedger {
     long pendingReserved;
     /** Whether an attempt found the reservation used up, or close to it: the log's thread claims more. */
     boolean short_;
+    /** When this instance last took or asked for a call of today's budget. */
+    long lastAskedNanos;
   }
 
   private final String self;
@@ -159,9 +167,30 @@ final class BudgetLedger {
     }
   }
 
+  /**
+   * The reservation to write to give back what this instance reserved of {@code api}'s budget and
+   * did not call, once it has asked for no call for {@link #GIVE_BACK_AFTER_NANOS}: a block
+   * reserved by an instance whose work ran out would otherwise hold another's requests all day.
+   */
+  synchronized Optional<Map.Entry<Key, Reservation>> giveBack(Api api, LocalDate today, long nowNanos) {
+    Own mine = dayOf(api, today);
+    if (mine.pendingSeq != 0 || mine.reserved <= mine.used || nowNanos - mine.lastAskedNanos < GIVE_BACK_AFTER_NANOS) {
+      return Optional.empty();
+    }
+    mine.reserved = mine.used;
+    mine.short_ = false;
+    return Optional.of(Map.entry(new Key(today, api, self), new Reservation(++seq, mine.reserved)));
+  }
+
   /** Takes one call of today's reservation for {@code api}, if one is left; else says it is short. */
   synchronized boolean tryTake(Api api, LocalDate today, long block) {
+    return tryTake(api, today, block, System.nanoTime());
+  }
+
+  /** {@link #tryTake(Api, LocalDate, long)} at {@code nowNanos}. */
+  synchronized boolean tryTake(Api api, LocalDate today, long block, long nowNanos) {
     Own mine = dayOf(api, today);
+    mine.lastAskedNanos = nowNanos;
     if (mine.used < mine.reserved) {
       mine.used++;
       // claim ahead: the next block is asked for while half of this one is left
@@ -217,7 +246,7 @@ final class BudgetLedger {
       mine.used = 0;
       mine.pendingSeq = 0;
       mine.pendingReserved = 0;
-      mine.short_ = true;
+      mine.short_ = false; // claims follow the calls asked for: an instance without work reserves nothing
     }
     return mine;
   }

@@ -158,6 +158,7 @@ public final class BudgetLog implements AutoCloseable {
         for (Api api : Api.values()) {
           long budget = budgets.get(api);
           if (budget >= 0) {
+            ledger.giveBack(api, today, System.nanoTime()).ifPresent(back -> send(back.getKey(), back.getValue()));
             ledger.claim(api, today, budget, block(api)).ifPresent(claim -> producer.send(new ProducerRecord<>(topic,
                 0, claim.getKey().encode(), claim.getValue().encode()), (metadata, error) -> {
                   if (error != null) {

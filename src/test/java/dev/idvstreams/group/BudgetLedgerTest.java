@@ -75,6 +75,8 @@ class BudgetLedgerTest {
   void shouldStartEachDayWithTheWholeBudget() {
     Log log = new Log();
     Instance one = new Instance("one");
+    assertThat(one.ledger.claim(API, DAY, 3, 10)).as("no call asked for: nothing claimed").isEmpty();
+    assertThat(one.ledger.tryTake(API, DAY, 10)).isFalse();
     log.write(one.ledger.claim(API, DAY, 3, 10));
     one.read(log, Integer.MAX_VALUE, 3);
     while (one.ledger.tryTake(API, DAY, 10)) {
@@ -82,6 +84,7 @@ class BudgetLedgerTest {
     }
     LocalDate next = DAY.plusDays(1);
     assertThat(one.ledger.spent(API, next, 3)).isFalse();
+    assertThat(one.ledger.tryTake(API, next, 10)).isFalse();
     log.write(one.ledger.claim(API, next, 3, 10));
     one.read(log, Integer.MAX_VALUE, 3);
     while (one.ledger.tryTake(API, next, 10)) {
@@ -109,6 +112,32 @@ class BudgetLedgerTest {
     assertThat(take(b, 8)).isEqualTo(2);
   }
 
+  @Test
+  void shouldGiveBackWhatItReservedAndDidNotCallOnceItsWorkRanOut() {
+    Log log = new Log();
+    Instance a = new Instance("a");
+    Instance b = new Instance("b");
+    long t0 = 0;
+    a.ledger.tryTake(API, DAY, 10, t0);
+    log.write(a.ledger.claim(API, DAY, 10, 10)); // the whole budget: 10
+    a.read(log, Integer.MAX_VALUE, 10);
+    for (int i = 0; i < 3; i++) {
+      assertThat(a.ledger.tryTake(API, DAY, 10, t0)).isTrue();
+    }
+    assertThat(b.ledger.tryTake(API, DAY, 10, t0)).isFalse();
+    b.read(log, Integer.MAX_VALUE, 10);
+    assertThat(b.ledger.claim(API, DAY, 10, 10)).as("all reserved by a").isEmpty();
+    assertThat(a.ledger.giveBack(API, DAY, t0 + BudgetLedger.GIVE_BACK_AFTER_NANOS - 1)).as("a called just now").isEmpty();
+
+    log.write(a.ledger.giveBack(API, DAY, t0 + BudgetLedger.GIVE_BACK_AFTER_NANOS));
+    b.read(log, Integer.MAX_VALUE, 10);
+    log.write(b.ledger.claim(API, DAY, 10, 10));
+    b.read(log, Integer.MAX_VALUE, 10);
+    a.read(log, Integer.MAX_VALUE, 10);
+    assertThat(take(b, 10)).as("what a did not call: 10 - 3").isEqualTo(7);
+    assertThat(take(a, 10)).isZero();
+  }
+
   /** Random instances, claims, reads and calls, the log read late: the calls of a day never add up past the budget. */
   @Test
   void shouldNeverLetTheGroupCallMoreThanTheBudgetWhateverTheInterleaving() {
@@ -123,11 +152,13 @@ class BudgetLedgerTest {
       }
       for (int step = 0; step < 2_000; step++) {
         Instance instance = instances.get(random.nextInt(instances.size()));
-        switch (random.nextInt(3)) {
+        long now = step * 100_000_000L; // 0.1 s a step: give-backs happen
+        switch (random.nextInt(4)) {
           case 0 -> log.write(instance.ledger.claim(API, DAY, budget, block));
           case 1 -> instance.read(log, instance.read + 1 + random.nextInt(3), budget);
+          case 2 -> log.write(instance.ledger.giveBack(API, DAY, now));
           default -> {
-            if (instance.ledger.tryTake(API, DAY, block)) {
+            if (instance.ledger.tryTake(API, DAY, block, now)) {
               instance.taken++;
             }
           }
