@@ -81,12 +81,17 @@ final class ControlCommand implements Runnable {
 
     abstract ControlKey.Setting setting();
 
-    /** The value to write; a ParameterException when the one given is out of range. */
+    /** The value to write, checked against the setting's range before it is. */
     abstract long value();
 
     @Override
     public Integer call() throws Exception {
-      return write(target.config.load(), new ControlKey(setting(), Api.parse(target.api)), value(),
+      long value = value();
+      if (!setting().accepts(value)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), spec.commandLine().getCommandName()
+          + " takes " + setting().min() + " to " + setting().max() + ", was " + value);
+      }
+      return write(target.config.load(), new ControlKey(setting(), Api.parse(target.api)), value,
         spec.commandLine().getOut());
     }
   }
@@ -131,10 +136,6 @@ final class ControlCommand implements Runnable {
 
     @Override
     long value() {
-      if (qps < 1 || qps > ControlRecord.MAX_QPS) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "QPS must be from 1 to " + ControlRecord.MAX_QPS
-          + ", was " + qps);
-      }
       return qps;
     }
   }
@@ -153,9 +154,6 @@ final class ControlCommand implements Runnable {
 
     @Override
     long value() {
-      if (calls < -1) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "CALLS must be -1 or more, was " + calls);
-      }
       return calls;
     }
   }

@@ -14,17 +14,34 @@ public record ControlKey(Setting setting, Api api) {
 
   /** A setting the control topic can change. */
   public enum Setting {
-    /** {@code true}: the API's requests are held as for an account error, none is called. */
-    PAUSED("paused."),
+    /** {@code true}: the API's requests are held as for an account error, none is called (1; 0 resumes). */
+    PAUSED("paused.", 0, 1),
     /** The account's QPS limit for the API, for the whole group. */
-    QPS("qps."),
+    QPS("qps.", 1, ControlRecord.MAX_QPS),
     /** Calls the group may make to the API in a day (the cost guard); -1: none. */
-    DAILY_BUDGET("budget.daily.");
+    DAILY_BUDGET("budget.daily.", -1, Long.MAX_VALUE);
 
     private final String prefix;
+    private final long min;
+    private final long max;
 
-    Setting(String prefix) {
+    Setting(String prefix, long min, long max) {
       this.prefix = prefix;
+      this.min = min;
+      this.max = max;
+    }
+
+    /** Whether {@code value} is one this setting takes: the one range the topic's reader and the command check. */
+    public boolean accepts(long value) {
+      return value >= min && value <= max;
+    }
+
+    public long min() {
+      return min;
+    }
+
+    public long max() {
+      return max;
     }
   }
 

@@ -91,9 +91,7 @@ public final class ControlLog implements AutoCloseable {
 
   /** Assigns the topic's partition to {@code consumer} and reads it from the start to its end as it is now. */
   private static ControlState catchUp(KafkaConsumer<String, byte[]> consumer, String topic, Duration timeout) {
-    TopicPartition partition = new TopicPartition(topic, 0);
-    consumer.assign(List.of(partition));
-    consumer.seekToBeginning(List.of(partition));
+    TopicPartition partition = LogClients.readFromStart(consumer, topic);
     long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
     long giveUpAt = System.nanoTime() + timeout.toNanos();
     ControlState read = ControlState.EMPTY;

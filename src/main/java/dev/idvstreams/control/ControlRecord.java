@@ -48,10 +48,10 @@ public sealed interface ControlRecord {
     return switch (parsed.setting()) {
       case PAUSED -> given instanceof Boolean paused ? new Set(parsed, paused ? 1 : 0)
           : new Malformed(key, "expected true or false, got " + describe(given));
-      case QPS -> wholeNumber(given, 1, MAX_QPS) ? new Set(parsed, ((Number) given).longValue())
+      case QPS -> wholeNumber(given, parsed.setting()) ? new Set(parsed, ((Number) given).longValue())
           : new Malformed(key, "expected a whole number of calls per second from 1 to " + MAX_QPS + ", got "
               + describe(given));
-      case DAILY_BUDGET -> wholeNumber(given, -1, Long.MAX_VALUE) ? new Set(parsed, ((Number) given).longValue())
+      case DAILY_BUDGET -> wholeNumber(given, parsed.setting()) ? new Set(parsed, ((Number) given).longValue())
           : new Malformed(key, "expected a whole number of calls from -1 (no budget), got " + describe(given));
     };
   }
@@ -62,12 +62,11 @@ public sealed interface ControlRecord {
     return new JsonObject().put("value", json).put("by", by).encode().getBytes(StandardCharsets.UTF_8);
   }
 
-  private static boolean wholeNumber(Object given, long min, long max) {
+  private static boolean wholeNumber(Object given, ControlKey.Setting setting) {
     if (!(given instanceof Number number) || given instanceof Double || given instanceof Float) {
       return false;
     }
-    long v = number.longValue();
-    return v >= min && v <= max;
+    return setting.accepts(number.longValue());
   }
 
   /** A value for an error message: its JSON type and, for a short scalar, itself. */

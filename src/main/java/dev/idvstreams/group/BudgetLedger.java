@@ -146,6 +146,8 @@ final class BudgetLedger {
    * some left: its reservation plus a block of at most {@code block} calls.
    */
   synchronized Optional<Map.Entry<Key, Reservation>> claim(Api api, LocalDate today, long budget, long block) {
+    // the days before yesterday count for nothing any more (the topic keeps them three days)
+    reservations.keySet().removeIf(key -> key.day().isBefore(today.minusDays(1)));
     Own mine = dayOf(api, today);
     if (mine.pendingSeq != 0 || !mine.short_) {
       return Optional.empty();

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -138,10 +137,8 @@ public final class BudgetLog implements AutoCloseable {
   }
 
   private void run() {
-    TopicPartition partition = new TopicPartition(topic, 0);
     try {
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
+      TopicPartition partition = LogClients.readFromStart(consumer, topic);
       while (running) {
         boolean anyBudget = budgets.values().stream().anyMatch(budget -> budget >= 0);
         for (ConsumerRecord<String, byte[]> record : consumer.poll(anyBudget ? POLL : IDLE_POLL)) {

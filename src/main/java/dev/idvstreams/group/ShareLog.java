@@ -3,7 +3,6 @@ package dev.idvstreams.group;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.kafka.LogClients;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -137,10 +136,8 @@ public final class ShareLog implements AutoCloseable {
   }
 
   private void run() {
-    TopicPartition partition = new TopicPartition(topic, 0);
     try {
-      consumer.assign(List.of(partition));
-      consumer.seekToBeginning(List.of(partition));
+      TopicPartition partition = LogClients.readFromStart(consumer, topic);
       while (running) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(busy.getAsBoolean() ? POLL : IDLE_POLL)) {
           if (record.key() == null) {
