@@ -52,7 +52,7 @@ final class ConsumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    IdvConfig settings = config.load();
+    IdvConfig settings = config.loadAndReach();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     RecordJson printer;

@@ -91,7 +91,7 @@ final class ControlCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), spec.commandLine().getCommandName()
           + " takes " + setting().min() + " to " + setting().max() + ", was " + value);
       }
-      return write(target.config.load(), new ControlKey(setting(), Api.parse(target.api)), value,
+      return write(target.config.loadAndReach(), new ControlKey(setting(), Api.parse(target.api)), value,
         spec.commandLine().getOut());
     }
   }
@@ -175,7 +175,7 @@ final class ControlCommand implements Runnable {
       ControlKey key = ControlKey.parse(setting + "." + Api.parse(target.api).id()).orElseThrow(() ->
         new CommandLine.ParameterException(spec.commandLine(), "--setting must be paused, qps or budget.daily, was "
           + setting));
-      return write(target.config.load(), key, null, spec.commandLine().getOut());
+      return write(target.config.loadAndReach(), key, null, spec.commandLine().getOut());
     }
   }
 
@@ -190,7 +190,7 @@ final class ControlCommand implements Runnable {
 
     @Override
     public Integer call() {
-      IdvConfig settings = config.load();
+      IdvConfig settings = config.loadAndReach();
       String topic = ControlLog.topicName(settings.applicationId());
       ControlState state = ControlLog.read(settings.kafkaClientProperties(), topic, TIMEOUT);
       PrintWriter out = spec.commandLine().getOut();

@@ -63,7 +63,7 @@ final class DlqReplayCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    IdvConfig settings = config.load();
+    IdvConfig settings = config.loadAndReach();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     DeadLetterReplay replay = new DeadLetterReplay(settings, new DeadLetterFilter(stage, code), dryRun, max, maxReplays,

@@ -1,5 +1,7 @@
 package dev.idvstreams.cli;
 
+import dev.idvstreams.kafka.KafkaAccessException;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,7 +33,21 @@ public final class Main implements Runnable {
 
   /** The configured command line, shared by {@link #main} and the tests. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main());
+    return new CommandLine(new Main()).setExecutionExceptionHandler(Main::startFailure);
+  }
+
+  /**
+   * A configuration that fails validation, or a cluster that cannot be used with it, ends the
+   * command with its message alone, which names the key or the cause: a stack trace would bury it.
+   * Anything else is a bug and keeps its trace.
+   */
+  private static int startFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) throws Exception {
+    if (e instanceof ConfigException || e instanceof KafkaAccessException) {
+      commandLine.getErr().println("idv-streams " + commandLine.getCommandName() + ": " + e.getMessage());
+      commandLine.getErr().flush();
+      return 2;
+    }
+    throw e;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.idvstreams.cli;
 
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.config.IdvConfig;
+import dev.idvstreams.kafka.ClusterCheck;
 import dev.idvstreams.jsonl.RequestFile;
 import dev.idvstreams.jsonl.RequestJson;
 import dev.idvstreams.operator.OperatorClients;
@@ -65,6 +66,7 @@ final class ProduceCommand implements Callable<Integer> {
       out.println("sent 0 requests: " + requests.problems().size() + " invalid line(s), nothing sent (--skip-invalid sends the valid ones)");
       return 1;
     }
+    ClusterCheck.reach(settings.kafkaClientProperties(), ClusterCheck.DEFAULT_TIMEOUT);
     Map<Integer, String> failed = send(settings, requests);
     failed.forEach((line, problem) -> err.println("line " + line + ": not sent: " + problem));
     int sent = requests.requests().size() - failed.size();

@@ -35,7 +35,7 @@ final class TopicsCreateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException, ExecutionException, TimeoutException {
-    IdvConfig settings = config.load();
+    IdvConfig settings = config.loadAndReach();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     int failures = TopicCreator.create(settings, dlqRetentionMs, new TopicCreator.Listener() {

@@ -9,7 +9,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -26,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * only. Formatted the way an operator formats a new broker ({@code kafka-storage format
  * --standalone}), then started as {@link KafkaRaftServer}, so it behaves like the broker of a
  * production cluster, transactions included.
+ *
+ * <p>By default its client listener is PLAINTEXT. {@link #startSecured} gives it a SASL_SSL
+ * listener instead, as a bank's cluster has: TLS with the key store given, SCRAM-SHA-512 users
+ * created at format time (as {@code kafka-storage format --add-scram} creates them), and
+ * optionally Kafka's {@code StandardAuthorizer}, so that a client needs ACLs. The controller
+ * listener stays PLAINTEXT on 127.0.0.1; its anonymous principal is a super user, as KRaft requires
+ * of the controller's, and nothing but this broker speaks to it.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -36,6 +47,34 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final int port;
   private final KafkaRaftServer server;
   private boolean closed;
+
+  /**
+   * A SASL_SSL client listener.
+   *
+   * @param keyStore the broker's PKCS12 key store (its key and certificate for 127.0.0.1)
+   * @param trustStore a PKCS12 trust store that trusts that certificate: the broker is its own client
+   *     for transaction markers
+   * @param storePassword the password of both stores and of the key
+   * @param superUser the broker's own SCRAM user, a super user (the name, without {@code User:})
+   * @param users every SCRAM-SHA-512 user and password, the super user's included
+   * @param authorizer whether ACLs are enforced ({@code StandardAuthorizer}); without, any
+   *     authenticated user may do anything
+   */
+  public record Security(Path keyStore, Path trustStore, String storePassword, String superUser, Map<String, String> users,
+      boolean authorizer) {
+
+    public Security {
+      users = Map.copyOf(users);
+      if (!users.containsKey(superUser)) {
+        throw new IllegalArgumentException("the super user " + superUser + " needs a password among the users");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Security[keyStore=" + keyStore + ", users=" + users.keySet() + ", authorizer=" + authorizer + "]";
+    }
+  }
 
   private EmbeddedKafkaBroker(Path dataDir, boolean deleteDataDirOnClose, int port, KafkaRaftServer server) {
     this.dataDir = dataDir;
@@ -59,14 +98,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * @param port the client port on 127.0.0.1, 0 for a free one
    */
   public static EmbeddedKafkaBroker start(Path dataDir, int port, boolean deleteDataDirOnClose) {
+    return start(dataDir, port, deleteDataDirOnClose, Optional.empty());
+  }
+
+  /** A broker on a free port with a temporary data directory, its client listener SASL_SSL as {@code security} says. */
+  public static EmbeddedKafkaBroker startSecured(Security security) {
+    try {
+      return start(Files.createTempDirectory("idv-kafka-secured-"), 0, true, Optional.of(security));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static EmbeddedKafkaBroker start(Path dataDir, int port, boolean deleteDataDirOnClose, Optional<Security> security) {
     int brokerPort = port == 0 ? FreePort.pick() : port;
     // the quorum's voter keeps its endpoint in the formatted log: a restart must reuse it
     int controllerPort = formerControllerPort(dataDir).orElseGet(FreePort::pick);
     Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
-    format(dataDir, props);
+    security.ifPresent(secured -> secure(props, brokerPort, controllerPort, secured));
+    format(dataDir, props, security.map(Security::users).orElse(Map.of()));
     KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
     server.startup();
-    LOG.info("Embedded Kafka broker listening on 127.0.0.1:{} (data in {})", brokerPort, dataDir);
+    LOG.info("Embedded Kafka broker listening on {}://127.0.0.1:{} (data in {})",
+        security.isPresent() ? "SASL_SSL" : "PLAINTEXT", brokerPort, dataDir);
     return new EmbeddedKafkaBroker(dataDir, deleteDataDirOnClose, brokerPort, server);
   }
 
@@ -125,6 +179,35 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return p;
   }
 
+  /** Replaces the PLAINTEXT client listener by a SASL_SSL one (TLS, SCRAM-SHA-512), the authorizer on if asked. */
+  private static void secure(Properties p, int brokerPort, int controllerPort, Security security) {
+    p.put("listeners", "SASL_SSL://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + brokerPort);
+    p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+    p.put("inter.broker.listener.name", "SASL_SSL");
+    p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+    p.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
+    p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", scramLogin(security.superUser(),
+        security.users().get(security.superUser())));
+    p.put("ssl.keystore.type", "PKCS12");
+    p.put("ssl.keystore.location", security.keyStore().toString());
+    p.put("ssl.keystore.password", security.storePassword());
+    p.put("ssl.key.password", security.storePassword());
+    p.put("ssl.truststore.type", "PKCS12");
+    p.put("ssl.truststore.location", security.trustStore().toString());
+    p.put("ssl.truststore.password", security.storePassword());
+    if (security.authorizer()) {
+      p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+      p.put("super.users", "User:" + security.superUser() + ";User:ANONYMOUS");
+    }
+  }
+
+  /** The JAAS line of a SCRAM client, as {@code sasl.jaas.config} takes it. */
+  public static String scramLogin(String user, String password) {
+    return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+        + "\" password=\"" + password + "\";";
+  }
+
   /** The controller port of a broker that ran on {@code dataDir} before, from the configuration it left there. */
   private static OptionalInt formerControllerPort(Path dataDir) {
     Path config = dataDir.resolve("server.properties");
@@ -142,8 +225,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return colon < 0 ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(quorum.substring(colon + 1)));
   }
 
-  /** Runs the storage tool's {@code format --standalone} on a new directory; one formatted before is left as it is. */
-  private static void format(Path dataDir, Properties props) {
+  /**
+   * Runs the storage tool's {@code format --standalone} on a new directory, with a SCRAM-SHA-512
+   * credential for each of {@code scramUsers}; one formatted before is left as it is.
+   */
+  private static void format(Path dataDir, Properties props, Map<String, String> scramUsers) {
     try {
       Files.createDirectories(dataDir);
       Path config = dataDir.resolve("server.properties");
@@ -154,10 +240,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return; // formatted before: its cluster id is in its log, and a new one would not match
       }
       ByteArrayOutputStream output = new ByteArrayOutputStream();
-      int exit = StorageTool.execute(new String[] {
-          "format", "--config", config.toString(), "--cluster-id", Uuid.randomUuid().toString(),
-          "--standalone", "--ignore-formatted"
-      }, new PrintStream(output, true, StandardCharsets.UTF_8));
+      List<String> args = new ArrayList<>(List.of("format", "--config", config.toString(),
+          "--cluster-id", Uuid.randomUuid().toString(), "--standalone", "--ignore-formatted"));
+      scramUsers.forEach((user, password) -> args.addAll(List.of("--add-scram",
+          "SCRAM-SHA-512=[name=" + user + ",password=" + password + "]")));
+      int exit = StorageTool.execute(args.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
       if (exit != 0) {
         throw new IllegalStateException("kafka-storage format failed (" + exit + "): " + output.toString(StandardCharsets.UTF_8));
       }

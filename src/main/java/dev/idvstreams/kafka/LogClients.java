@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,13 @@ public final class LogClients {
       admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
       LOG.info("Created {} {}", what, topic.name());
     } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
+      if (e.getCause() instanceof TopicAuthorizationException && exists(admin, topic.name())) {
+        LOG.info("{} {} exists; this principal may not create topics, and need not", what, topic.name());
+      } else if (e.getCause() instanceof TopicAuthorizationException) {
+        throw new KafkaAccessException("Kafka ACL missing: this principal may not Create topic '" + topic.name()
+            + "' (" + what + "), and no one made it. Grant --operation Create on the topic prefix '<application.id>-'"
+            + " (docs/security.md lists every ACL), or create it beforehand", e.getCause());
+      } else if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException("Could not create " + what + " " + topic.name() + ": " + e.getCause(), e);
       }
     } catch (InterruptedException e) {
@@ -80,6 +87,18 @@ public final class LogClients {
       throw new IllegalStateException("Interrupted while creating " + what + " " + topic.name(), e);
     } catch (TimeoutException e) {
       throw new IllegalStateException("Could not create " + what + " " + topic.name() + " within 30 s", e);
+    }
+  }
+
+  private static boolean exists(Admin admin, String topic) {
+    try {
+      admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS);
+      return true;
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -22,6 +22,9 @@ import dev.idvstreams.ops.OpsHttpServer;
 import dev.idvstreams.ops.ProcessorMetrics;
 import dev.idvstreams.topology.Backlog;
 import dev.idvstreams.headers.CarriedHeaders;
+import dev.idvstreams.kafka.AccessCheck;
+import dev.idvstreams.kafka.AclPlan;
+import dev.idvstreams.kafka.ClusterCheck;
 import dev.idvstreams.topology.DeadLetterWriter;
 import dev.idvstreams.topology.DecodeDeadLetterHandler;
 import dev.idvstreams.topology.EventDelivery;
@@ -145,6 +148,8 @@ public final class ProcessorRuntime implements AutoCloseable {
 
   /** @param images tests only: builds the client's image fetcher (an injected resolver and connector); null for the default */
   private ProcessorRuntime(IdvConfig config, BiFunction<Vertx, ImageFetchOptions, ImageFetcher> images) {
+    // a refused password or an untrusted certificate stops the start here, named, instead of in a retry loop
+    ClusterCheck.reach(config.kafkaClientProperties(), ClusterCheck.DEFAULT_TIMEOUT);
     this.control = new ProcessingControl(BLOCKING_BUDGET, new Backlog(config.backlogMaxRequests(), config.backlogMaxBytes()));
     this.vertx = Vertx.vertx();
     ClientOptions options = clientOptions(config);
@@ -158,6 +163,18 @@ public final class ProcessorRuntime implements AutoCloseable {
     Properties props = streamsProperties(config);
     StreamsConfig streamsConfig = new StreamsConfig(props);
     this.admin = Admin.create(streamsConfig.getAdminConfigs(config.applicationId() + "-admin"));
+    String shareTopic = ShareLog.topicName(config.applicationId());
+    String budgetTopic = BudgetLog.topicName(config.applicationId());
+    String controlTopic = ControlLog.topicName(config.applicationId());
+    int replication = streamsConfig.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG);
+    Optional<Short> replicas = replication < 0 ? Optional.empty() : Optional.of((short) replication);
+    ShareLog.createTopic(admin, shareTopic, replicas);
+    BudgetLog.createTopic(admin, budgetTopic, replicas);
+    ControlLog.createTopic(admin, controlTopic, replicas);
+    // a missing ACL stops the start here, with the resource named, not a stream thread later with none
+    AccessCheck.check(admin, AclPlan.processor(config.applicationId(), config.requestsTopic(), config.resultsTopic(),
+        config.deadLetterTopic(), StreamsConfig.EXACTLY_ONCE_V2.equals(config.processingGuarantee())),
+      List.of(shareTopic, budgetTopic, controlTopic), config.kafkaClientProperties(), ClusterCheck.DEFAULT_TIMEOUT);
     RecordLimits recordLimits = KafkaRecordLimits.read(admin, streamsConfig.getProducerConfigs(config.applicationId()),
       List.of(config.resultsTopic(), config.deadLetterTopic()));
     // the error handlers write dead letters and count them, as the topology does
@@ -179,17 +196,12 @@ public final class ProcessorRuntime implements AutoCloseable {
       limitsInForce.put(api, config.qps(api));
       idvMetrics.setLimitQps(api, config.qps(api));
     }
-    String shareTopic = ShareLog.topicName(config.applicationId());
-    int replication = streamsConfig.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG);
-    ShareLog.createTopic(admin, shareTopic, replication < 0 ? Optional.empty() : Optional.of((short) replication));
     this.share = new ShareLog(streamsConfig.getAdminConfigs(config.applicationId() + "-limit-share"), shareTopic,
       limits, (api, calls, delay) -> {
         invoker.lane(api).setQuota(calls, delay);
         idvMetrics.setLimitPart(api, calls);
       }, reported(new LaneDemand(invoker::lane, control.backlog()::requests, System::nanoTime), idvMetrics),
       control::hasWork, ShareAgent.Timing.defaults());
-    String budgetTopic = BudgetLog.topicName(config.applicationId());
-    BudgetLog.createTopic(admin, budgetTopic, replication < 0 ? Optional.empty() : Optional.of((short) replication));
     Map<Api, Long> budgets = new EnumMap<>(Api.class);
     for (Api api : Api.values()) {
       budgets.put(api, config.dailyBudget(api));
@@ -199,8 +211,6 @@ public final class ProcessorRuntime implements AutoCloseable {
     for (Api api : Api.values()) {
       invoker.lane(api).setBudget(budget.budget(api));
     }
-    String controlTopic = ControlLog.topicName(config.applicationId());
-    ControlLog.createTopic(admin, controlTopic, replication < 0 ? Optional.empty() : Optional.of((short) replication));
     this.controls = new ControlLog(streamsConfig.getAdminConfigs(config.applicationId() + "-control"), controlTopic,
       state -> applyControl(state, config, idvMetrics));
     streams.setUncaughtExceptionHandler(new StreamThreadFailures(REGISTRY_OUTAGE_PAUSE));

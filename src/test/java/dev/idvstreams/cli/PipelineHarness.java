@@ -67,7 +67,7 @@ final class PipelineHarness implements AutoCloseable {
     this.overrides = overrides;
     this.simulator = new Simulator(vertx, simulatorOptions.port(0).build());
     this.simulatorPort = simulator.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+    try (Admin admin = Admin.create(kafka.clientProperties())) {
       admin.createTopics(List.of(new NewTopic(requestsTopic, partitions, (short) 1), new NewTopic(resultsTopic, partitions, (short) 1),
         new NewTopic(dlqTopic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
@@ -83,7 +83,7 @@ final class PipelineHarness implements AutoCloseable {
   /** The processor's configuration, as a properties file would hold it. */
   Map<String, String> config() throws Exception {
     Map<String, String> config = new HashMap<>();
-    config.put("bootstrap.servers", kafka.bootstrapServers());
+    config.putAll(kafka.idvConfig());
     config.put("application.id", prefix);
     config.put("schema.registry.url", registryUrl);
     config.put("state.dir", Files.createTempDirectory("idv-it-state-").toString());
@@ -108,9 +108,10 @@ final class PipelineHarness implements AutoCloseable {
   }
 
   void send(List<ProducerRecord<String, byte[]>> records) throws Exception {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-        new StringSerializer(), new ByteArraySerializer())) {
+    Map<String, Object> properties = kafka.clientProperties();
+    properties.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties, new StringSerializer(),
+        new ByteArraySerializer())) {
       for (ProducerRecord<String, byte[]> record : records) {
         producer.send(record).get(30, TimeUnit.SECONDS); // in order: the tests rely on it
       }
@@ -172,12 +173,18 @@ final class PipelineHarness implements AutoCloseable {
     AvroSerde<VerificationResult> results = AvroSerde.forValues(VerificationResult.class, registry);
     AvroSerde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, registry);
     Events events = new Events(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, prefix + "-reader-" + UUID.randomUUID(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(resultsTopic, dlqTopic));
+    Map<String, Object> properties = kafka.clientProperties();
+    properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      // assigned, not subscribed: no group, so a reader needs no group ACL on a secured cluster
+      List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+      for (String topic : List.of(resultsTopic, dlqTopic)) {
+        consumer.partitionsFor(topic).forEach(p -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, p.partition())));
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
       Runnable poll = () -> consumer.poll(Duration.ofMillis(200)).forEach(r -> {
         if (r.topic().equals(resultsTopic)) {
           VerificationResult result = results.deserialize(r.topic(), r.value());
