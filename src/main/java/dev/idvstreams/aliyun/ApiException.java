@@ -21,6 +21,11 @@ public final class ApiException extends RuntimeException {
    * (docs/provider-apis.md#verifymaterial-verifystatus); retried.
    */
   public static final String VERIFY_STATUS_12 = "VerifyStatus.12";
+  /**
+   * The code of a call whose endpoint's certificate was not trusted (or whose TLS handshake failed
+   * otherwise): the trust store or the endpoint is wrong, which no retry mends; held as an account error.
+   */
+  public static final String TLS_HANDSHAKE_FAILED = "TlsHandshakeFailed";
   /** The code of a call that could not get an access key from its {@link CredentialsSource}. */
   public static final String CREDENTIALS_UNAVAILABLE = "CredentialsUnavailable";
 

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import dev.idvstreams.tls.TrustStore;
 
 /**
  * How {@link IdVerificationClient} reaches the APIs: an endpoint and a signature version per API
@@ -25,6 +27,7 @@ public final class ClientOptions {
   private final int poolSize;
   private final CredentialsSource credentials;
   private final ImageFetchOptions imageFetch;
+  private final Optional<TrustStore> trustStore;
 
   private ClientOptions(Builder b) {
     this.endpoints = Map.copyOf(b.endpoints);
@@ -36,6 +39,7 @@ public final class ClientOptions {
     this.poolSize = b.poolSize;
     this.credentials = b.credentials;
     this.imageFetch = b.imageFetch;
+    this.trustStore = b.trustStore;
   }
 
   public static Builder builder() {
@@ -80,12 +84,17 @@ public final class ClientOptions {
     return imageFetch;
   }
 
+  /** The certificates the APIs' https endpoints may present; empty: the JVM's default trust store. */
+  public Optional<TrustStore> trustStore() {
+    return trustStore;
+  }
+
   @Override
   public String toString() {
     return "ClientOptions[endpointOverride=" + endpointOverride + ", endpoints=" + endpoints
         + ", signatureVersions=" + signatureVersions + ", connectTimeout=" + connectTimeout
         + ", requestTimeout=" + requestTimeout + ", keepAlive=" + keepAlive + ", poolSize=" + poolSize
-        + ", credentials=" + credentials.getClass().getSimpleName() + "]";
+        + ", credentials=" + credentials.getClass().getSimpleName() + ", trustStore=" + trustStore + "]";
   }
 
   /** Defaults: public endpoints, V3 for the cloudauth APIs and 1.0 for SAF, 5 s connect, 10 s request, keep-alive, 64 connections, the default credentials chain. */
@@ -99,8 +108,15 @@ public final class ClientOptions {
     private int poolSize = 64;
     private CredentialsSource credentials = CredentialsSource.defaultChain();
     private ImageFetchOptions imageFetch = ImageFetchOptions.defaults();
+    private Optional<TrustStore> trustStore = Optional.empty();
 
     private Builder() {}
+
+    /** Trust the APIs' certificates from this store instead of the JVM's default one. */
+    public Builder trustStore(TrustStore trustStore) {
+      this.trustStore = Optional.of(trustStore);
+      return this;
+    }
 
     /** A host name ({@code cloudauth-intl-vpc.ap-southeast-1.aliyuncs.com}) or a base URI. */
     public Builder endpoint(Api api, String endpoint) {

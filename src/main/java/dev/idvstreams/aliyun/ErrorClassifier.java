@@ -42,6 +42,7 @@ public final class ErrorClassifier {
       Map.entry("NoSubscribeService", ErrorClass.ACCOUNT),
       Map.entry("InDebt", ErrorClass.ACCOUNT),
       Map.entry(ApiException.CREDENTIALS_UNAVAILABLE, ErrorClass.ACCOUNT),
+      Map.entry(ApiException.TLS_HANDSHAKE_FAILED, ErrorClass.ACCOUNT),
       Map.entry("SignatureDoesNotMatch", ErrorClass.ACCOUNT),
       Map.entry("IncompleteSignature", ErrorClass.ACCOUNT),
       Map.entry("InvalidAccessKeyId.NotFound", ErrorClass.ACCOUNT),

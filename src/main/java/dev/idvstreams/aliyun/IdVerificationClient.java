@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.net.KeyStoreOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -67,7 +68,10 @@ public final class IdVerificationClient implements AutoCloseable {
     this.ownsImages = ownsImages;
     HttpClientOptions http = new HttpClientOptions()
         .setConnectTimeout((int) options.connectTimeout().toMillis())
-        .setKeepAlive(options.keepAlive());
+        .setKeepAlive(options.keepAlive())
+        .setVerifyHost(true);
+    options.trustStore().ifPresent(store -> http.setTrustOptions(new KeyStoreOptions().setType(store.type())
+        .setPath(store.path().toString()).setPassword(store.password())));
     this.http = vertx.createHttpClient(http, new PoolOptions().setHttp1MaxSize(options.poolSize()));
   }
 
@@ -223,8 +227,18 @@ public final class IdVerificationClient implements AutoCloseable {
         failure instanceof Unsent unsent ? unsent.getCause()
         : failure instanceof ApiException ? failure
         : control.abort().isComplete() ? ApiException.of(api, ApiException.ABORTED, null, null)
+        : handshakeFailed(failure) ? ApiException.of(api, ApiException.TLS_HANDSHAKE_FAILED, null, null)
         : ApiException.of(api, Deadline.isTimeout(failure) ? ApiException.TIMEOUT : ApiException.NETWORK_ERROR,
             null, null)));
+  }
+
+  private static boolean handshakeFailed(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLHandshakeException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

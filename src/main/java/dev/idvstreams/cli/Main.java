@@ -1,6 +1,7 @@
 package dev.idvstreams.cli;
 
 import dev.idvstreams.kafka.KafkaAccessException;
+import dev.idvstreams.serde.RegistryUnavailableException;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,12 +38,12 @@ public final class Main implements Runnable {
   }
 
   /**
-   * A configuration that fails validation, or a cluster that cannot be used with it, ends the
+   * A configuration that fails validation, or a cluster or registry that cannot be used with it, ends the
    * command with its message alone, which names the key or the cause: a stack trace would bury it.
    * Anything else is a bug and keeps its trace.
    */
   private static int startFailure(Exception e, CommandLine commandLine, CommandLine.ParseResult parsed) throws Exception {
-    if (e instanceof ConfigException || e instanceof KafkaAccessException) {
+    if (e instanceof ConfigException || e instanceof KafkaAccessException || e instanceof RegistryUnavailableException) {
       commandLine.getErr().println("idv-streams " + commandLine.getCommandName() + ": " + e.getMessage());
       commandLine.getErr().flush();
       return 2;

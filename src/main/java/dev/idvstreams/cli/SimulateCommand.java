@@ -57,6 +57,14 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Its secret (a demo value; never a real one). Default: the demo secret.", showDefaultValue = picocli.CommandLine.Help.Visibility.NEVER)
   String accessKeySecret;
 
+  @Option(names = "--tls-key-store", paramLabel = "FILE",
+      description = "Serve https with the key and certificate of this PKCS12 key store. Default: plain http.")
+  java.nio.file.Path tlsKeyStore;
+
+  @Option(names = "--tls-key-store-password", paramLabel = "PASSWORD", defaultValue = "${env:IDV_SIMULATOR_TLS_KEY_STORE_PASSWORD}",
+      description = "The key store's password. Default: the IDV_SIMULATOR_TLS_KEY_STORE_PASSWORD environment variable.")
+  String tlsKeyStorePassword;
+
   @Option(names = "--exit-when-stdin-closes",
       description = "Stop when standard input closes: a parent that starts the simulator and dies takes it along.")
   boolean exitWhenStdinCloses;
@@ -74,7 +82,8 @@ public final class SimulateCommand implements Callable<Integer> {
     }
     Simulator simulator = new Simulator(vertx, options());
     int actualPort = simulator.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    System.out.println("simulator listening on http://127.0.0.1:" + actualPort + " (stats: /_sim/stats)");
+    System.out.println("simulator listening on " + (tlsKeyStore == null ? "http" : "https") + "://127.0.0.1:" + actualPort
+        + " (stats: /_sim/stats)");
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -116,6 +125,9 @@ public final class SimulateCommand implements Callable<Integer> {
         .repeatWindow(Duration.ofMillis(repeatWindowMs))
         .latency(Duration.ofMillis(latencyMs), Duration.ofMillis(latencyJitterMs))
         .timeouts(timeoutRate, Duration.ofSeconds(30));
+    if (tlsKeyStore != null) {
+      options.tls(tlsKeyStore, tlsKeyStorePassword == null ? "" : tlsKeyStorePassword);
+    }
     qps.forEach((api, limit) -> options.qps(Api.parse(api), limit));
     apiLatencyMs.forEach((api, millis) -> options.latency(Api.parse(api), Duration.ofMillis(millis)));
     errorRates.forEach(options::errorRate);

@@ -3,6 +3,7 @@ package dev.idvstreams.config;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.api.SignatureVersion;
 import dev.idvstreams.serde.RegistrySettings;
+import dev.idvstreams.tls.TrustStore;
 import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
 import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
@@ -87,6 +88,21 @@ public final class IdvConfig extends AbstractConfig {
   public static final String SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
   private static final String SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_DOC =
       "USER:PASSWORD for HTTP basic authentication to the registry. Unset: no authentication.";
+  public static final String SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG =
+      "schema.registry.basic.auth.credentials.source";
+  private static final String SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_DOC = "Where the registry's basic "
+      + "authentication comes from, as Confluent's clients say it: USER_INFO (schema.registry.basic.auth.user.info) "
+      + "or URL (the user info of schema.registry.url, https://USER:PASSWORD@host/..., taken out of the URL before "
+      + "it is logged or used).";
+  public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_CONFIG = "schema.registry.ssl.truststore.location";
+  private static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_DOC = "A trust store for an https registry's "
+      + "certificate. Unset: the JVM's default trust store.";
+  public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD_CONFIG = "schema.registry.ssl.truststore.password";
+  private static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD_DOC =
+      "The password of schema.registry.ssl.truststore.location.";
+  public static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
+  private static final String SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE_DOC =
+      "The format of schema.registry.ssl.truststore.location.";
   public static final String SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG = "schema.registry.request.timeout.ms";
   private static final String SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_DOC = "Timeout of one registry request, in ms.";
 
@@ -123,6 +139,18 @@ public final class IdvConfig extends AbstractConfig {
   public static final String ALIYUN_ENDPOINT_OVERRIDE_CONFIG = "aliyun.endpoint-override";
   private static final String ALIYUN_ENDPOINT_OVERRIDE_DOC = "A base URL that replaces all three endpoints, scheme "
       + "included, for example http://127.0.0.1:8089 for the simulator.";
+  public static final String ALIYUN_ALLOW_PLAIN_HTTP_CONFIG = "aliyun.endpoint.allow-plain-http";
+  private static final String ALIYUN_ALLOW_PLAIN_HTTP_DOC = "Allow an http:// endpoint-override to a host other "
+      + "than 127.0.0.1, ::1 or localhost. Off: such an endpoint fails at start, so that no signed call with "
+      + "personal data leaves the machine without TLS. The simulator on this machine needs no such allowance.";
+  public static final String ALIYUN_SSL_TRUSTSTORE_LOCATION_CONFIG = "aliyun.ssl.truststore.location";
+  private static final String ALIYUN_SSL_TRUSTSTORE_LOCATION_DOC = "A trust store for the APIs' https "
+      + "certificates (a private CA, a TLS-inspecting proxy, the simulator's test certificate). Unset: the JVM's "
+      + "default trust store, which trusts the public endpoints.";
+  public static final String ALIYUN_SSL_TRUSTSTORE_PASSWORD_CONFIG = "aliyun.ssl.truststore.password";
+  private static final String ALIYUN_SSL_TRUSTSTORE_PASSWORD_DOC = "The password of aliyun.ssl.truststore.location.";
+  public static final String ALIYUN_SSL_TRUSTSTORE_TYPE_CONFIG = "aliyun.ssl.truststore.type";
+  private static final String ALIYUN_SSL_TRUSTSTORE_TYPE_DOC = "The format of aliyun.ssl.truststore.location.";
   public static final String ALIYUN_ACCESS_KEY_ID_CONFIG = "aliyun.access-key-id";
   private static final String ALIYUN_ACCESS_KEY_ID_DOC = "AccessKey ID, set together with aliyun.access-key-secret. "
       + "Unset: the default credentials chain (ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET/_SECURITY_TOKEN, profile files, "
@@ -280,6 +308,14 @@ public final class IdvConfig extends AbstractConfig {
           SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_DOC)
       .define(SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG, LONG, 30_000L, Range.between(1, 600_000), LOW,
           SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_DOC)
+      .define(SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, STRING, "USER_INFO",
+          ConfigDef.ValidString.in("USER_INFO", "URL"), LOW, SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_DOC)
+      .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_CONFIG, STRING, null, MEDIUM,
+          SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_DOC)
+      .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD_CONFIG, PASSWORD, null, MEDIUM,
+          SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD_DOC)
+      .define(SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE_CONFIG, STRING, "PKCS12", ConfigDef.ValidString.in("PKCS12", "JKS"), LOW,
+          SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE_DOC)
 
       .define(TOPIC_REQUESTS_CONFIG, STRING, "idv.requests", Validators.kafkaName(), HIGH, TOPIC_REQUESTS_DOC)
       .define(TOPIC_REQUESTS_KEYED_BY_BIZID_CONFIG, BOOLEAN, false, MEDIUM, TOPIC_REQUESTS_KEYED_BY_BIZID_DOC)
@@ -299,6 +335,11 @@ public final class IdvConfig extends AbstractConfig {
           ALIYUN_ENDPOINT_OVERRIDE_DOC)
       .define(ALIYUN_ACCESS_KEY_ID_CONFIG, PASSWORD, null, HIGH, ALIYUN_ACCESS_KEY_ID_DOC)
       .define(ALIYUN_ACCESS_KEY_SECRET_CONFIG, PASSWORD, null, HIGH, ALIYUN_ACCESS_KEY_SECRET_DOC)
+      .define(ALIYUN_ALLOW_PLAIN_HTTP_CONFIG, BOOLEAN, false, LOW, ALIYUN_ALLOW_PLAIN_HTTP_DOC)
+      .define(ALIYUN_SSL_TRUSTSTORE_LOCATION_CONFIG, STRING, null, MEDIUM, ALIYUN_SSL_TRUSTSTORE_LOCATION_DOC)
+      .define(ALIYUN_SSL_TRUSTSTORE_PASSWORD_CONFIG, PASSWORD, null, MEDIUM, ALIYUN_SSL_TRUSTSTORE_PASSWORD_DOC)
+      .define(ALIYUN_SSL_TRUSTSTORE_TYPE_CONFIG, STRING, "PKCS12", ConfigDef.ValidString.in("PKCS12", "JKS"), LOW,
+          ALIYUN_SSL_TRUSTSTORE_TYPE_DOC)
       .define(ALIYUN_SIGNATURE_VERSION_CREDENTIAL_VERIFY_INTL_CONFIG, STRING,
           Api.CREDENTIAL_VERIFY_INTL.defaultSignatureVersion().name(), SIGNATURE_VERSION, LOW,
           ALIYUN_SIGNATURE_VERSION_CREDENTIAL_VERIFY_INTL_DOC)
@@ -376,6 +417,8 @@ public final class IdvConfig extends AbstractConfig {
     requireNotBelow(RETRY_BACKOFF_MAX_MS_CONFIG, RETRY_BACKOFF_INITIAL_MS_CONFIG);
     requireNotBelow(BREAKER_PROBE_INTERVAL_MAX_MS_CONFIG, BREAKER_PROBE_INTERVAL_MS_CONFIG);
     requireBothOrNeither(ALIYUN_ACCESS_KEY_ID_CONFIG, ALIYUN_ACCESS_KEY_SECRET_CONFIG);
+    refusePlainHttpOffThisMachine();
+    requireUserInfoInUrlWhenItIsTheSource();
     validatePassThroughWithKafkaStreams();
   }
 
@@ -442,8 +485,19 @@ public final class IdvConfig extends AbstractConfig {
   /** How every part of the processor reaches the registry. */
   public RegistrySettings schemaRegistry() {
     Password userInfo = getPassword(SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_CONFIG);
-    return new RegistrySettings(getString(SCHEMA_REGISTRY_URL_CONFIG), userInfo == null ? null : userInfo.value(),
-        millis(SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG));
+    String url = getString(SCHEMA_REGISTRY_URL_CONFIG);
+    String credentials = userInfo == null ? null : userInfo.value();
+    if ("URL".equals(getString(SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG))) {
+      URI uri = URI.create(url);
+      credentials = uri.getRawUserInfo() == null ? null
+          : java.net.URLDecoder.decode(uri.getRawUserInfo(), java.nio.charset.StandardCharsets.UTF_8);
+      url = url.replace(uri.getRawUserInfo() + "@", "");
+    }
+    String store = getString(SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_CONFIG);
+    Password storePassword = getPassword(SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD_CONFIG);
+    return new RegistrySettings(url, credentials, millis(SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG),
+        store == null ? null : new TrustStore(java.nio.file.Path.of(store), storePassword == null ? "" : storePassword.value(),
+            getString(SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE_CONFIG)));
   }
 
   // ---- Topics
@@ -484,6 +538,14 @@ public final class IdvConfig extends AbstractConfig {
   public URI apiBaseUri(Api api) {
     String override = getString(ALIYUN_ENDPOINT_OVERRIDE_CONFIG);
     return URI.create(override != null ? override : "https://" + getString(perApiKey("aliyun.endpoint.", api)));
+  }
+
+  /** The trust store for the APIs' certificates, or empty for the JVM's default. */
+  public Optional<TrustStore> apiTrustStore() {
+    String location = getString(ALIYUN_SSL_TRUSTSTORE_LOCATION_CONFIG);
+    Password password = getPassword(ALIYUN_SSL_TRUSTSTORE_PASSWORD_CONFIG);
+    return Optional.ofNullable(location).map(path -> new TrustStore(java.nio.file.Path.of(path),
+        password == null ? "" : password.value(), getString(ALIYUN_SSL_TRUSTSTORE_TYPE_CONFIG)));
   }
 
   /** The static access key, or empty for the credentials-java default chain. */
@@ -651,6 +713,28 @@ public final class IdvConfig extends AbstractConfig {
         throw new ConfigException("Configuration key \"" + KAFKA_PREFIX + key + "\" is not passed through: set \""
             + key + "\" instead");
       }
+    }
+  }
+
+  /** An http:// endpoint is plain text on the wire: only to this machine, unless the operator says otherwise. */
+  private void refusePlainHttpOffThisMachine() {
+    String override = getString(ALIYUN_ENDPOINT_OVERRIDE_CONFIG);
+    if (override == null || !override.regionMatches(true, 0, "http://", 0, 7) || getBoolean(ALIYUN_ALLOW_PLAIN_HTTP_CONFIG)) {
+      return;
+    }
+    String host = URI.create(override).getHost();
+    if (!List.of("127.0.0.1", "[::1]", "::1", "localhost").contains(host.toLowerCase(java.util.Locale.ROOT))) {
+      throw new ConfigException(ALIYUN_ENDPOINT_OVERRIDE_CONFIG, override, "plain http to " + host + ", a host off this "
+          + "machine, would send signed calls and personal data without TLS: use https, or set "
+          + ALIYUN_ALLOW_PLAIN_HTTP_CONFIG + "=true");
+    }
+  }
+
+  private void requireUserInfoInUrlWhenItIsTheSource() {
+    if ("URL".equals(getString(SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG))
+        && URI.create(getString(SCHEMA_REGISTRY_URL_CONFIG)).getRawUserInfo() == null) {
+      throw new ConfigException(SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, "URL",
+          "schema.registry.url holds no USER:PASSWORD@ to take the credentials from");
     }
   }
 

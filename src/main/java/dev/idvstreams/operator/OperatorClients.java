@@ -14,8 +14,11 @@ public final class OperatorClients {
 
   private OperatorClients() {}
 
+  /** The registry client, once the registry answered it: refused credentials or an untrusted certificate stop the command here. */
   public static SchemaRegistryClient registry(IdvConfig config) {
-    return config.schemaRegistry().client();
+    SchemaRegistryClient registry = config.schemaRegistry().client();
+    registry.check();
+    return registry;
   }
 
   /** acks=all and idempotent: a request is on the topic once, in file order per bizId, when the send succeeds. */

@@ -150,6 +150,8 @@ public final class ProcessorRuntime implements AutoCloseable {
   private ProcessorRuntime(IdvConfig config, BiFunction<Vertx, ImageFetchOptions, ImageFetcher> images) {
     // a refused password or an untrusted certificate stops the start here, named, instead of in a retry loop
     ClusterCheck.reach(config.kafkaClientProperties(), ClusterCheck.DEFAULT_TIMEOUT);
+    // and a refused registry password or certificate here, not at the first record
+    config.schemaRegistry().client().check();
     this.control = new ProcessingControl(BLOCKING_BUDGET, new Backlog(config.backlogMaxRequests(), config.backlogMaxBytes()));
     this.vertx = Vertx.vertx();
     ClientOptions options = clientOptions(config);
@@ -401,6 +403,7 @@ public final class ProcessorRuntime implements AutoCloseable {
       options.endpoint(api, config.apiBaseUri(api).toString());
       options.signatureVersion(api, config.signatureVersion(api));
     }
+    config.apiTrustStore().ifPresent(options::trustStore);
     config.staticAccessKey().ifPresentOrElse(
       key -> options.credentials(CredentialsSource.staticKeys(key.id().value(), key.secret().value())),
       () -> options.credentials(CredentialsSource.defaultChain()));

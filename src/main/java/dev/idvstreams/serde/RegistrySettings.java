@@ -1,5 +1,6 @@
 package dev.idvstreams.serde;
 
+import dev.idvstreams.tls.TrustStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,20 +14,34 @@ import java.util.Objects;
  * @param url {@code mock://NAME} for the in-process registry of scope NAME, else the REST registry's base URL
  * @param basicAuthUserInfo {@code user:password}, or null
  * @param requestTimeout the timeout of one registry request
+ * @param trustStore the certificates an https registry may present, or null for the JVM's default trust store
  */
-public record RegistrySettings(String url, String basicAuthUserInfo, Duration requestTimeout) {
+public record RegistrySettings(String url, String basicAuthUserInfo, Duration requestTimeout, TrustStore trustStore) {
 
   static final String URL_PROPERTY = "idv.schema.registry.url";
   static final String AUTH_PROPERTY = "idv.schema.registry.basic.auth.user.info";
   static final String TIMEOUT_PROPERTY = "idv.schema.registry.request.timeout.ms";
+  static final String TRUST_STORE_PROPERTY = "idv.schema.registry.ssl.truststore.location";
+  static final String TRUST_STORE_PASSWORD_PROPERTY = "idv.schema.registry.ssl.truststore.password";
+  static final String TRUST_STORE_TYPE_PROPERTY = "idv.schema.registry.ssl.truststore.type";
 
   public RegistrySettings {
     Objects.requireNonNull(url, "url");
     Objects.requireNonNull(requestTimeout, "requestTimeout");
   }
 
+  public RegistrySettings(String url, String basicAuthUserInfo, Duration requestTimeout) {
+    this(url, basicAuthUserInfo, requestTimeout, null);
+  }
+
   public SchemaRegistryClient client() {
-    return SchemaRegistries.forUrl(url, basicAuthUserInfo, requestTimeout);
+    return SchemaRegistries.forUrl(url, basicAuthUserInfo, requestTimeout, trustStore);
+  }
+
+  @Override
+  public String toString() {
+    return "RegistrySettings[url=" + url + ", basicAuth=" + (basicAuthUserInfo != null) + ", requestTimeout="
+        + requestTimeout + ", trustStore=" + trustStore + "]";
   }
 
   /** These settings as entries of a Kafka client's properties. */
@@ -37,6 +52,11 @@ public record RegistrySettings(String url, String basicAuthUserInfo, Duration re
     if (basicAuthUserInfo != null) {
       properties.put(AUTH_PROPERTY, basicAuthUserInfo);
     }
+    if (trustStore != null) {
+      properties.put(TRUST_STORE_PROPERTY, trustStore.path().toString());
+      properties.put(TRUST_STORE_PASSWORD_PROPERTY, trustStore.password());
+      properties.put(TRUST_STORE_TYPE_PROPERTY, trustStore.type());
+    }
     return properties;
   }
 
@@ -45,7 +65,10 @@ public record RegistrySettings(String url, String basicAuthUserInfo, Duration re
     Object url = Objects.requireNonNull(properties.get(URL_PROPERTY), URL_PROPERTY + " is not set");
     Object timeout = Objects.requireNonNull(properties.get(TIMEOUT_PROPERTY), TIMEOUT_PROPERTY + " is not set");
     Object auth = properties.get(AUTH_PROPERTY);
+    Object store = properties.get(TRUST_STORE_PROPERTY);
+    TrustStore trustStore = store == null ? null : new TrustStore(java.nio.file.Path.of(store.toString()),
+        String.valueOf(properties.get(TRUST_STORE_PASSWORD_PROPERTY)), String.valueOf(properties.get(TRUST_STORE_TYPE_PROPERTY)));
     return new RegistrySettings(url.toString(), auth == null ? null : auth.toString(),
-        Duration.ofMillis(Long.parseLong(timeout.toString())));
+        Duration.ofMillis(Long.parseLong(timeout.toString())), trustStore);
   }
 }

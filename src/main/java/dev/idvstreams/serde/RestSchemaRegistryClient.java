@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.idvstreams.tls.TrustStore;
 import org.apache.avro.Schema;
 import org.apache.kafka.common.errors.SerializationException;
 
@@ -26,6 +27,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestSchemaRegistryClient.class);
 
   private final String baseUrl;
   private final Optional<String> authorization;
@@ -40,11 +42,47 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
    * @param timeout connect and request timeout
    */
   public RestSchemaRegistryClient(String baseUrl, String basicAuthUserInfo, Duration timeout) {
+    this(baseUrl, basicAuthUserInfo, timeout, null);
+  }
+
+  /** @param trustStore the certificates an https registry may present; null for the JVM's default trust store */
+  public RestSchemaRegistryClient(String baseUrl, String basicAuthUserInfo, Duration timeout, TrustStore trustStore) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.authorization = Optional.ofNullable(basicAuthUserInfo).filter(s -> !s.isEmpty())
         .map(u -> "Basic " + Base64.getEncoder().encodeToString(u.getBytes(StandardCharsets.UTF_8)));
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(timeout);
+    if (trustStore != null) {
+      http.sslContext(trustStore.sslContext());
+    }
+    this.http = http.build();
+  }
+
+  /**
+   * Lists the subjects (any reader may, and no schema need exist). Refused credentials, an
+   * untrusted certificate and a URL with no registry behind it are configuration errors: thrown. A
+   * registry that is down or answers 5xx may be back in a minute: logged, and records wait for it
+   * as they would later.
+   */
+  @Override
+  public void check() {
+    String what = "list the subjects";
+    HttpResponse<String> response;
+    try {
+      response = exchange(request("/subjects").GET().build(), what);
+    } catch (RegistryUnavailableException e) {
+      if (e.getCause() instanceof javax.net.ssl.SSLException) {
+        throw e;
+      }
+      LOG.warn("The schema registry does not answer at start ({}); records wait for it", e.getMessage());
+      return;
+    }
+    int status = response.statusCode();
+    if (status >= 500 || status == 408 || status == 429) {
+      LOG.warn("The schema registry at {} answered HTTP {} at start; records wait for it", baseUrl, status);
+      return;
+    }
+    answer(response, what).orElseThrow(() -> notFound(what));
   }
 
   @Override
@@ -121,6 +159,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
   private HttpResponse<String> exchange(HttpRequest request, String what) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (javax.net.ssl.SSLException e) {
+      throw new RegistryUnavailableException("cannot " + what + ": the TLS handshake with the registry at " + baseUrl
+          + " failed (" + e + "); is its certificate, or its CA, in schema.registry.ssl.truststore.location?", e);
     } catch (IOException e) {
       throw new RegistryUnavailableException("cannot " + what + ": registry at " + baseUrl + " unreachable (" + e + ")", e);
     } catch (InterruptedException e) {

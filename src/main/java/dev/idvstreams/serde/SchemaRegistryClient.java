@@ -22,4 +22,12 @@ public interface SchemaRegistryClient {
    * @throws RegistryUnavailableException when the registry cannot be reached or answers with a server error
    */
   Schema schemaById(int id);
+
+  /**
+   * Asks the registry something every user of it may ask, so that a wrong URL, refused credentials
+   * or an untrusted certificate stop a start with the cause named, not the first record.
+   *
+   * @throws RegistryUnavailableException naming the cause
+   */
+  default void check() {}
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.KeyStoreOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -73,14 +74,18 @@ public final class Simulator {
     router.get("/_sim/arrivals").handler(this::arrivals);
     router.post("/_sim/account").handler(this::switchAccount);
     router.route("/").handler(this::apiCall);
-    return vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(options.port())
-            .setMaxInitialLineLength(MAX_REQUEST_LINE))
+    HttpServerOptions serving = new HttpServerOptions().setHost(HOST).setPort(options.port())
+        .setMaxInitialLineLength(MAX_REQUEST_LINE);
+    options.tls().ifPresent(tls -> serving.setSsl(true).setKeyCertOptions(new KeyStoreOptions().setType("PKCS12")
+        .setPath(tls.path().toString()).setPassword(tls.password())));
+    String scheme = options.tls().isPresent() ? "https" : "http";
+    return vertx.createHttpServer(serving)
         .requestHandler(router)
         .invalidRequestHandler(this::invalidRequest)
         .listen()
         .map(started -> {
-          server = started;
-          LOG.info("simulator listening on http://{}:{}", HOST, started.actualPort());
+          this.server = started;
+          LOG.info("simulator listening on {}://{}:{}", scheme, HOST, started.actualPort());
           return started.actualPort();
         });
   }

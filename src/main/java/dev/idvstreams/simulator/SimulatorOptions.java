@@ -30,6 +30,15 @@ public final class SimulatorOptions {
   private final double timeoutRate;
   private final Duration timeoutHold;
   private final long seed;
+  private final java.util.Optional<KeyStore> tls;
+
+  /** A PKCS12 key store: the key and certificate the simulator serves https with. */
+  public record KeyStore(java.nio.file.Path path, String password) {
+    @Override
+    public String toString() {
+      return "KeyStore[" + path + "]";
+    }
+  }
 
   private SimulatorOptions(Builder b) {
     this.port = b.port;
@@ -43,6 +52,7 @@ public final class SimulatorOptions {
     this.timeoutRate = b.timeoutRate;
     this.timeoutHold = b.timeoutHold;
     this.seed = b.seed;
+    this.tls = b.tls;
   }
 
   public static Builder builder() {
@@ -97,6 +107,11 @@ public final class SimulatorOptions {
     return seed;
   }
 
+  /** The key store to serve https with; empty: plain http. */
+  public java.util.Optional<KeyStore> tls() {
+    return tls;
+  }
+
   /**
    * Defaults: a free port, the key pair {@value #DEFAULT_ACCESS_KEY_ID} / {@value #DEFAULT_ACCESS_KEY_SECRET},
    * the QPS limits of docs/provider-apis.md#rate-limits (credential detection 10, face verification 50,
@@ -116,8 +131,15 @@ public final class SimulatorOptions {
     private double timeoutRate;
     private Duration timeoutHold = Duration.ofSeconds(30);
     private long seed = 1L;
+    private java.util.Optional<KeyStore> tls = java.util.Optional.empty();
 
     private Builder() {}
+
+    /** Serves https with the key and certificate of this PKCS12 key store, as the provider's gateway does. */
+    public Builder tls(java.nio.file.Path keyStore, String password) {
+      this.tls = java.util.Optional.of(new KeyStore(keyStore, password));
+      return this;
+    }
 
     /** 0 for a free port. */
     public Builder port(int port) {

@@ -50,6 +50,7 @@ final class PipelineHarness implements AutoCloseable {
   private final KafkaBootstrap kafka;
   private final Vertx vertx = Vertx.vertx();
   private final int simulatorPort;
+  private final String simulatorScheme;
   private final String registryUrl;
   private final Map<String, String> overrides;
   private ProcessorRuntime runtime;
@@ -65,7 +66,9 @@ final class PipelineHarness implements AutoCloseable {
     this.registryUrl = registryUrl == null ? "mock://" + prefix : registryUrl;
     this.registry = SchemaRegistries.forUrl(this.registryUrl, null, Duration.ofSeconds(10));
     this.overrides = overrides;
-    this.simulator = new Simulator(vertx, simulatorOptions.port(0).build());
+    SimulatorOptions options = simulatorOptions.port(0).build();
+    this.simulatorScheme = options.tls().isPresent() ? "https" : "http";
+    this.simulator = new Simulator(vertx, options);
     this.simulatorPort = simulator.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     try (Admin admin = Admin.create(kafka.clientProperties())) {
       admin.createTopics(List.of(new NewTopic(requestsTopic, partitions, (short) 1), new NewTopic(resultsTopic, partitions, (short) 1),
@@ -90,7 +93,7 @@ final class PipelineHarness implements AutoCloseable {
     config.put("topic.requests", requestsTopic);
     config.put("topic.results", resultsTopic);
     config.put("topic.dlq", dlqTopic);
-    config.put("aliyun.endpoint-override", "http://127.0.0.1:" + simulatorPort);
+    config.put("aliyun.endpoint-override", simulatorScheme + "://127.0.0.1:" + simulatorPort);
     config.put("aliyun.access-key-id", SimulatorOptions.DEFAULT_ACCESS_KEY_ID);
     config.put("aliyun.access-key-secret", SimulatorOptions.DEFAULT_ACCESS_KEY_SECRET);
     config.put("image.fetch.allow-private-addresses", "true");

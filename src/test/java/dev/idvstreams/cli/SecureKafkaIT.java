@@ -28,16 +28,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.acl.AclBinding;
-import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.ResourceType;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import org.apache.kafka.streams.KafkaStreams;
-import org.awaitility.Awaitility;
 import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +65,7 @@ class SecureKafkaIT {
         PipelineHarness it = new PipelineHarness(operator, SimulatorOptions.builder(), registry.ccompatUrl(),
             kafka.as(SecuredKafka.PROCESSOR).idvConfig())) {
       Map<String, String> processorConfig = it.config();
-      grant(operator, processorNeeds(it));
+      grant(processorNeeds(it));
 
       // topics create, as the operator, through kafka.* keys
       Map<String, String> operatorConfig = new HashMap<>(processorConfig);
@@ -178,7 +174,7 @@ class SecureKafkaIT {
       boolean removed = needs.removeIf(need -> need.type() == type && need.operation() == operation
           && (type != ResourceType.TOPIC || need.name().equals(topicOf(it, which))));
       assertThat(removed).as("the plan holds %s on %s", operation, which).isTrue();
-      grant(operator, needs);
+      grant(needs);
       IdvConfig config = new IdvConfig(it.config());
       assertThatThrownBy(() -> ProcessorRuntime.start(config).close())
           .isInstanceOf(KafkaAccessException.class)
@@ -207,7 +203,7 @@ class SecureKafkaIT {
       assertThat(needs.removeIf(need -> need.type() == ResourceType.GROUP && need.operation() == AclOperation.READ)).isTrue();
       needs.add(new AclPlan.Need(ResourceType.GROUP, it.prefix, org.apache.kafka.common.resource.PatternType.LITERAL,
           AclOperation.DESCRIBE, false, "describe only"));
-      grant(operator, needs);
+      grant(needs);
       try (ProcessorRuntime runtime = ProcessorRuntime.start(new IdvConfig(it.config()))) {
         assertThat(runtime.stopped().get(60, TimeUnit.SECONDS)).isEqualTo(KafkaStreams.State.ERROR);
       }
@@ -231,14 +227,9 @@ class SecureKafkaIT {
     return AclPlan.processor(it.prefix, it.requestsTopic, it.resultsTopic, it.dlqTopic, true);
   }
 
-  /** Grants {@code needs} to the processor's principal, and waits until the broker lists them. */
-  private static void grant(KafkaBootstrap operator, List<AclPlan.Need> needs) throws Exception {
-    List<AclBinding> bindings = needs.stream().map(need -> need.binding(PROCESSOR_PRINCIPAL)).toList();
-    try (Admin admin = Admin.create(operator.clientProperties())) {
-      admin.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-          admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS).containsAll(bindings));
-    }
+  /** Grants {@code needs} to the processor's principal. */
+  static void grant(List<AclPlan.Need> needs) throws Exception {
+    SecuredKafka.shared().grant(needs.stream().map(need -> need.binding(PROCESSOR_PRINCIPAL)).toList());
   }
 
   private record Cli(int code, String out, String err) {}

@@ -89,6 +89,39 @@ class IdvConfigTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"http://10.0.0.7:8089", "http://idv-simulator.internal", "HTTP://203.0.113.9"})
+  void shouldRefusePlainHttpToAHostOffThisMachineUnlessAllowed(String endpoint) {
+    assertThatThrownBy(() -> new IdvConfig(requiredAnd("aliyun.endpoint-override", endpoint)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("aliyun.endpoint-override")
+        .hasMessageContaining("aliyun.endpoint.allow-plain-http");
+    Map<String, Object> allowed = requiredAnd("aliyun.endpoint-override", endpoint);
+    allowed.put("aliyun.endpoint.allow-plain-http", "true");
+    assertThat(new IdvConfig(allowed).apiBaseUri(Api.FACE_VERIFY)).isEqualTo(URI.create(endpoint));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:8089", "http://localhost:8089", "http://[::1]:8089", "https://10.0.0.7"})
+  void shouldAllowPlainHttpOnThisMachineAndHttpsAnywhere(String endpoint) {
+    assertThat(new IdvConfig(requiredAnd("aliyun.endpoint-override", endpoint)).apiBaseUri(Api.FACE_VERIFY))
+        .isEqualTo(URI.create(endpoint));
+  }
+
+  @Test
+  void shouldTakeTheRegistryCredentialsOutOfTheUrlWhenItIsTheirSource() {
+    Map<String, Object> properties = requiredAnd("schema.registry.url", "https://reader:p%40ss@registry.internal/apis/ccompat/v7");
+    properties.put("schema.registry.basic.auth.credentials.source", "URL");
+    IdvConfig config = new IdvConfig(properties);
+    assertThat(config.schemaRegistry().url()).isEqualTo("https://registry.internal/apis/ccompat/v7");
+    assertThat(config.schemaRegistry().basicAuthUserInfo()).isEqualTo("reader:p@ss");
+    assertThat(config.schemaRegistry().toString()).doesNotContain("p@ss").doesNotContain("p%40ss");
+
+    properties.put("schema.registry.url", "https://registry.internal");
+    assertThatThrownBy(() -> new IdvConfig(properties)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("schema.registry.basic.auth.credentials.source");
+  }
+
   @Test
   void shouldUseAConfiguredVpcEndpoint() {
     IdvConfig config = new IdvConfig(requiredAnd("aliyun.endpoint.verify-material", "cloudauth-vpc.cn-shanghai.aliyuncs.com"));
@@ -143,6 +176,9 @@ class IdvConfigTest {
       "http.port                            | -2",
       "budget.daily.face-verify             | -2",
       "budget.time-zone                     | Mars/Olympus_Mons",
+      "aliyun.ssl.truststore.type           | PEM-ish",
+      "schema.registry.ssl.truststore.type  | PEM-ish",
+      "schema.registry.basic.auth.credentials.source | SASL_INHERIT",
   })
   void shouldFailNamingTheKeyOfAnInvalidValue(String key, String value) {
     assertThatThrownBy(() -> new IdvConfig(requiredAnd(key, value)))

@@ -63,6 +63,16 @@ public final class SecuredKafka {
         "ssl.truststore.type", "PKCS12"));
   }
 
+  /** Grants {@code bindings} (as the super user), and waits until the broker lists them. */
+  public void grant(java.util.List<org.apache.kafka.common.acl.AclBinding> bindings) throws Exception {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(as(ADMIN).clientProperties())) {
+      admin.createAcls(bindings).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+          admin.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY).values()
+              .get(30, java.util.concurrent.TimeUnit.SECONDS).containsAll(bindings));
+    }
+  }
+
   /** The password the broker knows for {@code user}. */
   public String password(String user) {
     return USERS.get(user);

@@ -16,14 +16,16 @@ public final class SimulatorHarness implements AutoCloseable {
   public final Vertx vertx = Vertx.vertx();
   public final Simulator simulator;
   public final int port;
+  private final String scheme;
 
   public SimulatorHarness(SimulatorOptions options) {
     this.simulator = new Simulator(vertx, options);
     this.port = await(simulator.start());
+    this.scheme = options.tls().isPresent() ? "https" : "http";
   }
 
   public String endpoint() {
-    return "http://127.0.0.1:" + port;
+    return scheme + "://127.0.0.1:" + port;
   }
 
   /** A client with the simulator's key pair; {@code customize} may change anything else. */
