@@ -43,6 +43,16 @@ public interface CredentialsSource {
   }
 
   /**
+   * A key pair from a properties file ({@code access-key-id}, {@code access-key-secret}), read again
+   * within a second of the file changing: a key rotated in the file is used without a restart.
+   *
+   * @throws java.io.UncheckedIOException or IllegalArgumentException naming the file if it cannot be used now
+   */
+  static CredentialsSource keyFile(java.nio.file.Path file) {
+    return new KeyFileCredentials(file, java.util.concurrent.TimeUnit.SECONDS.toNanos(1), System::nanoTime);
+  }
+
+  /**
    * The default chain of {@code credentials-java}: environment variables, profile files, RAM role,
    * OIDC/RRSA. The chain's client is built on first use, on the calling (worker) thread.
    */

@@ -151,6 +151,10 @@ public final class IdvConfig extends AbstractConfig {
   private static final String ALIYUN_SSL_TRUSTSTORE_PASSWORD_DOC = "The password of aliyun.ssl.truststore.location.";
   public static final String ALIYUN_SSL_TRUSTSTORE_TYPE_CONFIG = "aliyun.ssl.truststore.type";
   private static final String ALIYUN_SSL_TRUSTSTORE_TYPE_DOC = "The format of aliyun.ssl.truststore.location.";
+  public static final String ALIYUN_ACCESS_KEY_FILE_CONFIG = "aliyun.access-key-file";
+  private static final String ALIYUN_ACCESS_KEY_FILE_DOC = "A properties file with access-key-id and "
+      + "access-key-secret, read again within a second of changing, so that the key rotates without a restart "
+      + "(a Kubernetes Secret mounted as a volume). Not together with aliyun.access-key-id.";
   public static final String ALIYUN_ACCESS_KEY_ID_CONFIG = "aliyun.access-key-id";
   private static final String ALIYUN_ACCESS_KEY_ID_DOC = "AccessKey ID, set together with aliyun.access-key-secret. "
       + "Unset: the default credentials chain (ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET/_SECURITY_TOKEN, profile files, "
@@ -335,6 +339,7 @@ public final class IdvConfig extends AbstractConfig {
           ALIYUN_ENDPOINT_OVERRIDE_DOC)
       .define(ALIYUN_ACCESS_KEY_ID_CONFIG, PASSWORD, null, HIGH, ALIYUN_ACCESS_KEY_ID_DOC)
       .define(ALIYUN_ACCESS_KEY_SECRET_CONFIG, PASSWORD, null, HIGH, ALIYUN_ACCESS_KEY_SECRET_DOC)
+      .define(ALIYUN_ACCESS_KEY_FILE_CONFIG, STRING, null, MEDIUM, ALIYUN_ACCESS_KEY_FILE_DOC)
       .define(ALIYUN_ALLOW_PLAIN_HTTP_CONFIG, BOOLEAN, false, LOW, ALIYUN_ALLOW_PLAIN_HTTP_DOC)
       .define(ALIYUN_SSL_TRUSTSTORE_LOCATION_CONFIG, STRING, null, MEDIUM, ALIYUN_SSL_TRUSTSTORE_LOCATION_DOC)
       .define(ALIYUN_SSL_TRUSTSTORE_PASSWORD_CONFIG, PASSWORD, null, MEDIUM, ALIYUN_SSL_TRUSTSTORE_PASSWORD_DOC)
@@ -417,6 +422,10 @@ public final class IdvConfig extends AbstractConfig {
     requireNotBelow(RETRY_BACKOFF_MAX_MS_CONFIG, RETRY_BACKOFF_INITIAL_MS_CONFIG);
     requireNotBelow(BREAKER_PROBE_INTERVAL_MAX_MS_CONFIG, BREAKER_PROBE_INTERVAL_MS_CONFIG);
     requireBothOrNeither(ALIYUN_ACCESS_KEY_ID_CONFIG, ALIYUN_ACCESS_KEY_SECRET_CONFIG);
+    if (getPassword(ALIYUN_ACCESS_KEY_ID_CONFIG) != null && getString(ALIYUN_ACCESS_KEY_FILE_CONFIG) != null) {
+      throw new ConfigException(ALIYUN_ACCESS_KEY_FILE_CONFIG, getString(ALIYUN_ACCESS_KEY_FILE_CONFIG),
+          "set either an access key file or aliyun.access-key-id and aliyun.access-key-secret, not both");
+    }
     refusePlainHttpOffThisMachine();
     requireUserInfoInUrlWhenItIsTheSource();
     validatePassThroughWithKafkaStreams();
@@ -546,6 +555,11 @@ public final class IdvConfig extends AbstractConfig {
     Password password = getPassword(ALIYUN_SSL_TRUSTSTORE_PASSWORD_CONFIG);
     return Optional.ofNullable(location).map(path -> new TrustStore(java.nio.file.Path.of(path),
         password == null ? "" : password.value(), getString(ALIYUN_SSL_TRUSTSTORE_TYPE_CONFIG)));
+  }
+
+  /** The access key file, read again when it changes; empty when unset. */
+  public Optional<java.nio.file.Path> accessKeyFile() {
+    return Optional.ofNullable(getString(ALIYUN_ACCESS_KEY_FILE_CONFIG)).map(java.nio.file.Path::of);
   }
 
   /** The static access key, or empty for the credentials-java default chain. */

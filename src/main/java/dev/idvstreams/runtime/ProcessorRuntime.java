@@ -406,8 +406,19 @@ public final class ProcessorRuntime implements AutoCloseable {
     config.apiTrustStore().ifPresent(options::trustStore);
     config.staticAccessKey().ifPresentOrElse(
       key -> options.credentials(CredentialsSource.staticKeys(key.id().value(), key.secret().value())),
-      () -> options.credentials(CredentialsSource.defaultChain()));
+      () -> options.credentials(config.accessKeyFile().map(ProcessorRuntime::keyFile)
+        .orElseGet(CredentialsSource::defaultChain)));
     return options.build();
+  }
+
+  /** The key file's source; a file that cannot be used now fails the start like an invalid key. */
+  private static CredentialsSource keyFile(Path file) {
+    try {
+      return CredentialsSource.keyFile(file);
+    } catch (RuntimeException e) {
+      throw new org.apache.kafka.common.config.ConfigException(IdvConfig.ALIYUN_ACCESS_KEY_FILE_CONFIG, file.toString(),
+        e.getMessage());
+    }
   }
 
   private static CallLane.Settings laneSettings(IdvConfig config, Api api) {
