@@ -8,6 +8,7 @@ import dev.idvstreams.config.IdvConfig;
 import dev.idvstreams.demo.DemoBatch;
 import dev.idvstreams.demo.DemoLogging;
 import dev.idvstreams.demo.DemoSummary;
+import dev.idvstreams.demo.EventDump;
 import dev.idvstreams.embedded.EmbeddedKafkaBroker;
 import dev.idvstreams.operator.TopicCreator;
 import dev.idvstreams.serde.AvroSerde;
@@ -67,6 +68,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the batch (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--dump-dir", paramLabel = "DIR",
+    description = "Also write every result and dead letter as consumers see them (events.txt) and the last scrape of "
+      + "/metrics (metrics.txt) into DIR, to check what the processor exposes.")
+  Path dumpDir;
+
   @Option(names = "--verbose", description = "Show the log lines of the broker, Kafka Streams and the processor on the "
     + "console too; by default they go to a file whose path the demo prints.")
   boolean verbose;
@@ -98,9 +104,14 @@ final class DemoCommand implements Callable<Integer> {
           AvroSerde.forValues(VerificationRequest.class, registry));
         long started = System.nanoTime();
         produce(config, batch);
+        java.util.Optional<EventDump> dump = java.util.Optional.ofNullable(dumpDir).map(EventDump::new);
         DemoSummary.Tally tally = DemoSummary.consume(config, batch, registry, out, started, timeoutSeconds,
-          simulator::stats, limits);
+          simulator::stats, limits, dump);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
+        dump.ifPresent(d -> {
+          d.metrics(runtime.opsPort());
+          d.close();
+        });
         return DemoSummary.summary(out, batch, tally, simulator.stats(), limits, took);
       }
     }

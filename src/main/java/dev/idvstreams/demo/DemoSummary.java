@@ -44,10 +44,11 @@ public final class DemoSummary {
    * Reads the result and dead-letter topics until every record of {@code batch} is accounted for
    * (and two seconds more, for duplicates) or {@code timeoutSeconds} have passed, printing a
    * {@link ProgressLine} each second with the calls per second that {@code stats} (the
-   * simulator's counters) show against {@code limits}.
+   * simulator's counters) show against {@code limits}. Each event goes to {@code dump} too, if given.
    */
   public static Tally consume(IdvConfig config, List<DemoBatch.Item> batch, SchemaRegistryClient registry, PrintStream out,
-      long started, int timeoutSeconds, Supplier<Map<Api, ApiStats.Snapshot>> stats, Map<Api, Integer> limits) {
+      long started, int timeoutSeconds, Supplier<Map<Api, ApiStats.Snapshot>> stats, Map<Api, Integer> limits,
+      java.util.Optional<EventDump> dump) {
     ProgressLine progress = new ProgressLine(batch.size(), limits);
     AvroSerde<VerificationResult> results = AvroSerde.forValues(VerificationResult.class, registry);
     AvroSerde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, registry);
@@ -67,6 +68,7 @@ public final class DemoSummary {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           if (record.topic().equals(config.resultsTopic())) {
             VerificationResult result = results.deserialize(record.topic(), record.value());
+            dump.ifPresent(d -> d.event(record, result));
             tally.results().merge(result.getCheckType() + " " + result.getOutcome(), 1, Integer::sum);
             replayed += result.getReplayed() ? 1 : 0;
             if (!result.getReplayed()) {
@@ -75,6 +77,7 @@ public final class DemoSummary {
             tally.byKey().merge(result.getBizId(), 1, Integer::sum);
           } else {
             DeadLetter letter = deadLetters.deserialize(record.topic(), record.value());
+            dump.ifPresent(d -> d.event(record, letter));
             tally.deadLetters().merge(letter.getStage() + " " + letter.getErrorCode(), 1, Integer::sum);
             // a bizId over 64 characters names its letter in a bounded form; the request has it whole
             String bizId = letter.getRequest() != null ? letter.getRequest().getBizId() : letter.getBizId();

@@ -32,6 +32,11 @@ public final class ProcessorProcess implements AutoCloseable {
   }
 
   public static ProcessorProcess start(String name, Map<String, String> config) throws IOException {
+    return start(name, config, List.of());
+  }
+
+  /** @param jvmArgs more JVM options, for example {@code -DLOG_LEVEL=DEBUG} (logback.xml reads it) */
+  public static ProcessorProcess start(String name, Map<String, String> config, List<String> jvmArgs) throws IOException {
     Properties properties = new Properties();
     properties.putAll(config);
     Path file = Files.createTempFile("idv-" + name + "-", ".properties");
@@ -46,6 +51,7 @@ public final class ProcessorProcess implements AutoCloseable {
     if (!extra.isEmpty()) {
       command.addAll(List.of(extra.split("\\s+")));
     }
+    command.addAll(jvmArgs);
     command.addAll(List.of("-jar", System.getProperty("idv.jar", "target/idv-streams.jar"), "run", "--config", file.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true");

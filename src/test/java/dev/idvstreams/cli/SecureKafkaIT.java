@@ -79,7 +79,9 @@ class SecureKafkaIT {
       assertThat(topics.code).as(topics.err).isZero();
       assertThat(topics.out).contains("created " + it.prefix + ".extra.requests", "created " + it.prefix + ".extra.dlq");
 
-      try (ProcessorProcess processor = ProcessorProcess.start("secured", processorConfig)) {
+      // at DEBUG, Kafka's clients included: the SASL password must not show even there
+      try (ProcessorProcess processor = ProcessorProcess.start("secured", processorConfig,
+          List.of("-DLOG_LEVEL=DEBUG", "-DKAFKA_LOG_LEVEL=DEBUG"))) {
         // produce, in a JVM of its own, its Kafka security given only as IDV_KAFKA_* variables
         List<VerificationRequest> requests = List.of(DemoBatch.credential("sec-c-1", "clean"),
             DemoBatch.material("sec-m-1", "sim-status-1"), DemoBatch.face("sec-f-1", "ok"));
@@ -114,6 +116,7 @@ class SecureKafkaIT {
         assertThat(cli(operatorConfig, "control", "show").out).contains("VerifyMaterial         yes");
         assertThat(processor.isAlive()).isTrue();
         assertThat(processor.log()).contains("Kafka ACLs: the principal holds every ACL the processor needs")
+            .contains(" DEBUG ").contains("SaslClientAuthenticator")
             .doesNotContain(kafka.password(SecuredKafka.PROCESSOR)).doesNotContain(kafka.password(SecuredKafka.ADMIN));
       }
     }
