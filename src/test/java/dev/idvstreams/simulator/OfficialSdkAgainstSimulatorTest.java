@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -149,6 +150,95 @@ class OfficialSdkAgainstSimulatorTest {
     JsonObject body = new JsonObject(response.body());
     assertThat(body.getString("Code")).isEqualTo("RequestURITooLong");
     assertThat(body.getString("RequestId")).isNotBlank();
+  }
+
+  /** Every path of tea-openapi: each API, each signature, its parameters in the query or in a form body. */
+  @ParameterizedTest(name = "{0} signed {1}, parameters in the {2}")
+  @CsvSource({
+      "CREDENTIAL_VERIFY_INTL, v3, query", "CREDENTIAL_VERIFY_INTL, v3, form", "CREDENTIAL_VERIFY_INTL, v2, query",
+      "CREDENTIAL_VERIFY_INTL, v2, form", "VERIFY_MATERIAL, v3, query", "VERIFY_MATERIAL, v3, form",
+      "VERIFY_MATERIAL, v2, query", "VERIFY_MATERIAL, v2, form", "FACE_VERIFY, v3, query", "FACE_VERIFY, v3, form",
+      "FACE_VERIFY, v2, query", "FACE_VERIFY, v2, form"})
+  void shouldRefuseAWrongSecretOnEveryTeaSdkPath(Api api, String algorithm, String where) {
+    long failuresBefore = sim.simulator.stats().get(api).signatureFailures();
+    long acceptedBefore = sim.simulator.stats().get(api).accepted();
+    Map<String, Object> parameters = new LinkedHashMap<>(switch (api) {
+      case CREDENTIAL_VERIFY_INTL -> Map.of("CredType", "03", "CredName", "0301", "ProductCode", "ANTI_FAKE_CHECK",
+          "ImageUrl", TestImages.url("plain"));
+      case VERIFY_MATERIAL -> Map.of("BizId", "biz-" + UUID.randomUUID(), "BizType", "RPMinTest", "Name", "张三",
+          "IdCardNumber", "023432189011230017", "FaceImageUrl", TestImages.url("face"));
+      case FACE_VERIFY -> Map.of("Service", Api.FACE_VERIFY_SERVICE, "ServiceParameters", new JsonObject()
+          .put("refFaceContent", Base64.getEncoder().encodeToString(TestImages.jpg("x".repeat(8_000))))
+          .put("authFaceContent", Base64.getEncoder().encodeToString(TestImages.jpg("ok")))
+          .put("resourceCode", "00840000").encode());
+    });
+    OpenApiRequest request = new OpenApiRequest();
+    if (where.equals("query")) {
+      Map<String, String> query = new LinkedHashMap<>();
+      parameters.forEach((key, value) -> query.put(key, value.toString()));
+      request.setQuery(query);
+    } else {
+      request.setBody(parameters);
+    }
+
+    TeaException e = catchThrowableOfType(TeaException.class, () -> tea(algorithm, "wrong-secret")
+        .callApi(params(api), request, new RuntimeOptions()));
+
+    assertThat(e).as("refused").isNotNull();
+    assertThat(e.getCode()).isEqualTo("SignatureDoesNotMatch");
+    assertThat(e.getStatusCode()).isEqualTo(400);
+    assertThat(sim.simulator.stats().get(api).signatureFailures()).isEqualTo(failuresBefore + 1);
+    assertThat(sim.simulator.stats().get(api).accepted()).isEqualTo(acceptedBefore);
+  }
+
+  /** aliyun-java-sdk-core: its parameters in the query (as its guide shows, large images included) or in a form body. */
+  @ParameterizedTest
+  @ValueSource(strings = {"small query", "large query", "form"})
+  void shouldRefuseAWrongSecretOnEverySdkCorePath(String where) {
+    long failuresBefore = sim.simulator.stats().get(Api.FACE_VERIFY).signatureFailures();
+    CommonRequest request = sdkCoreRequest(where);
+
+    ClientException e = catchThrowableOfType(ClientException.class,
+        () -> sdkCore("wrong-secret").getCommonResponse(request));
+
+    assertThat(e).as("refused").isNotNull();
+    assertThat(e.getErrCode()).isEqualTo("SignatureDoesNotMatch");
+    assertThat(sim.simulator.stats().get(Api.FACE_VERIFY).signatureFailures()).isEqualTo(failuresBefore + 1);
+  }
+
+  /**
+   * The same paths with the right secret: answered, so the refusal above is the secret's, not the
+   * path's; and the largest request the documents allow, two 3 MB inline images (8 MB of base64),
+   * in the query and in a form body.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"small query", "large query", "form", "largest query", "largest form"})
+  void shouldAnswerEverySdkCorePath(String where) throws Exception {
+    CommonResponse response = sdkCore(SimulatorOptions.DEFAULT_ACCESS_KEY_SECRET).getCommonResponse(sdkCoreRequest(where));
+
+    JsonObject body = new JsonObject(response.getData());
+    assertThat(body.getInteger("Code")).as(response.getData()).isEqualTo(200);
+    assertThat(new JsonObject(body.getString("Data")).getString("passed")).isEqualTo("true");
+  }
+
+  private static CommonRequest sdkCoreRequest(String where) {
+    CommonRequest request = faceRequest("ok");
+    if (!where.equals("small query")) {
+      boolean largest = where.startsWith("largest");
+      byte[] ref = TestImages.jpg("x".repeat(60_000));
+      byte[] auth = TestImages.jpg("ok " + "y".repeat(60_000));
+      JsonObject service = new JsonObject()
+          .put("refFaceContent", Base64.getEncoder().encodeToString(largest ? java.util.Arrays.copyOf(ref, 3_000_000) : ref))
+          .put("authFaceContent", Base64.getEncoder().encodeToString(largest ? java.util.Arrays.copyOf(auth, 3_000_000) : auth))
+          .put("resourceCode", "00840000");
+      if (where.endsWith("form")) {
+        request.getSysQueryParameters().remove("ServiceParameters");
+        request.putBodyParameter("ServiceParameters", service.encode());
+      } else {
+        request.putQueryParameter("ServiceParameters", service.encode());
+      }
+    }
+    return request;
   }
 
   @Test
