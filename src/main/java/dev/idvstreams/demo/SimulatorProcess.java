@@ -130,6 +130,16 @@ public final class SimulatorProcess implements AutoCloseable {
         .mapToLong(n -> ((Number) n).longValue()).toArray();
   }
 
+  /** Every business key of {@code api} called, with the times of its calls (ms since the epoch), as {@code GET /_sim/calls} shows them. */
+  public Map<String, List<Long>> callTimes(Api api) {
+    JsonObject keys = get("/_sim/calls?api=" + api.action()).getJsonObject("callTimesMillis");
+    Map<String, List<Long>> times = new java.util.HashMap<>();
+    for (String key : keys.fieldNames()) {
+      times.put(key, keys.getJsonArray(key).stream().map(t -> ((Number) t).longValue()).toList());
+    }
+    return times;
+  }
+
   private JsonObject get(String path) {
     try {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(endpoint + path))

@@ -136,8 +136,9 @@ public final class AccessCheck {
     } catch (TransactionalIdAuthorizationException e) {
       throw missing(need, "transactional ids '" + need.name() + "*'", "refused");
     } catch (org.apache.kafka.common.errors.TimeoutException e) {
-      throw new KafkaAccessException("cannot check the ACLs of transactional ids '" + need.name()
-          + "*': no answer within " + timeout.toSeconds() + " s");
+      throw new KafkaAccessException("a transactional producer under '" + need.name() + "' could not initialise within "
+          + timeout.toSeconds() + " s: exactly_once_v2 needs the cluster's transaction state log (its replication "
+          + "factor and min.insync.replicas must fit the brokers there are)");
     }
   }
 

@@ -72,6 +72,7 @@ public final class Simulator {
     Router router = Router.router(vertx);
     router.get("/_sim/stats").handler(ctx -> json(ctx, 200, statsJson()));
     router.get("/_sim/arrivals").handler(this::arrivals);
+    router.get("/_sim/calls").handler(this::calls);
     router.post("/_sim/account").handler(this::switchAccount);
     router.route("/").handler(this::apiCall);
     HttpServerOptions serving = new HttpServerOptions().setHost(HOST).setPort(options.port())
@@ -132,16 +133,31 @@ public final class Simulator {
 
   /** {@code GET /_sim/arrivals?api=<Action>}: {@link #acceptedArrivals}, for a test whose simulator runs in another JVM. */
   private void arrivals(RoutingContext ctx) {
+    queriedApi(ctx).ifPresent(api -> {
+      io.vertx.core.json.JsonArray nanos = new io.vertx.core.json.JsonArray();
+      for (long arrival : acceptedArrivals(api)) {
+        nanos.add(arrival);
+      }
+      json(ctx, 200, new JsonObject().put("api", api.action()).put("acceptedArrivalsNanos", nanos));
+    });
+  }
+
+  /** {@code GET /_sim/calls?api=<Action>}: {@link #callTimes}, for a test whose simulator runs in another JVM. */
+  private void calls(RoutingContext ctx) {
+    queriedApi(ctx).ifPresent(api -> {
+      JsonObject keys = new JsonObject();
+      callTimes(api).forEach((key, times) -> keys.put(key, new io.vertx.core.json.JsonArray(List.copyOf(times))));
+      json(ctx, 200, new JsonObject().put("api", api.action()).put("callTimesMillis", keys));
+    });
+  }
+
+  /** The API of {@code ?api=}, or empty after answering 400. */
+  private static Optional<Api> queriedApi(RoutingContext ctx) {
     Optional<Api> api = Api.byAction(String.valueOf(ctx.queryParams().get("api")));
     if (api.isEmpty()) {
       json(ctx, 400, new JsonObject().put("error", "expected ?api=<CredentialVerifyIntl|VerifyMaterial|ExecuteRequest>"));
-      return;
     }
-    io.vertx.core.json.JsonArray nanos = new io.vertx.core.json.JsonArray();
-    for (long arrival : acceptedArrivals(api.get())) {
-      nanos.add(arrival);
-    }
-    json(ctx, 200, new JsonObject().put("api", api.get().action()).put("acceptedArrivalsNanos", nanos));
+    return api;
   }
 
   /**

@@ -2,13 +2,16 @@ package dev.idvstreams.bench;
 
 import dev.idvstreams.api.Api;
 import dev.idvstreams.avro.VerificationRequest;
+import dev.idvstreams.cli.Main;
 import dev.idvstreams.cli.ProcessorProcess;
 import dev.idvstreams.config.IdvConfig;
+import dev.idvstreams.demo.SimulatorProcess;
 import dev.idvstreams.serde.ApicurioRegistry;
 import dev.idvstreams.simulator.ApiStats;
 import dev.idvstreams.simulator.Arrivals;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
@@ -48,7 +51,7 @@ final class RollingScenario implements Scenario {
   @Override
   public String description() {
     return "3 processor JVMs started together on a backlog of the three APIs (" + LIMIT + " QPS each, 80 ms latency, "
-        + PARTITIONS + " partitions); a 4th joins after 1/4 of the calls, one SIGTERM after 1/2, one SIGKILL and "
+        + PARTITIONS + " partitions, the simulator in a JVM of its own); a 4th joins after 1/4 of the calls, one SIGTERM after 1/2, one SIGKILL and "
         + "restart after 3/4. Utilisation = each API's calls per second from its first call to its last / the limit; "
         + "last 10% = the same over the last 10% of the calls; longest wait = the longest time a partition with work "
         + "went without a VerifyMaterial call, the SIGKILLed member's partitions after the kill aside; first call after "
@@ -67,9 +70,23 @@ final class RollingScenario implements Scenario {
   }
 
   private static BenchRow measure(BenchSettings settings, String protocol, String registryUrl) throws Exception {
+    List<String> simulate = new ArrayList<>(List.of("--latency-ms", "80", "--warm-up-calls", "3000"));
+    for (Api api : Api.values()) {
+      simulate.addAll(List.of("--qps", api.action() + "=" + LIMIT));
+    }
+    // the provider in a JVM of its own, warmed up, as for the demo and the skew scenario (docs/simulator.md)
+    try (SimulatorProcess provider = SimulatorProcess.start(Main.class.getName(), simulate,
+        Files.createTempFile("idv-bench-simulator-", ".log"), Duration.ofSeconds(120))) {
+      return measure(settings, protocol, registryUrl, provider);
+    }
+  }
+
+  private static BenchRow measure(BenchSettings settings, String protocol, String registryUrl, SimulatorProcess provider)
+      throws Exception {
     int perApi = LIMIT * settings.pick(60, 30);
     StageSpec spec = StageSpec.of(Api.CREDENTIAL_VERIFY_INTL).withLatency(Duration.ofMillis(80))
         .withPartitions(PARTITIONS).withOverride(IdvConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl)
+        .withOverride(IdvConfig.ALIYUN_ENDPOINT_OVERRIDE_CONFIG, provider.endpoint())
         .withOverride("kafka.group.protocol", protocol);
     for (Api api : Api.values()) {
       spec = spec.withLimit(api, LIMIT);
@@ -88,11 +105,11 @@ final class RollingScenario implements Scenario {
       for (int i = 0; i < 3; i++) {
         first.add(group.start("m" + i));
       }
-      awaitCalls(stage, total / 4);
+      awaitCalls(provider, total / 4);
       group.start("m3");
-      awaitCalls(stage, total / 2);
+      awaitCalls(provider, total / 2);
       group.terminate("m0");
-      awaitCalls(stage, total * 3 / 4);
+      awaitCalls(provider, total * 3 / 4);
       Set<Integer> killedPartitions = group.awaitCallingPartitions(Set.of("m1", "m2", "m3"), Duration.ofSeconds(60))
           .get("m1");
       long killedMillis = System.currentTimeMillis();
@@ -109,21 +126,22 @@ final class RollingScenario implements Scenario {
       boolean met = true;
       long calls = 0;
       for (Api api : Api.values()) {
-        Arrivals arrivals = new Arrivals(stage.simulator().acceptedArrivals(api));
+        Arrivals arrivals = new Arrivals(provider.acceptedArrivals(api));
         double utilisation = arrivals.middleRate(0, 1) / LIMIT;
         double tail = arrivals.middleRate(0.9, 1) / LIMIT;
-        long throttled = stage.simulator().stats().get(api).throttled();
-        calls += stage.simulator().stats().get(api).calls();
+        ApiStats.Snapshot stats = provider.stats().get(api);
+        long throttled = stats.throttled();
+        calls += stats.calls();
         figures.put(api.action() + " utilisation", Figures.round(utilisation));
         figures.put(api.action() + " last 10%", Figures.round(tail));
         figures.put(api.action() + " throttled", throttled);
         figures.put(api.action() + " busiest 1 s", arrivals.busiestSecond());
         met &= utilisation >= 0.85 && tail >= 0.9 && throttled == 0 && arrivals.busiestSecond() <= LIMIT;
       }
-      double longestWait = longestWait(stage, killedPartitions, killedMillis);
+      double longestWait = longestWait(provider, killedPartitions, killedMillis);
       figures.put("longest wait s", Figures.round(longestWait));
       long firstRunning = firstRunningMillis(first);
-      long firstCall = firstCallMillis(stage);
+      long firstCall = firstCallMillis(provider);
       figures.put("first call s after start", Figures.round((firstCall - startedMillis) / 1000.0));
       figures.put("first call s after RUNNING", Figures.round((firstCall - firstRunning) / 1000.0));
       figures.put("CPU s per 1,000 calls", Figures.round(cpuSeconds * 1000 / calls));
@@ -133,21 +151,21 @@ final class RollingScenario implements Scenario {
     }
   }
 
-  private static void awaitCalls(BenchStage stage, long calls) {
-    Awaitility.await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(100)).until(() ->
-        stage.simulator().stats().values().stream().mapToLong(ApiStats.Snapshot::accepted).sum() >= calls);
+  private static void awaitCalls(SimulatorProcess provider, long calls) {
+    Awaitility.await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(200)).until(() ->
+        provider.stats().values().stream().mapToLong(ApiStats.Snapshot::accepted).sum() >= calls);
   }
 
   /**
    * The longest gap between two VerifyMaterial calls on one partition (their bizIds place them),
    * but for the SIGKILLed member's partitions from the kill on: they wait for the session timeout.
    */
-  private static double longestWait(BenchStage stage, Set<Integer> killedPartitions, long killedMillis) {
+  private static double longestWait(SimulatorProcess provider, Set<Integer> killedPartitions, long killedMillis) {
     List<List<Long>> byPartition = new ArrayList<>();
     for (int p = 0; p < PARTITIONS; p++) {
       byPartition.add(new ArrayList<>());
     }
-    stage.simulator().callTimes(Api.VERIFY_MATERIAL).forEach((bizId, times) -> byPartition
+    provider.callTimes(Api.VERIFY_MATERIAL).forEach((bizId, times) -> byPartition
         .get(Utils.toPositive(Utils.murmur2(bizId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS).add(times.get(0)));
     long longest = 0;
     for (int p = 0; p < PARTITIONS; p++) {
@@ -163,10 +181,10 @@ final class RollingScenario implements Scenario {
     return longest / 1000.0;
   }
 
-  private static long firstCallMillis(BenchStage stage) {
+  private static long firstCallMillis(SimulatorProcess provider) {
     long first = Long.MAX_VALUE;
     for (Api api : Api.values()) {
-      first = Math.min(first, stage.simulator().callTimes(api).values().stream().mapToLong(times -> times.get(0)).min()
+      first = Math.min(first, provider.callTimes(api).values().stream().mapToLong(times -> times.get(0)).min()
           .orElse(Long.MAX_VALUE));
     }
     return first;

@@ -2,8 +2,6 @@ package dev.idvstreams.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,16 +24,12 @@ final class ControlCli {
 
   /** Runs {@code control <args> --config FILE}; asserts it exits 0; its output. */
   String run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
     List<String> all = new ArrayList<>(List.of("control"));
     all.addAll(List.of(args));
     all.addAll(List.of("--config", configFile.toString()));
-    int code = cli.execute(all.toArray(String[]::new));
-    assertThat(code).as("control %s: %s %s", List.of(args), out, err).isZero();
-    return out.toString();
+    OperatorTool.Run run = OperatorTool.execute(all);
+    assertThat(run.exitCode()).as("control %s: %s %s", List.of(args), run.out(), run.err()).isZero();
+    return run.out();
   }
+
 }

@@ -77,15 +77,20 @@ final class OperatorTool {
 
   /** Runs {@code args} followed by {@code --config FILE}. */
   Run run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--config");
+    all.add(configFile.toString());
+    return execute(all);
+  }
+
+  /** Runs the command line {@code args} in this JVM, as the jar runs it; what it returned and printed. */
+  static Run execute(List<String> args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     var cli = Main.commandLine();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--config");
-    all.add(configFile.toString());
-    int code = cli.execute(all.toArray(String[]::new));
+    int code = cli.execute(args.toArray(String[]::new));
     return new Run(code, out.toString().replace("\r", ""), err.toString().replace("\r", ""));
   }
 

@@ -14,8 +14,6 @@ import dev.idvstreams.runtime.ProcessorRuntime;
 import dev.idvstreams.config.IdvConfig;
 import dev.idvstreams.serde.ApicurioRegistry;
 import dev.idvstreams.simulator.SimulatorOptions;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -239,27 +237,24 @@ class SecureKafkaIT {
 
   /** Runs {@code args} followed by {@code --config FILE} with {@code config} in this JVM, as the jar runs them. */
   private Cli cli(Map<String, String> config, String... args) throws Exception {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--config", properties(config).toString()));
+    OperatorTool.Run run = OperatorTool.execute(all);
+    return new Cli(run.exitCode(), run.out(), run.err());
+  }
+
+  private Path properties(Map<String, String> config) throws Exception {
     Path file = Files.createTempFile(dir, "idv-", ".properties");
     Files.writeString(file, config.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().replace("\\", "\\\\"))
         .collect(Collectors.joining("\n")), StandardCharsets.UTF_8);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--config", file.toString()));
-    int code = cli.execute(all.toArray(String[]::new));
-    return new Cli(code, out.toString(), err.toString());
+    return file;
   }
 
   private record JarRun(int code, String output) {}
 
   /** Runs the jar with {@code args --config FILE} and {@code env} added to its environment; waits up to 2 minutes. */
   private JarRun jar(Map<String, String> config, Map<String, String> env, String... args) throws Exception {
-    Path file = Files.createTempFile(dir, "idv-", ".properties");
-    Files.writeString(file, config.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-        .collect(Collectors.joining("\n")), StandardCharsets.UTF_8);
+    Path file = properties(config);
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", System.getProperty("idv.jar", "target/idv-streams.jar")));
     command.addAll(List.of(args));
