@@ -20,6 +20,7 @@ import dev.idvstreams.ops.HealthCheck;
 import dev.idvstreams.ops.IdvMetrics;
 import dev.idvstreams.ops.OpsHttpServer;
 import dev.idvstreams.ops.ProcessorMetrics;
+import dev.idvstreams.serde.SchemaRegistryClient;
 import dev.idvstreams.topology.Backlog;
 import dev.idvstreams.headers.CarriedHeaders;
 import dev.idvstreams.kafka.AccessCheck;
@@ -151,7 +152,8 @@ public final class ProcessorRuntime implements AutoCloseable {
     // a refused password or an untrusted certificate stops the start here, named, instead of in a retry loop
     ClusterCheck.reach(config.kafkaClientProperties(), ClusterCheck.DEFAULT_TIMEOUT);
     // and a refused registry password or certificate here, not at the first record
-    config.schemaRegistry().client().check();
+    SchemaRegistryClient registry = config.schemaRegistry().client();
+    registry.check();
     this.control = new ProcessingControl(BLOCKING_BUDGET, new Backlog(config.backlogMaxRequests(), config.backlogMaxBytes()));
     this.vertx = Vertx.vertx();
     ClientOptions options = clientOptions(config);
@@ -190,7 +192,7 @@ public final class ProcessorRuntime implements AutoCloseable {
       config.applicationId(), POISON_STRIKES_FILE));
     // the main consumer of the classic protocol polls briefly only while there is work; under
     // group.protocol=streams Kafka Streams builds its own, and poll.ms stays short (streamsProperties)
-    this.streams = new KafkaStreams(VerificationTopology.build(settings, config.schemaRegistry().client(), invoker,
+    this.streams = new KafkaStreams(VerificationTopology.build(settings, registry, invoker,
       metrics, control, strikes), props, new LoadFollowingPolls(control::hasWork, BUSY_POLL));
     Map<Api, Integer> limits = new EnumMap<>(Api.class);
     for (Api api : Api.values()) {
