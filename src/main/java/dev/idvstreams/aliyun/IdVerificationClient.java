@@ -232,9 +232,11 @@ public final class IdVerificationClient implements AutoCloseable {
             null, null)));
   }
 
+  /** A certificate refused (not trusted, expired, for another host): not a handshake the network cut, which is retried. */
   private static boolean handshakeFailed(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof javax.net.ssl.SSLHandshakeException) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.security.cert.CertificateException || t instanceof java.security.cert.CertPathValidatorException
+          || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
         return true;
       }
     }

@@ -105,13 +105,14 @@ final class DemoCommand implements Callable<Integer> {
         long started = System.nanoTime();
         produce(config, batch);
         java.util.Optional<EventDump> dump = java.util.Optional.ofNullable(dumpDir).map(EventDump::new);
-        DemoSummary.Tally tally = DemoSummary.consume(config, batch, registry, out, started, timeoutSeconds,
-          simulator::stats, limits, dump);
+        DemoSummary.Tally tally;
+        try {
+          tally = DemoSummary.consume(config, batch, registry, out, started, timeoutSeconds, simulator::stats, limits, dump);
+          dump.ifPresent(d -> d.metrics(runtime.opsPort()));
+        } finally {
+          dump.ifPresent(EventDump::close);
+        }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        dump.ifPresent(d -> {
-          d.metrics(runtime.opsPort());
-          d.close();
-        });
         return DemoSummary.summary(out, batch, tally, simulator.stats(), limits, took);
       }
     }

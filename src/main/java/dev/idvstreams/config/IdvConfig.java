@@ -416,7 +416,8 @@ public final class IdvConfig extends AbstractConfig {
    * @throws ConfigException naming the key, for a missing, unknown or invalid key
    */
   public IdvConfig(Map<?, ?> properties) {
-    super(CONFIG, properties);
+    // not logged by Kafka's AbstractConfig: schema.registry.url may hold a password until it is taken out
+    super(CONFIG, properties, false);
     rejectUnknownKeys();
     rejectPassThroughOfOwnKeys();
     requireNotBelow(RETRY_BACKOFF_MAX_MS_CONFIG, RETRY_BACKOFF_INITIAL_MS_CONFIG);
@@ -428,6 +429,7 @@ public final class IdvConfig extends AbstractConfig {
     }
     refusePlainHttpOffThisMachine();
     requireUserInfoInUrlWhenItIsTheSource();
+    requireReadableTrustStores();
     validatePassThroughWithKafkaStreams();
   }
 
@@ -494,19 +496,24 @@ public final class IdvConfig extends AbstractConfig {
   /** How every part of the processor reaches the registry. */
   public RegistrySettings schemaRegistry() {
     Password userInfo = getPassword(SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_CONFIG);
-    String url = getString(SCHEMA_REGISTRY_URL_CONFIG);
-    String credentials = userInfo == null ? null : userInfo.value();
-    if ("URL".equals(getString(SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG))) {
-      URI uri = URI.create(url);
-      credentials = uri.getRawUserInfo() == null ? null
-          : java.net.URLDecoder.decode(uri.getRawUserInfo(), java.nio.charset.StandardCharsets.UTF_8);
-      url = url.replace(uri.getRawUserInfo() + "@", "");
-    }
-    String store = getString(SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_CONFIG);
-    Password storePassword = getPassword(SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD_CONFIG);
-    return new RegistrySettings(url, credentials, millis(SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG),
-        store == null ? null : new TrustStore(java.nio.file.Path.of(store), storePassword == null ? "" : storePassword.value(),
-            getString(SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE_CONFIG)));
+    URI url = URI.create(getString(SCHEMA_REGISTRY_URL_CONFIG));
+    // credentials in the URL are never kept in it: it is logged and named in errors
+    String credentials = "URL".equals(getString(SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG))
+        ? url.getUserInfo() : userInfo == null ? null : userInfo.value();
+    return new RegistrySettings(withoutUserInfo(url), credentials, millis(SCHEMA_REGISTRY_REQUEST_TIMEOUT_MS_CONFIG),
+        trustStore(SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_CONFIG, SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD_CONFIG,
+            SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE_CONFIG).orElse(null));
+  }
+
+  private static String withoutUserInfo(URI url) {
+    return url.getRawUserInfo() == null ? url.toString() : url.toString().replace(url.getRawUserInfo() + "@", "");
+  }
+
+  /** The trust store of three keys (location, password, type), or empty when the location is unset. */
+  private Optional<TrustStore> trustStore(String locationKey, String passwordKey, String typeKey) {
+    Password password = getPassword(passwordKey);
+    return Optional.ofNullable(getString(locationKey)).map(path -> new TrustStore(java.nio.file.Path.of(path),
+        password == null ? "" : password.value(), getString(typeKey)));
   }
 
   // ---- Topics
@@ -551,10 +558,8 @@ public final class IdvConfig extends AbstractConfig {
 
   /** The trust store for the APIs' certificates, or empty for the JVM's default. */
   public Optional<TrustStore> apiTrustStore() {
-    String location = getString(ALIYUN_SSL_TRUSTSTORE_LOCATION_CONFIG);
-    Password password = getPassword(ALIYUN_SSL_TRUSTSTORE_PASSWORD_CONFIG);
-    return Optional.ofNullable(location).map(path -> new TrustStore(java.nio.file.Path.of(path),
-        password == null ? "" : password.value(), getString(ALIYUN_SSL_TRUSTSTORE_TYPE_CONFIG)));
+    return trustStore(ALIYUN_SSL_TRUSTSTORE_LOCATION_CONFIG, ALIYUN_SSL_TRUSTSTORE_PASSWORD_CONFIG,
+        ALIYUN_SSL_TRUSTSTORE_TYPE_CONFIG);
   }
 
   /** The access key file, read again when it changes; empty when unset. */
@@ -737,6 +742,9 @@ public final class IdvConfig extends AbstractConfig {
       return;
     }
     String host = URI.create(override).getHost();
+    if (host == null) {
+      throw new ConfigException(ALIYUN_ENDPOINT_OVERRIDE_CONFIG, override, "names no host that a URL can hold");
+    }
     if (!List.of("127.0.0.1", "[::1]", "::1", "localhost").contains(host.toLowerCase(java.util.Locale.ROOT))) {
       throw new ConfigException(ALIYUN_ENDPOINT_OVERRIDE_CONFIG, override, "plain http to " + host + ", a host off this "
           + "machine, would send signed calls and personal data without TLS: use https, or set "
@@ -744,11 +752,37 @@ public final class IdvConfig extends AbstractConfig {
     }
   }
 
+  /**
+   * Credentials in schema.registry.url only with source URL, and then there. The errors never quote
+   * the URL: it may hold a password.
+   */
   private void requireUserInfoInUrlWhenItIsTheSource() {
-    if ("URL".equals(getString(SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG))
-        && URI.create(getString(SCHEMA_REGISTRY_URL_CONFIG)).getRawUserInfo() == null) {
-      throw new ConfigException(SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG, "URL",
-          "schema.registry.url holds no USER:PASSWORD@ to take the credentials from");
+    boolean inUrl = URI.create(getString(SCHEMA_REGISTRY_URL_CONFIG)).getRawUserInfo() != null;
+    boolean fromUrl = "URL".equals(getString(SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG));
+    if (fromUrl && !inUrl) {
+      throw new ConfigException("Invalid value URL for configuration " + SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG
+          + ": schema.registry.url holds no USER:PASSWORD@ to take the credentials from");
+    }
+    if (inUrl && !fromUrl) {
+      throw new ConfigException("Configuration " + SCHEMA_REGISTRY_URL_CONFIG + " holds USER:PASSWORD@: set "
+          + SCHEMA_REGISTRY_BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + "=URL to use them, or move them to "
+          + SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_CONFIG);
+    }
+  }
+
+  /** A trust store that cannot be read fails the start naming its key, not the first call or record. */
+  private void requireReadableTrustStores() {
+    for (String[] keys : List.of(
+        new String[] {ALIYUN_SSL_TRUSTSTORE_LOCATION_CONFIG, ALIYUN_SSL_TRUSTSTORE_PASSWORD_CONFIG, ALIYUN_SSL_TRUSTSTORE_TYPE_CONFIG},
+        new String[] {SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION_CONFIG, SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD_CONFIG,
+            SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE_CONFIG})) {
+      trustStore(keys[0], keys[1], keys[2]).ifPresent(store -> {
+        try {
+          store.sslContext();
+        } catch (RuntimeException e) {
+          throw new ConfigException(keys[0], store.path().toString(), e.getMessage());
+        }
+      });
     }
   }
 

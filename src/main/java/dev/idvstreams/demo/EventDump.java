@@ -67,6 +67,7 @@ public final class EventDump implements AutoCloseable {
       throw new UncheckedIOException("cannot scrape the metrics", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while scraping the metrics", e);
     }
   }
 

@@ -196,13 +196,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("ssl.truststore.type", "PKCS12");
     p.put("ssl.truststore.location", security.trustStore().toString());
     p.put("ssl.truststore.password", security.storePassword());
+    // connections authenticate again every 5 s, as a broker that rotates passwords requires: a client
+    // whose password changed keeps working only if it asks for the password again (ScramCredentialsFile)
+    p.put("connections.max.reauth.ms", "5000");
     if (security.authorizer()) {
       p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
       p.put("super.users", "User:" + security.superUser() + ";User:ANONYMOUS");
     }
   }
 
-  /** The JAAS line of a SCRAM client, as {@code sasl.jaas.config} takes it. */
+  /**
+   * The JAAS line of a SCRAM client, as {@code sasl.jaas.config} takes it. Neither is escaped: a
+   * user or password with {@code "} or {@code \} does not fit (the test users have none).
+   */
   public static String scramLogin(String user, String password) {
     return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
         + "\" password=\"" + password + "\";";

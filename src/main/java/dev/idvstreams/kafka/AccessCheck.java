@@ -75,7 +75,8 @@ public final class AccessCheck {
         default -> { }
       }
     }
-    LOG.info("Kafka ACLs: the principal holds every ACL the processor needs ({} checked)", needs.size());
+    LOG.info("Kafka ACLs: the principal holds every ACL the processor needs (the required ones of {} asked, "
+        + "on topics, group and transactional ids)", needs.size());
   }
 
   /** What the caller may do on {@code topic}; every operation for a topic that does not exist yet. */
@@ -130,8 +131,9 @@ public final class AccessCheck {
     properties.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, need.name() + PROBE_ID_SUFFIX);
     properties.put(ProducerConfig.CLIENT_ID_CONFIG, need.name() + PROBE_ID_SUFFIX);
     properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(properties, new ByteArraySerializer(),
-        new ByteArraySerializer())) {
+    KafkaProducer<byte[], byte[]> producer = null;
+    try {
+      producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
       producer.initTransactions();
     } catch (TransactionalIdAuthorizationException e) {
       throw missing(need, "transactional ids '" + need.name() + "*'", "refused");
@@ -139,6 +141,13 @@ public final class AccessCheck {
       throw new KafkaAccessException("a transactional producer under '" + need.name() + "' could not initialise within "
           + timeout.toSeconds() + " s: exactly_once_v2 needs the cluster's transaction state log (its replication "
           + "factor and min.insync.replicas must fit the brokers there are)");
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new KafkaAccessException("a transactional producer under '" + need.name() + "' could not initialise: "
+          + e.getClass().getSimpleName() + " " + e.getMessage(), e);
+    } finally {
+      if (producer != null) {
+        producer.close(Duration.ofSeconds(5));
+      }
     }
   }
 

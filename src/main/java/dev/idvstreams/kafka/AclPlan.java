@@ -65,8 +65,10 @@ public final class AclPlan {
     }
     for (AclOperation operation : List.of(AclOperation.CREATE, AclOperation.READ, AclOperation.WRITE,
         AclOperation.DESCRIBE_CONFIGS, AclOperation.DELETE)) {
-      needs.add(new Need(ResourceType.TOPIC, internal, PatternType.PREFIXED, operation, false, switch (operation) {
-        case CREATE -> "create the changelog, repartition, limit-share, budget and control topics (not needed when an operator made them)";
+      // Create is asked by creating: an operator may make the topics, and a cluster-wide Create serves too
+      needs.add(new Need(ResourceType.TOPIC, internal, PatternType.PREFIXED, operation, operation == AclOperation.CREATE,
+          switch (operation) {
+        case CREATE -> "create the changelog, repartition, limit-share, budget and control topics (not needed when an operator made them; without it and them, the start stops naming the topic)";
         case READ, WRITE -> "read and write those topics (implies DESCRIBE)";
         case DESCRIBE_CONFIGS -> "Kafka Streams checks its internal topics' configuration";
         default -> "Kafka Streams deletes the repartition topics' consumed records";

@@ -37,7 +37,7 @@ public final class ClusterCheck {
   public static void reach(Map<String, Object> clientProperties, Duration timeout) {
     Map<String, Object> properties = new HashMap<>(clientProperties);
     properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "idv-cluster-check");
-    // one try per broker, not Kafka's default minutes of retries: the question is whether it answers at all
+    // an answer within the timeout, not Kafka's default of a minute of retries: the question is whether it answers at all
     properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
     String where = where(properties);
@@ -86,10 +86,14 @@ public final class ClusterCheck {
     return properties.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG) + " (" + protocol + ")";
   }
 
-  /** The messages of an exception and its causes, which hold the TLS failure's reason; never a password (none is in them). */
+  /**
+   * The messages of an exception and its causes, which hold the TLS failure's reason. Kafka's own
+   * messages of authentication and TLS failures name no password; a JAAS line that does not parse
+   * fails earlier, when the client is built.
+   */
   private static String causes(Throwable error) {
     StringBuilder text = new StringBuilder();
-    for (Throwable e = error; e != null && text.length() < 600; e = e.getCause() == e ? null : e.getCause()) {
+    for (Throwable e = error; e != null && text.length() < 600; e = e.getCause()) {
       if (!text.isEmpty()) {
         text.append(": ");
       }

@@ -66,6 +66,7 @@ public final class LogClients {
    * Creates {@code topic}, one of the processor's own, unless it exists.
    *
    * @param what what it is, for the log and the errors ("the share log topic")
+   * @throws KafkaAccessException naming the topic when this principal may not create it and it is not there
    * @throws IllegalStateException naming the topic and the cause when it cannot be created within 30 s
    */
   public static void createTopic(Admin admin, NewTopic topic, String what) {
@@ -77,8 +78,8 @@ public final class LogClients {
         LOG.info("{} {} exists; this principal may not create topics, and need not", what, topic.name());
       } else if (e.getCause() instanceof TopicAuthorizationException) {
         throw new KafkaAccessException("Kafka ACL missing: this principal may not Create topic '" + topic.name()
-            + "' (" + what + "), and no one made it. Grant --operation Create on the topic prefix '<application.id>-'"
-            + " (docs/security.md lists every ACL), or create it beforehand", e.getCause());
+            + "' (" + what + "), and cannot find it made. Grant --operation Create on the topic prefix"
+            + " '<application.id>-' (docs/security.md lists every ACL), or create it beforehand", e.getCause());
       } else if (!(e.getCause() instanceof TopicExistsException)) {
         throw new IllegalStateException("Could not create " + what + " " + topic.name() + ": " + e.getCause(), e);
       }

@@ -149,14 +149,34 @@ public final class ProcessorRuntime implements AutoCloseable {
 
   /** @param images tests only: builds the client's image fetcher (an injected resolver and connector); null for the default */
   private ProcessorRuntime(IdvConfig config, BiFunction<Vertx, ImageFetchOptions, ImageFetcher> images) {
-    // a refused password or an untrusted certificate stops the start here, named, instead of in a retry loop
+    // What can refuse a start is asked first, before a thread is started, so that a refused start
+    // leaves nothing running: a refused password or an untrusted certificate (not a retry loop), a
+    // refused registry, an access key file that cannot be read, a missing ACL.
     ClusterCheck.reach(config.kafkaClientProperties(), ClusterCheck.DEFAULT_TIMEOUT);
-    // and a refused registry password or certificate here, not at the first record
     SchemaRegistryClient registry = config.schemaRegistry().client();
     registry.check();
+    ClientOptions options = clientOptions(config);
+    Properties props = streamsProperties(config);
+    StreamsConfig streamsConfig = new StreamsConfig(props);
+    this.admin = Admin.create(streamsConfig.getAdminConfigs(config.applicationId() + "-admin"));
+    String shareTopic = ShareLog.topicName(config.applicationId());
+    String budgetTopic = BudgetLog.topicName(config.applicationId());
+    String controlTopic = ControlLog.topicName(config.applicationId());
+    try {
+      int replication = streamsConfig.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG);
+      Optional<Short> replicas = replication < 0 ? Optional.empty() : Optional.of((short) replication);
+      ShareLog.createTopic(admin, shareTopic, replicas);
+      BudgetLog.createTopic(admin, budgetTopic, replicas);
+      ControlLog.createTopic(admin, controlTopic, replicas);
+      AccessCheck.check(admin, AclPlan.processor(config.applicationId(), config.requestsTopic(), config.resultsTopic(),
+          config.deadLetterTopic(), StreamsConfig.EXACTLY_ONCE_V2.equals(config.processingGuarantee())),
+        List.of(shareTopic, budgetTopic, controlTopic), config.kafkaClientProperties(), ClusterCheck.DEFAULT_TIMEOUT);
+    } catch (RuntimeException e) {
+      admin.close(Duration.ofSeconds(5));
+      throw e;
+    }
     this.control = new ProcessingControl(BLOCKING_BUDGET, new Backlog(config.backlogMaxRequests(), config.backlogMaxBytes()));
     this.vertx = Vertx.vertx();
-    ClientOptions options = clientOptions(config);
     this.client = images == null ? new IdVerificationClient(vertx, options)
       : new IdVerificationClient(vertx, options, images.apply(vertx, options.imageFetch()));
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -164,21 +184,6 @@ public final class ProcessorRuntime implements AutoCloseable {
     IdvMetrics idvMetrics = new IdvMetrics(meters);
     ProcessorMetrics metrics = new ProcessorMetrics(idvMetrics);
     this.invoker = new ApiCheckInvoker(vertx, client, api -> laneSettings(config, api), Clock.systemUTC(), metrics);
-    Properties props = streamsProperties(config);
-    StreamsConfig streamsConfig = new StreamsConfig(props);
-    this.admin = Admin.create(streamsConfig.getAdminConfigs(config.applicationId() + "-admin"));
-    String shareTopic = ShareLog.topicName(config.applicationId());
-    String budgetTopic = BudgetLog.topicName(config.applicationId());
-    String controlTopic = ControlLog.topicName(config.applicationId());
-    int replication = streamsConfig.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG);
-    Optional<Short> replicas = replication < 0 ? Optional.empty() : Optional.of((short) replication);
-    ShareLog.createTopic(admin, shareTopic, replicas);
-    BudgetLog.createTopic(admin, budgetTopic, replicas);
-    ControlLog.createTopic(admin, controlTopic, replicas);
-    // a missing ACL stops the start here, with the resource named, not a stream thread later with none
-    AccessCheck.check(admin, AclPlan.processor(config.applicationId(), config.requestsTopic(), config.resultsTopic(),
-        config.deadLetterTopic(), StreamsConfig.EXACTLY_ONCE_V2.equals(config.processingGuarantee())),
-      List.of(shareTopic, budgetTopic, controlTopic), config.kafkaClientProperties(), ClusterCheck.DEFAULT_TIMEOUT);
     RecordLimits recordLimits = KafkaRecordLimits.read(admin, streamsConfig.getProducerConfigs(config.applicationId()),
       List.of(config.resultsTopic(), config.deadLetterTopic()));
     // the error handlers write dead letters and count them, as the topology does

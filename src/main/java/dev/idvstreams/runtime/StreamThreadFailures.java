@@ -60,7 +60,7 @@ final class StreamThreadFailures implements StreamsUncaughtExceptionHandler {
   }
 
   private static AuthorizationException refusal(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof AuthorizationException refused) {
         return refused;
       }

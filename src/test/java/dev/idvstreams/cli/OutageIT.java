@@ -23,13 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Kafka and the registry go away for 20 s under a running processor (a separate JVM) and come
+ * Kafka and the registry go away for 15 s (20 until 2026-12-07) under a running processor (a separate JVM) and come
  * back: it recovers by itself, dead-letters nothing for it and loses nothing.
  */
 @ExtendWith(KafkaExtension.class)
 class OutageIT {
 
-  private static final Duration OUTAGE = Duration.ofSeconds(20);
+  private static final Duration OUTAGE = Duration.ofSeconds(15);
 
   private static SimulatorOptions.Builder simulator() {
     SimulatorOptions.Builder sim = SimulatorOptions.builder().latency(Duration.ofMillis(100), Duration.ZERO);

@@ -10,6 +10,7 @@ import dev.idvstreams.embedded.SecuredKafka;
 import dev.idvstreams.jsonl.RequestJson;
 import dev.idvstreams.kafka.AclPlan;
 import dev.idvstreams.kafka.KafkaAccessException;
+import dev.idvstreams.kafka.ScramCredentialsFile;
 import dev.idvstreams.runtime.ProcessorRuntime;
 import dev.idvstreams.config.IdvConfig;
 import dev.idvstreams.serde.ApicurioRegistry;
@@ -26,7 +27,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 import org.apache.kafka.common.resource.ResourceType;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -151,6 +160,69 @@ class SecureKafkaIT {
   }
 
   private record Wrong(String what, KafkaBootstrap kafka, String named) {}
+
+  /**
+   * The processor's Kafka password rotates without a restart: its SCRAM credentials come from a
+   * file ({@link ScramCredentialsFile}), the broker makes every connection authenticate again
+   * every 5 s, and after the password changed on the broker and then in the file, the processor
+   * goes on through two rounds of re-authentication, while a client that read its password
+   * once from {@code sasl.jaas.config} is refused.
+   */
+  @Test
+  void shouldGoOnWhenItsKafkaPasswordRotatesInItsCredentialsFile() throws Exception {
+    SecuredKafka kafka = SecuredKafka.shared();
+    KafkaBootstrap operator = kafka.as(SecuredKafka.ADMIN);
+    KafkaBootstrap once = kafka.as(SecuredKafka.ROTATING);
+    Path credentials = dir.resolve("scram.properties");
+    Files.writeString(credentials, "username=" + SecuredKafka.ROTATING + "\npassword=" + kafka.password(SecuredKafka.ROTATING) + "\n");
+    Map<String, String> fromFile = new HashMap<>(once.idvConfig());
+    fromFile.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+        + ScramCredentialsFile.FILE_OPTION + "=\"" + credentials + "\";");
+    fromFile.put("kafka.sasl.client.callback.handler.class", ScramCredentialsFile.class.getName());
+    try (PipelineHarness it = new PipelineHarness(operator, SimulatorOptions.builder(), null, fromFile)) {
+      SecuredKafka.shared().grant(processorNeeds(it).stream().map(need -> need.binding("User:" + SecuredKafka.ROTATING)).toList());
+      it.startProcessor();
+      it.sendRequests(List.of(DemoBatch.credential("rot-1", "clean")));
+      assertThat(it.awaitEvents(1, Duration.ofSeconds(60)).results()).hasSize(1);
+      // the same user, its password read once from sasl.jaas.config; assigned, not in a group (no group ACL)
+      KafkaConsumer<String, byte[]> stale = new KafkaConsumer<>(once.clientProperties(), new StringDeserializer(),
+          new ByteArrayDeserializer());
+      try {
+        stale.assign(stale.partitionsFor(it.requestsTopic).stream()
+            .map(p -> new org.apache.kafka.common.TopicPartition(it.requestsTopic, p.partition())).toList());
+        stale.poll(Duration.ofSeconds(2));
+
+        String rotated = "rotating-pass-2-" + System.nanoTime();
+        try (Admin admin = Admin.create(operator.clientProperties())) {
+          admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(SecuredKafka.ROTATING,
+              new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), rotated))).all().get(30, TimeUnit.SECONDS);
+        }
+        Files.writeString(credentials, "username=" + SecuredKafka.ROTATING + "\npassword=" + rotated + "\n");
+        long rotatedAt = System.nanoTime();
+
+        // the client that read its password once is refused at its next authentication
+        Awaitility.await().atMost(Duration.ofSeconds(40)).until(() -> {
+          try {
+            stale.poll(Duration.ofMillis(200));
+            return false;
+          } catch (org.apache.kafka.common.errors.AuthenticationException e) {
+            return true;
+          }
+        });
+        // two rounds of re-authentication later, the processor still works
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> System.nanoTime() - rotatedAt > TimeUnit.SECONDS.toNanos(11));
+        it.sendRequests(List.of(DemoBatch.credential("rot-2", "clean"), DemoBatch.face("rot-3", "ok")));
+        PipelineHarness.Events events = it.awaitEvents(3, Duration.ofSeconds(60));
+        events.assertEachEndedOnce(3);
+      } finally {
+        try {
+          stale.close(Duration.ZERO);
+        } catch (org.apache.kafka.common.KafkaException refused) {
+          // its password is refused now: it cannot leave cleanly, which is the point
+        }
+      }
+    }
+  }
 
   /** Each ACL of the plan that is not optional, left out in turn. */
   static Stream<Arguments> requiredAcls() {

@@ -109,13 +109,37 @@ class IdvConfigTest {
   }
 
   @Test
+  void shouldRefuseCredentialsInTheRegistryUrlUnlessItIsTheirSourceWithoutQuotingThem() {
+    assertThatThrownBy(() -> new IdvConfig(requiredAnd("schema.registry.url", "https://reader:s3cret@registry.internal")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("schema.registry.basic.auth.credentials.source")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"aliyun.ssl.truststore.location", "schema.registry.ssl.truststore.location"})
+  void shouldFailNamingATrustStoreThatCannotBeRead(String key) {
+    assertThatThrownBy(() -> new IdvConfig(requiredAnd(key, "/nonexistent/truststore.p12")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(key)
+        .hasMessageContaining("/nonexistent/truststore.p12");
+  }
+
+  @Test
+  void shouldFailNamingAnEndpointOverrideWithoutAHost() {
+    assertThatThrownBy(() -> new IdvConfig(requiredAnd("aliyun.endpoint-override", "http://my_sim:8089")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("aliyun.endpoint-override");
+  }
+
+  @Test
   void shouldTakeTheRegistryCredentialsOutOfTheUrlWhenItIsTheirSource() {
-    Map<String, Object> properties = requiredAnd("schema.registry.url", "https://reader:p%40ss@registry.internal/apis/ccompat/v7");
+    Map<String, Object> properties = requiredAnd("schema.registry.url", "https://reader:p%40s+s@registry.internal/apis/ccompat/v7");
     properties.put("schema.registry.basic.auth.credentials.source", "URL");
     IdvConfig config = new IdvConfig(properties);
     assertThat(config.schemaRegistry().url()).isEqualTo("https://registry.internal/apis/ccompat/v7");
-    assertThat(config.schemaRegistry().basicAuthUserInfo()).isEqualTo("reader:p@ss");
-    assertThat(config.schemaRegistry().toString()).doesNotContain("p@ss").doesNotContain("p%40ss");
+    assertThat(config.schemaRegistry().basicAuthUserInfo()).as("%40 decoded, + kept").isEqualTo("reader:p@s+s");
+    assertThat(config.schemaRegistry().toString()).doesNotContain("p@s+s").doesNotContain("p%40s+s");
 
     properties.put("schema.registry.url", "https://registry.internal");
     assertThatThrownBy(() -> new IdvConfig(properties)).isInstanceOf(ConfigException.class)

@@ -9,15 +9,19 @@ import java.util.Map;
 /**
  * One secured embedded broker for the integration tests of a JVM (started on first use, stopped at
  * exit), as a bank's cluster is set up: a SASL_SSL listener on 127.0.0.1 with a certificate from
- * a CA made at test time, SCRAM-SHA-512 users created at format time, and Kafka's
- * {@code StandardAuthorizer}, so every user but the super user {@code admin} needs ACLs.
+ * a CA made at test time, SCRAM-SHA-512 users created at format time, Kafka's
+ * {@code StandardAuthorizer}, so every user but the super user {@code admin} needs ACLs, and
+ * connections that authenticate again every 5 s.
  */
 public final class SecuredKafka {
 
   public static final String ADMIN = "admin";
   public static final String PROCESSOR = "idv";
+  /** A user whose password a test changes. */
+  public static final String ROTATING = "idv-rotating";
   private static final String STORE_PASSWORD = "test-store-pass";
-  private static final Map<String, String> USERS = Map.of(ADMIN, "admin-pass-7Yq", PROCESSOR, "idv-pass-3Kd");
+  private static final Map<String, String> USERS = Map.of(ADMIN, "admin-pass-7Yq", PROCESSOR, "idv-pass-3Kd",
+      ROTATING, "rotating-pass-1");
   private static SecuredKafka shared;
 
   private final EmbeddedKafkaBroker broker;

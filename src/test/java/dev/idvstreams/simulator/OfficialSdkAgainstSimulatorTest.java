@@ -26,7 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -153,15 +154,41 @@ class OfficialSdkAgainstSimulatorTest {
   }
 
   /** Every path of tea-openapi: each API, each signature, its parameters in the query or in a form body. */
+  static java.util.stream.Stream<Arguments> teaPaths() {
+    return java.util.Arrays.stream(Api.values()).flatMap(api -> java.util.stream.Stream.of("v3", "v2").flatMap(signature ->
+        java.util.stream.Stream.of("query", "form").map(where -> Arguments.of(api, signature, where))));
+  }
+
   @ParameterizedTest(name = "{0} signed {1}, parameters in the {2}")
-  @CsvSource({
-      "CREDENTIAL_VERIFY_INTL, v3, query", "CREDENTIAL_VERIFY_INTL, v3, form", "CREDENTIAL_VERIFY_INTL, v2, query",
-      "CREDENTIAL_VERIFY_INTL, v2, form", "VERIFY_MATERIAL, v3, query", "VERIFY_MATERIAL, v3, form",
-      "VERIFY_MATERIAL, v2, query", "VERIFY_MATERIAL, v2, form", "FACE_VERIFY, v3, query", "FACE_VERIFY, v3, form",
-      "FACE_VERIFY, v2, query", "FACE_VERIFY, v2, form"})
+  @MethodSource("teaPaths")
   void shouldRefuseAWrongSecretOnEveryTeaSdkPath(Api api, String algorithm, String where) {
     long failuresBefore = sim.simulator.stats().get(api).signatureFailures();
     long acceptedBefore = sim.simulator.stats().get(api).accepted();
+
+    TeaException e = catchThrowableOfType(TeaException.class, () -> tea(algorithm, "wrong-secret")
+        .callApi(params(api), teaRequest(api, where), new RuntimeOptions()));
+
+    assertThat(e).as("refused").isNotNull();
+    assertThat(e.getCode()).isEqualTo("SignatureDoesNotMatch");
+    assertThat(e.getStatusCode()).isEqualTo(400);
+    assertThat(sim.simulator.stats().get(api).signatureFailures()).isEqualTo(failuresBefore + 1);
+    assertThat(sim.simulator.stats().get(api).accepted()).isEqualTo(acceptedBefore);
+  }
+
+  /** The same paths with the right secret: answered, so the refusal above is the secret's, not the path's. */
+  @ParameterizedTest(name = "{0} signed {1}, parameters in the {2}")
+  @MethodSource("teaPaths")
+  void shouldAnswerEveryTeaSdkPath(Api api, String algorithm, String where) throws Exception {
+    long acceptedBefore = sim.simulator.stats().get(api).accepted();
+
+    Map<String, ?> body = body(tea(algorithm, SimulatorOptions.DEFAULT_ACCESS_KEY_SECRET)
+        .callApi(params(api), teaRequest(api, where), new RuntimeOptions()));
+
+    assertThat(String.valueOf(body.get("Code"))).isIn("Success", "200");
+    assertThat(sim.simulator.stats().get(api).accepted()).isEqualTo(acceptedBefore + 1);
+  }
+
+  private static OpenApiRequest teaRequest(Api api, String where) {
     Map<String, Object> parameters = new LinkedHashMap<>(switch (api) {
       case CREDENTIAL_VERIFY_INTL -> Map.of("CredType", "03", "CredName", "0301", "ProductCode", "ANTI_FAKE_CHECK",
           "ImageUrl", TestImages.url("plain"));
@@ -180,15 +207,7 @@ class OfficialSdkAgainstSimulatorTest {
     } else {
       request.setBody(parameters);
     }
-
-    TeaException e = catchThrowableOfType(TeaException.class, () -> tea(algorithm, "wrong-secret")
-        .callApi(params(api), request, new RuntimeOptions()));
-
-    assertThat(e).as("refused").isNotNull();
-    assertThat(e.getCode()).isEqualTo("SignatureDoesNotMatch");
-    assertThat(e.getStatusCode()).isEqualTo(400);
-    assertThat(sim.simulator.stats().get(api).signatureFailures()).isEqualTo(failuresBefore + 1);
-    assertThat(sim.simulator.stats().get(api).accepted()).isEqualTo(acceptedBefore);
+    return request;
   }
 
   /** aliyun-java-sdk-core: its parameters in the query (as its guide shows, large images included) or in a form body. */
