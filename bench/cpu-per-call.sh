@@ -128,6 +128,12 @@ EOF
       if [ "$calls" -ge "$requests" ] && awk -v a="$now" -v b="$last_change" 'BEGIN { exit !(a - b > 3) }'; then break; fi
       if awk -v a="$now" -v b="$start" 'BEGIN { exit !(a - b > 600) }'; then echo "timed out: $calls calls" >&2; break; fi
     done
+    # where the process's CPU went, by thread name (numbers and ids folded), to stderr
+    for task in /proc/"$pid"/task/*; do
+      printf '%s\t%s\n' "$(sed 's/.*) //' "$task/stat" | awk '{print $12 + $13}')" \
+        "$(sed -E 's/[0-9a-f]{8}-[0-9a-f-]{27}/ID/g; s/[0-9]+/N/g' "$task/comm")"
+    done | awk -F'\t' -v hz="$hz" -v j="$(basename "$jar")" '{ sum[$2] += $1 } END { for (n in sum) if (sum[n] / hz >= 0.2)
+      printf "  %s run %s: %6.1f CPU s  %s\n", j, "'"$run"'", sum[n] / hz, n }' | sort -t: -k2 -rn >&2
     kill "$pid"; wait "$pid" 2>/dev/null || true
     awk -v j="$(basename "$jar")" -v r="$run" -v n="$requests" -v c="$calls" -v t="$cpu" -v t0="$cpu_first" -v hz="$hz" \
       -v f="$first_call" -v l="$last_change" \
