@@ -30,10 +30,6 @@ public record RegistrySettings(String url, String basicAuthUserInfo, Duration re
     Objects.requireNonNull(requestTimeout, "requestTimeout");
   }
 
-  public RegistrySettings(String url, String basicAuthUserInfo, Duration requestTimeout) {
-    this(url, basicAuthUserInfo, requestTimeout, null);
-  }
-
   public SchemaRegistryClient client() {
     return SchemaRegistries.forUrl(url, basicAuthUserInfo, requestTimeout, trustStore);
   }

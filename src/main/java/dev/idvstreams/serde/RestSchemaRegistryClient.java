@@ -40,12 +40,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
    * @param baseUrl the registry URL, for example {@code http://registry:8081} or {@code http://apicurio:8080/apis/ccompat/v7}
    * @param basicAuthUserInfo {@code user:password} for basic authentication, or null
    * @param timeout connect and request timeout
+   * @param trustStore the certificates an https registry may present; null for the JVM's default trust store
    */
-  public RestSchemaRegistryClient(String baseUrl, String basicAuthUserInfo, Duration timeout) {
-    this(baseUrl, basicAuthUserInfo, timeout, null);
-  }
-
-  /** @param trustStore the certificates an https registry may present; null for the JVM's default trust store */
   public RestSchemaRegistryClient(String baseUrl, String basicAuthUserInfo, Duration timeout, TrustStore trustStore) {
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.authorization = Optional.ofNullable(basicAuthUserInfo).filter(s -> !s.isEmpty())

@@ -132,7 +132,7 @@ class CrashLoopGuardIT {
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingFailureHandler.class);
     props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionFailureHandler.class);
     props.putAll(DeadLetterWriter.properties(dlq, faultyMetrics, RecordLimits.KAFKA_DEFAULTS, new CarriedHeaders(List.of())));
-    props.putAll(new RegistrySettings("mock://" + scope, null, Duration.ofSeconds(1)).asProperties());
+    props.putAll(new RegistrySettings("mock://" + scope, null, Duration.ofSeconds(1), null).asProperties());
     AtomicInteger replaced = new AtomicInteger();
     StreamThreadFailures policy = new StreamThreadFailures(Duration.ZERO);
     try (KafkaStreams streams = new KafkaStreams(VerificationTopology.build(settings, registry, new AnswersAtOnce(),

@@ -60,7 +60,7 @@ class RestSchemaRegistryClientTest {
 
   @Test
   void shouldRegisterOncePerSubjectAndSendBasicAuth() throws IOException {
-    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{\"id\":7}"), "user:secret", Duration.ofSeconds(2));
+    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{\"id\":7}"), "user:secret", Duration.ofSeconds(2), null);
     assertThat(client.register("idv.requests-value", VerificationRequest.getClassSchema())).isEqualTo(7);
     assertThat(client.register("idv.requests-value", VerificationRequest.getClassSchema())).isEqualTo(7);
     assertThat(requests).containsExactly("POST /apis/ccompat/v7/subjects/idv.requests-value/versions");
@@ -74,7 +74,7 @@ class RestSchemaRegistryClientTest {
   void shouldLookUpAnIdOnceAndCacheIt() throws IOException {
     String schemaJson = VerificationRequest.getClassSchema().toString();
     String body = "{\"schema\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(schemaJson) + "}";
-    SchemaRegistryClient client = new RestSchemaRegistryClient(start(body), null, Duration.ofSeconds(2));
+    SchemaRegistryClient client = new RestSchemaRegistryClient(start(body), null, Duration.ofSeconds(2), null);
     assertThat(client.schemaById(3)).isEqualTo(VerificationRequest.getClassSchema());
     assertThat(client.schemaById(3)).isEqualTo(VerificationRequest.getClassSchema());
     assertThat(requests).containsExactly("GET /apis/ccompat/v7/schemas/ids/3");
@@ -84,14 +84,14 @@ class RestSchemaRegistryClientTest {
   @Test
   void shouldCallA404OnLookupAnUnknownSchemaId() throws IOException {
     status.set(404);
-    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{\"error_code\":40403}"), null, Duration.ofSeconds(2));
+    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{\"error_code\":40403}"), null, Duration.ofSeconds(2), null);
     assertThatThrownBy(() -> client.schemaById(99))
         .isInstanceOfSatisfying(BadRecordException.class, e -> assertThat(e.reason()).isEqualTo(BadRecordException.Reason.UNKNOWN_SCHEMA_ID));
   }
 
   @Test
   void shouldCallServerErrorsAndRefusedCredentialsUnavailable() throws IOException {
-    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{}"), "user:wrong", Duration.ofSeconds(2));
+    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{}"), "user:wrong", Duration.ofSeconds(2), null);
     status.set(503);
     assertThatThrownBy(() -> client.schemaById(1)).isInstanceOf(RegistryUnavailableException.class).hasMessageContaining("HTTP 503");
     status.set(401);
@@ -101,11 +101,29 @@ class RestSchemaRegistryClientTest {
   }
 
   @Test
+  void shouldStopAStartOnlyForWhatConfigurationMends() throws IOException {
+    SchemaRegistryClient client = new RestSchemaRegistryClient(start("[]"), "user:wrong", Duration.ofSeconds(2), null);
+    client.check();
+    assertThat(requests).containsExactly("GET /apis/ccompat/v7/subjects");
+    status.set(503);
+    client.check(); // a registry restarting: logged, and waited for by the records
+    status.set(401);
+    assertThatThrownBy(client::check).isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageContaining("refused the credentials").hasMessageNotContaining("wrong");
+    status.set(404);
+    assertThatThrownBy(client::check).isInstanceOf(RegistryUnavailableException.class)
+        .hasMessageContaining("check schema.registry.url");
+    server.stop(0);
+    server = null;
+    client.check(); // nothing listening: logged, waited for
+  }
+
+  @Test
   void shouldTakeTheIdOfTheSameSchemaWhenARegistrationLosesARace() throws IOException {
     // what Apicurio answers the losers when several instances register the same new schema at once
     script.add(new Reply(409, "{\"error_code\":409,\"message\":\"An artifact with ID 'idv.results-value' in group 'null' already exists.\"}"));
     script.add(new Reply(200, "{\"subject\":\"idv.results-value\",\"id\":12,\"version\":1,\"schema\":\"{}\"}"));
-    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{}"), null, Duration.ofSeconds(2));
+    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{}"), null, Duration.ofSeconds(2), null);
 
     assertThat(client.register("idv.results-value", VerificationRequest.getClassSchema())).isEqualTo(12);
     assertThat(client.register("idv.results-value", VerificationRequest.getClassSchema())).isEqualTo(12);
@@ -122,7 +140,7 @@ class RestSchemaRegistryClientTest {
   void shouldRefuseAnIncompatibleSchemaAsASerializationError() throws IOException {
     script.add(new Reply(409, "{\"error_code\":409,\"message\":\"Incompatible artifact: reader type: INT not compatible with writer type: STRING at /fields/0/type\"}"));
     script.add(new Reply(404, "{\"error_code\":40403,\"message\":\"The given schema does not match any schema under the subject s-value\"}"));
-    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{}"), null, Duration.ofSeconds(2));
+    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{}"), null, Duration.ofSeconds(2), null);
     assertThatThrownBy(() -> client.register("s-value", VerificationRequest.getClassSchema()))
         .isInstanceOf(SerializationException.class)
         .isNotInstanceOf(RegistryUnavailableException.class)
@@ -139,7 +157,7 @@ class RestSchemaRegistryClientTest {
   void shouldCallAFailedLookupAfterAConflictUnavailable() throws IOException {
     script.add(new Reply(409, "{\"error_code\":409}"));
     script.add(new Reply(503, "{}"));
-    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{\"id\":5}"), null, Duration.ofSeconds(2));
+    SchemaRegistryClient client = new RestSchemaRegistryClient(start("{\"id\":5}"), null, Duration.ofSeconds(2), null);
     assertThatThrownBy(() -> client.register("s-value", VerificationRequest.getClassSchema()))
         .isInstanceOf(RegistryUnavailableException.class)
         .hasMessageContaining("HTTP 503");

@@ -76,7 +76,7 @@ class ProductionFailureHandlerTest {
 
   @BeforeEach
   void configure() {
-    Map<String, Object> configs = new HashMap<>(new RegistrySettings("mock://" + scope, null, Duration.ofSeconds(1)).asProperties());
+    Map<String, Object> configs = new HashMap<>(new RegistrySettings("mock://" + scope, null, Duration.ofSeconds(1), null).asProperties());
     configs.putAll(DeadLetterWriter.properties("idv.dlq", new TopologyListener() {
       public void published(SpecificRecord value) {
         published.add(value);

@@ -110,7 +110,7 @@ class VerificationTopologyTest {
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingFailureHandler.class);
     props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionFailureHandler.class);
     props.putAll(DeadLetterWriter.properties("idv.dlq", listener, LIMITS, CARRIED));
-    props.putAll(new RegistrySettings("mock://" + scope, null, Duration.ofSeconds(1)).asProperties());
+    props.putAll(new RegistrySettings("mock://" + scope, null, Duration.ofSeconds(1), null).asProperties());
     driver = new TopologyTestDriver(VerificationTopology.build(settings, registry, invoker, listener, control, strikes), props, Instant.parse("2026-11-25T00:00:00Z"));
     AvroSerde<VerificationRequest> requestSerde = AvroSerde.forValues(VerificationRequest.class, registry);
     requests = driver.createInputTopic("idv.requests", new StringSerializer(), requestSerde.serializer());
