@@ -111,13 +111,6 @@ public final class AdaptiveRateLimiter {
   private long lastChangeNanos;
   /** Since {@link #settle()}, until the guard is back to the configured one: it narrows by {@link #SETTLING_STEP}. */
   private boolean settling;
-  private long lastDepartureNanos;
-  private boolean departed;
-  /** Whether any permit was granted yet: before, a cut forgets no call. */
-  private boolean granted;
-  /** When the share was last cut: the window keeps only the latest departures that fit the lower share. */
-  private long lastLoweredNanos;
-  private boolean lowered;
 
   /**
    * @param accountLimit the account's QPS limit for this API
@@ -172,7 +165,6 @@ public final class AdaptiveRateLimiter {
       return new Permit(Math.max(1, probe.getNanosToWaitForRefill()), 0);
     }
     window.granted(now);
-    granted = true;
     return new Permit(0, now);
   }
 
@@ -184,13 +176,20 @@ public final class AdaptiveRateLimiter {
   public synchronized void onDeparture(long grantedAtNanos) {
     long now = nanoTime.getAsLong();
     window.departed(grantedAtNanos, now);
-    lastDepartureNanos = now;
-    departed = true;
   }
 
-  /** How long ago the last call left; empty before the first. */
-  public synchronized OptionalLong nanosSinceLastDeparture() {
-    return departed ? OptionalLong.of(nanoTime.getAsLong() - lastDepartureNanos) : OptionalLong.empty();
+  /**
+   * How long ago the newest call left that is not among the {@code calls} newest (the last call,
+   * for 0); empty if none left in the last two seconds.
+   */
+  /** How many calls left within the last {@code window} (at most two seconds). */
+  public synchronized int departuresWithin(Duration window) {
+    return window.isNegative() ? 0 : this.window.departuresWithin(window.toNanos(), nanoTime.getAsLong());
+  }
+
+  public synchronized OptionalLong nanosSinceDepartureBeyond(int calls) {
+    long nanos = window.nanosSinceDepartureBeyond(calls, nanoTime.getAsLong());
+    return nanos < 0 ? OptionalLong.empty() : OptionalLong.of(nanos);
   }
 
   /** The provider throttled a call: cut the rate, unless it was cut within the cooldown. */
@@ -246,14 +245,10 @@ public final class AdaptiveRateLimiter {
     long now = nanoTime.getAsLong();
     if (share > this.share) {
       // never sooner than a higher share already waiting: that one's delay was what the group knew
-      // then; nor sooner than the full delay after this limiter's own last cut, whose resize forgot
-      // the calls made under the higher share
+      // then (this limiter's own calls count in its window whatever the share was when they left)
       long at = now + Math.max(0, increaseDelay.toNanos());
       if (sharePending) {
         at = Math.max(at, pendingShareAtNanos);
-      }
-      if (lowered) {
-        at = Math.max(at, lastLoweredNanos + settings.shareIncreaseDelay().toNanos());
       }
       if (at - now <= 0) {
         sharePending = false;
@@ -289,10 +284,6 @@ public final class AdaptiveRateLimiter {
     }
     double part = Math.min(1.0, share * factor);
     double proportion = ceiling() == 0 ? 1.0 : rate / ceiling();
-    if (limit < accountLimit * share && granted) {
-      lastLoweredNanos = now;
-      lowered = true;
-    }
     accountLimit = limit;
     share = part;
     window.resize(callsPerWindow());
@@ -316,10 +307,6 @@ public final class AdaptiveRateLimiter {
 
   private void applyShare(double newShare, long now) {
     double proportion = ceiling() == 0 ? 1.0 : rate / ceiling();
-    if (newShare < this.share && granted) {
-      lastLoweredNanos = now; // a cut after calls: the resize below forgets some of them
-      lowered = true;
-    }
     this.share = newShare;
     window.resize(callsPerWindow());
     changeRate(Math.max(floor(), proportion * ceiling()), now);

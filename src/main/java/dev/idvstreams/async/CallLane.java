@@ -175,9 +175,17 @@ public final class CallLane<R> {
     limiter.setShare(Math.min(1.0, callsPerSecond / qps), increaseDelay);
   }
 
-  /** How many milliseconds ago this lane's last call left; empty before the first. */
-  public OptionalLong millisSinceLastCall() {
-    OptionalLong nanos = limiter.nanosSinceLastDeparture();
+  /**
+   * How many milliseconds ago this lane's newest call left that is not among its {@code calls}
+   * newest (its last call, for 0); empty if it made none in the last two seconds.
+   */
+  /** How many of this lane's calls left within the last {@code window} (at most two seconds). */
+  public int callsWithin(Duration window) {
+    return limiter.departuresWithin(window);
+  }
+
+  public OptionalLong millisSinceCallBeyond(int calls) {
+    OptionalLong nanos = limiter.nanosSinceDepartureBeyond(calls);
     return nanos.isPresent() ? OptionalLong.of(nanos.getAsLong() / 1_000_000) : nanos;
   }
 }

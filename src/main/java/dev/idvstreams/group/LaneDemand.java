@@ -16,12 +16,12 @@ import java.util.function.ToLongFunction;
  * This instance's demand for each API's limit: the calls it could start within the next second.
  * That is its requests waiting for a slot, the attempts waiting for a token, and the calls it made
  * in the last second (an instance that keeps its rate busy needs it again, even when nothing waits
- * between two arrivals), with how long ago its last call left. Requests in a call are not counted: their answers need no more of the
+ * between two arrivals). Requests in a call are not counted: their answers need no more of the
  * limit. An API held by its breaker has no demand: its part serves the others until it recovers.
  *
  * <p>Sampled by one thread ({@link ShareLog}'s).
  */
-public final class LaneDemand implements Supplier<Map<Api, ApiLoad>> {
+public final class LaneDemand implements Supplier<Map<Api, Long>> {
 
   private static final Duration RECENT = Duration.ofSeconds(1);
 
@@ -43,14 +43,14 @@ public final class LaneDemand implements Supplier<Map<Api, ApiLoad>> {
   }
 
   @Override
-  public Map<Api, ApiLoad> get() {
+  public Map<Api, Long> get() {
     long now = nanoTime.getAsLong();
-    Map<Api, ApiLoad> loads = new EnumMap<>(Api.class);
+    Map<Api, Long> loads = new EnumMap<>(Api.class);
     for (Api api : Api.values()) {
       CallLane<?> lane = lanes.apply(api);
       long recent = recentCalls(api, lane.permitsGranted(), now);
       long demand = lane.isHeld() ? 0 : waiting.applyAsLong(api) + lane.awaitingPermit() + recent;
-      loads.put(api, new ApiLoad(demand, lane.millisSinceLastCall().orElse(ApiLoad.NEVER)));
+      loads.put(api, demand);
     }
     return loads;
   }

@@ -39,9 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What each instance aims at is {@link DemandSplit} over the live instances' demands; so an
  * instance with nothing to do gives its part to those with work within a few messages. A part that
- * grows is used only {@link #RAISE_AFTER} after the last call made under a part another instance
- * gave up (its message says how long before it that call left), so that those calls have left
- * every 1-second window: at once when the part has been idle that long, as at a first start.
+ * grows is used only {@link #RAISE_AFTER} after the last call another instance made beyond the part
+ * it gave up (its message says how long before it that call left), so that those calls have left
+ * every 1-second window: at once when they left that long ago, as at a first start, or when the
+ * giver's recent calls fit the part it kept.
  *
  * <p>Each API's part moves through these states:
  * <pre>
@@ -60,7 +61,7 @@ public final class ShareAgent {
 
   private static final Logger LOG = LoggerFactory.getLogger(ShareAgent.class);
 
-  /** What the agent does to the world: writes its messages, sets its lanes' parts. */
+  /** What the agent does to the world: writes its messages, sets its lanes' parts, and asks them when they called. */
   public interface Outputs {
     /** Writes the message under this instance's key; {@link #acked} when the broker has it. */
     void publish(ShareMessage message, long sentNanos);
@@ -70,6 +71,15 @@ public final class ShareAgent {
      *     under the parts others gave up have left every window (0 for a lower part)
      */
     void setQuota(Api api, int callsPerSecond, Duration increaseDelay);
+
+    /**
+     * How long ago, in ms, the lane's newest call left that is not among its {@code calls} newest;
+     * {@link ApiLoad#NEVER} if it made none lately.
+     */
+    long millisSinceCallBeyond(Api api, int calls);
+
+    /** How many calls the lane made within the last {@code window}. */
+    int callsWithin(Api api, Duration window);
   }
 
   /**
@@ -90,12 +100,14 @@ public final class ShareAgent {
     }
 
     /**
-     * Two messages a second; an instance silent for 4 s is gone (so a SIGKILLed one's part is back
-     * to the group by the time its replacement JVM is up), one unheard for 2.5 s stops calling: 1.5 s
-     * for the clocks of the instances and the brokers to differ by, which NTP keeps far smaller.
+     * Four messages a second; an instance silent for 2.5 s is gone, one unheard for 1.25 s (five
+     * heartbeats) stops calling: 1.25 s for the clocks of the instances and the brokers to differ
+     * by, which NTP keeps far smaller. A SIGKILLed instance's part is back to the group 4 s after
+     * its last message (the lease and {@link #RAISE_AFTER}); with a lease of 4 s that was 5.5 s, a
+     * third of the calls lost around each crash in the rolling benchmark (bench/, docs/performance.md).
      */
     public static Timing defaults() {
-      return new Timing(Duration.ofMillis(500), Duration.ofSeconds(4), Duration.ofMillis(2500), Duration.ofSeconds(15),
+      return new Timing(Duration.ofMillis(250), Duration.ofMillis(2500), Duration.ofMillis(1250), Duration.ofSeconds(15),
           Duration.ofMillis(200));
     }
   }
@@ -107,11 +119,13 @@ public final class ShareAgent {
   private record Heard(ShareMessage message, long logMillis) {}
 
   /**
-   * How long after the last call made under a part given up another instance may use it: the
-   * provider's 1-second window, and a widened arrival guard. The limiter's own delay for a raise
-   * whose history is unknown is the same.
+   * How long after the last call made beyond a part given up another instance may use it: the
+   * provider's 1-second window, the widest arrival guard (250 ms: two calls' network delays may
+   * differ that much), and 50 ms for a grant that has not yet left. The giver says when that call
+   * left (its lanes keep every departure of the last two seconds), so a part given up by an
+   * instance that called less than it in the last second is free at once.
    */
-  static final Duration RAISE_AFTER = Duration.ofMillis(1500);
+  static final Duration RAISE_AFTER = Duration.ofMillis(1300);
 
   private final String self;
   private final Map<Api, Integer> limits;
@@ -127,6 +141,8 @@ public final class ShareAgent {
    */
   private final Map<Api, Long> freedMillis = new EnumMap<>(Api.class);
   private Map<Api, Long> published = Map.of();
+  /** The claims of the last message written. */
+  private Map<Api, Integer> publishedClaims = Map.of();
   /** The latest time the log has shown: its clock for leases and turns. */
   private long logMillis = Long.MIN_VALUE;
   private long seq;
@@ -185,7 +201,8 @@ public final class ShareAgent {
         for (Api api : Api.values()) {
           int claimed = message == null ? 0 : message.claims().get(api);
           if (claimed < before.message().claims().get(api)) {
-            // a part given up: its last call left idle-ms before this message (a goodbye says nothing: now)
+            // a part given up: its last call beyond the part it now claims left idle-ms before this
+            // message (a goodbye says nothing: now)
             long lastCall = message == null ? logMillis : logMillis - message.loads().get(api).idleMillis();
             freedMillis.merge(api, lastCall, Math::max);
           }
@@ -226,12 +243,12 @@ public final class ShareAgent {
    * Moves each part toward its target and writes a message when something changed, a demand moved
    * or the heartbeat is due. Called after each poll of the log.
    *
-   * @param loads this instance's demand and idle time per API, now
+   * @param demands this instance's demand per API, now ({@link LaneDemand})
    */
-  public void tick(Map<Api, ApiLoad> loads) {
+  public void tick(Map<Api, Long> demands) {
     long now = nanoTime.getAsLong();
     if (seq == 0) {
-      publish(loads, now); // the first message: it claims nothing, and reading it back means caught up
+      publish(demands, now); // the first message: it claims nothing, and reading it back means caught up
       return;
     }
     expire();
@@ -244,11 +261,16 @@ public final class ShareAgent {
     }
     if (joined && !fenced()) {
       for (Api api : Api.values()) {
-        aim(api, loads.getOrDefault(api, ApiLoad.none()).demand());
+        aim(api, demands.getOrDefault(api, 0L));
       }
     }
-    if (changed || now - lastPublishNanos >= timing.heartbeat().toNanos() || demandMoved(loads, now)) {
-      publish(loads, now);
+    for (Api api : Api.values()) {
+      if (publishedClaims.getOrDefault(api, 0) > claimNow(api)) {
+        changed = true; // calls made under a part given up have aged: what they held is free now
+      }
+    }
+    if (changed || now - lastPublishNanos >= timing.heartbeat().toNanos() || demandMoved(demands, now)) {
+      publish(demands, now);
     }
   }
 
@@ -274,6 +296,9 @@ public final class ShareAgent {
     int target = DemandSplit.split(limit, demands, Math.floorDiv(logMillis, timing.turn().toMillis())).get(self);
     int current = inForce.get(api);
     Claim claim = claims.get(api);
+    if (target != current && LOG.isDebugEnabled()) {
+      LOG.debug("{}: target {} of {} calls/s, in force {}, demands {}", api.action(), target, limit, current, demands);
+    }
     if (target < current) {
       // less than in force: lowered now, said in this tick's message
       claims.remove(api);
@@ -302,31 +327,44 @@ public final class ShareAgent {
     }
   }
 
-  private void publish(Map<Api, ApiLoad> loads, long now) {
+  private void publish(Map<Api, Long> demands, long now) {
     Map<Api, Integer> claimed = new EnumMap<>(Api.class);
     Map<Api, ApiLoad> told = new EnumMap<>(Api.class);
-    Map<Api, Long> demanded = new EnumMap<>(Api.class);
     for (Api api : Api.values()) {
-      Claim claim = claims.get(api);
-      claimed.put(api, claim == null ? inForce.get(api) : claim.calls());
-      told.put(api, loads.getOrDefault(api, ApiLoad.none()));
-      demanded.put(api, told.get(api).demand());
+      claimed.put(api, claimNow(api));
+      // asked after any part was lowered in this tick: no call can slip between the answer and the lowering
+      told.put(api, new ApiLoad(demands.getOrDefault(api, 0L), outputs.millisSinceCallBeyond(api, claimed.get(api))));
     }
     seq++;
+    publishedClaims = claimed;
     outputs.publish(new ShareMessage(seq, limits, claimed, told), now);
-    published = demanded;
+    published = new EnumMap<>(Api.class);
+    told.forEach((api, load) -> published.put(api, load.demand()));
     lastPublishNanos = now;
     changed = false;
   }
 
+  /**
+   * What this instance claims of an API now: its claim waiting to be confirmed, else its part in
+   * force, and never less than the calls its lane made in the last {@link #RAISE_AFTER}. A part
+   * lowered below the calls just made under it stays claimed by them until they have aged, one
+   * by one: the others may then use each call's room at once (the calls beyond the claim left
+   * {@link #RAISE_AFTER} ago or more), instead of waiting that long after the last of them.
+   */
+  private int claimNow(Api api) {
+    Claim claim = claims.get(api);
+    int claimed = claim == null ? inForce.get(api) : claim.calls();
+    return Math.max(claimed, outputs.callsWithin(api, RAISE_AFTER));
+  }
+
   /** A demand that started, stopped or moved by a quarter is worth a message, at most every {@code demandChange}. */
-  private boolean demandMoved(Map<Api, ApiLoad> loads, long now) {
+  private boolean demandMoved(Map<Api, Long> demands, long now) {
     if (now - lastPublishNanos < timing.demandChange().toNanos()) {
       return false;
     }
     for (Api api : Api.values()) {
       long before = published.getOrDefault(api, 0L);
-      long after = loads.getOrDefault(api, ApiLoad.none()).demand();
+      long after = demands.getOrDefault(api, 0L);
       if ((before == 0) != (after == 0) || Math.abs(after - before) * 4 > Math.max(before, after)) {
         return true;
       }

@@ -52,7 +52,7 @@ public final class ShareLog implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
   private final ShareAgent agent;
-  private final Supplier<Map<Api, ApiLoad>> loads;
+  private final Supplier<Map<Api, Long>> demands;
   private final BooleanSupplier busy;
   private final Thread thread;
   private volatile boolean running = true;
@@ -63,14 +63,14 @@ public final class ShareLog implements AutoCloseable {
    * @param clientConfigs how to reach the cluster (bootstrap servers, security); the clients' own
    *     settings are added here
    * @param limits each API's limit for the whole group
-   * @param quotas sets this instance's part of an API's limit (its lane's quota)
-   * @param loads this instance's demand and idle time per API now ({@link LaneDemand})
+   * @param lanes this instance's lanes: their parts of each limit, and when they called
+   * @param demands this instance's demand per API now ({@link LaneDemand})
    * @param busy whether the instance has work now: its demand may change at any moment
    */
-  public ShareLog(Map<String, Object> clientConfigs, String topic, Map<Api, Integer> limits, Quotas quotas,
-      Supplier<Map<Api, ApiLoad>> loads, BooleanSupplier busy, ShareAgent.Timing timing) {
+  public ShareLog(Map<String, Object> clientConfigs, String topic, Map<Api, Integer> limits, Lanes lanes,
+      Supplier<Map<Api, Long>> demands, BooleanSupplier busy, ShareAgent.Timing timing) {
     this.topic = topic;
-    this.loads = loads;
+    this.demands = demands;
     this.busy = busy;
     this.consumer = new KafkaConsumer<>(LogClients.consumerConfigs(clientConfigs), new StringDeserializer(),
         new ByteArrayDeserializer());
@@ -88,7 +88,17 @@ public final class ShareLog implements AutoCloseable {
 
       @Override
       public void setQuota(Api api, int callsPerSecond, Duration increaseDelay) {
-        quotas.set(api, callsPerSecond, increaseDelay);
+        lanes.setQuota(api, callsPerSecond, increaseDelay);
+      }
+
+      @Override
+      public long millisSinceCallBeyond(Api api, int calls) {
+        return lanes.millisSinceCallBeyond(api, calls);
+      }
+
+      @Override
+      public int callsWithin(Api api, Duration window) {
+        return lanes.callsWithin(api, window);
       }
     }, System::nanoTime);
     this.thread = new Thread(this::run, "idv-limit-share");
@@ -96,10 +106,15 @@ public final class ShareLog implements AutoCloseable {
   }
 
   /** Where the parts go: the lanes of this instance. */
-  @FunctionalInterface
-  public interface Quotas {
+  public interface Lanes {
     /** @param increaseDelay how long a higher part waits before it is used */
-    void set(Api api, int callsPerSecond, Duration increaseDelay);
+    void setQuota(Api api, int callsPerSecond, Duration increaseDelay);
+
+    /** {@link ShareAgent.Outputs#millisSinceCallBeyond} */
+    long millisSinceCallBeyond(Api api, int calls);
+
+    /** {@link ShareAgent.Outputs#callsWithin} */
+    int callsWithin(Api api, Duration window);
   }
 
   /** The topic's name for an application. */
@@ -156,7 +171,7 @@ public final class ShareLog implements AutoCloseable {
             agent.setLimit(api, limit);
           }
         }
-        agent.tick(loads.get());
+        agent.tick(demands.get());
       }
     } catch (WakeupException e) {
       // closing

@@ -206,9 +206,22 @@ public final class ProcessorRuntime implements AutoCloseable {
       idvMetrics.setLimitQps(api, config.qps(api));
     }
     this.share = new ShareLog(streamsConfig.getAdminConfigs(config.applicationId() + "-limit-share"), shareTopic,
-      limits, (api, calls, delay) -> {
-        invoker.lane(api).setQuota(calls, delay);
-        idvMetrics.setLimitPart(api, calls);
+      limits, new ShareLog.Lanes() {
+        @Override
+        public void setQuota(Api api, int calls, Duration delay) {
+          invoker.lane(api).setQuota(calls, delay);
+          idvMetrics.setLimitPart(api, calls);
+        }
+
+        @Override
+        public long millisSinceCallBeyond(Api api, int calls) {
+          return invoker.lane(api).millisSinceCallBeyond(calls).orElse(ApiLoad.NEVER);
+        }
+
+        @Override
+        public int callsWithin(Api api, Duration window) {
+          return invoker.lane(api).callsWithin(window);
+        }
       }, reported(new LaneDemand(invoker::lane, control.backlog()::requests, System::nanoTime), idvMetrics),
       control::hasWork, ShareAgent.Timing.defaults());
     Map<Api, Long> budgets = new EnumMap<>(Api.class);
@@ -286,10 +299,10 @@ public final class ProcessorRuntime implements AutoCloseable {
   }
 
   /** The demands, each also set on its gauge as it is measured. */
-  private static Supplier<Map<Api, ApiLoad>> reported(Supplier<Map<Api, ApiLoad>> loads, IdvMetrics metrics) {
+  private static Supplier<Map<Api, Long>> reported(Supplier<Map<Api, Long>> demands, IdvMetrics metrics) {
     return () -> {
-      Map<Api, ApiLoad> now = loads.get();
-      now.forEach((api, load) -> metrics.setLimitDemand(api, load.demand()));
+      Map<Api, Long> now = demands.get();
+      now.forEach(metrics::setLimitDemand);
       return now;
     };
   }

@@ -214,17 +214,33 @@ class AdaptiveRateLimiterTest {
   }
 
   @Test
-  void shouldWaitTheFullDelayAfterItsOwnCutWhateverDelayTheGroupGives() {
+  void shouldCountItsOwnCallsWhateverItsShareWasWhenTheyLeft() {
     AdaptiveRateLimiter limiter = limiter(20);
     List<Long> before = grantsToEagerCaller(acquire(limiter), Duration.ofMillis(900), 0);
     assertThat(before).hasSizeGreaterThan(15);
 
-    limiter.setShare(0.25); // the window keeps the latest 5 departures only
+    limiter.setShare(0.25);
     limiter.setShare(1.0, Duration.ZERO);
 
-    assertThat(limiter.ceiling()).as("the 13 calls it forgot are still in the provider's window").isEqualTo(5);
-    clock.advance(AdaptiveRateLimiter.Settings.defaults().shareIncreaseDelay());
-    assertThat(limiter.ceiling()).isEqualTo(20);
+    assertThat(limiter.ceiling()).as("nothing forgotten: the share applies at once").isEqualTo(20);
+    List<Long> all = new ArrayList<>(before);
+    all.addAll(grantsToEagerCaller(acquire(limiter), Duration.ofSeconds(2), 0));
+    assertThat(maxInAnyWindow(all, SECOND)).as("the calls made before the cut still count").isLessThanOrEqualTo(20);
+  }
+
+  @Test
+  void shouldSayWhenItsCallsBeyondAPartLeft() {
+    AdaptiveRateLimiter limiter = limiter(10);
+    for (int i = 0; i < 3; i++) {
+      limiter.onDeparture(limiter.tryAcquire().grantedAtNanos());
+      clock.advance(Duration.ofMillis(100));
+    }
+
+    assertThat(limiter.nanosSinceDepartureBeyond(0)).as("the last call").hasValue(Duration.ofMillis(100).toNanos());
+    assertThat(limiter.nanosSinceDepartureBeyond(2)).as("the first").hasValue(Duration.ofMillis(300).toNanos());
+    assertThat(limiter.nanosSinceDepartureBeyond(3)).as("none beyond all three").isEmpty();
+    clock.advance(Duration.ofMillis(1_900));
+    assertThat(limiter.nanosSinceDepartureBeyond(0)).as("two seconds old: forgotten").isEmpty();
   }
 
   @Test

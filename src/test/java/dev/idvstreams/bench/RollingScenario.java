@@ -62,7 +62,8 @@ final class RollingScenario implements Scenario {
   public List<BenchRow> run(BenchSettings settings) throws Exception {
     List<BenchRow> rows = new ArrayList<>();
     try (ApicurioRegistry registry = ApicurioRegistry.start()) {
-      for (String protocol : List.of("classic", "streams")) {
+      // -Didv.bench.rolling.protocols=classic to look at one
+      for (String protocol : System.getProperty("idv.bench.rolling.protocols", "classic,streams").split(",")) {
         rows.add(settings.measured(measure(settings, protocol, registry.ccompatUrl())));
       }
     }
@@ -100,25 +101,42 @@ final class RollingScenario implements Scenario {
       }
       stage.producer().sendAll(batch);
       int total = batch.size();
+      OffsetWatch offsets = OffsetWatch.start(stage.bootstrapServers(), stage.config().applicationId(),
+          stage.config().requestsTopic(), stage.config().applicationId() + "-by-bizid-repartition");
       long startedMillis = System.currentTimeMillis();
+      Map<Long, String> events = new java.util.TreeMap<>();
       List<ProcessorProcess> first = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         first.add(group.start("m" + i));
       }
+      events.put(startedMillis, "m0-m2 started");
       awaitCalls(provider, total / 4);
-      group.start("m3");
+      List<ProcessorProcess> members = new ArrayList<>(first);
+      members.add(group.start("m3"));
+      events.put(System.currentTimeMillis(), "m3 started");
       awaitCalls(provider, total / 2);
+      events.put(System.currentTimeMillis(), "m0 SIGTERM");
       group.terminate("m0");
+      events.put(System.currentTimeMillis(), "m0 exited");
       awaitCalls(provider, total * 3 / 4);
       Set<Integer> killedPartitions = group.awaitCallingPartitions(Set.of("m1", "m2", "m3"), Duration.ofSeconds(60))
           .get("m1");
       long killedMillis = System.currentTimeMillis();
       group.kill("m1");
-      group.start("m1");
+      events.put(killedMillis, "m1 SIGKILL, partitions " + killedPartitions);
+      members.add(group.start("m1"));
+      events.put(System.currentTimeMillis(), "m1 restarted");
       for (Api api : Api.values()) {
         stage.reader().await("roll" + api.ordinal(), perApi, Duration.ofSeconds(300));
       }
       double cpuSeconds = group.cpuSeconds();
+      offsets.close();
+      Timeline.write(settings.outDir().resolve("rolling-" + protocol + "-timeline.txt"), provider, events, PARTITIONS,
+          offsets.samples());
+      for (ProcessorProcess member : members) {
+        Files.writeString(settings.outDir().resolve("rolling-" + protocol + "-" + member.name() + "-" + member.pid()
+            + ".log"), member.log());
+      }
 
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("group protocol", protocol);

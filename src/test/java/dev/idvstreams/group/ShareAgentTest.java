@@ -58,29 +58,38 @@ class ShareAgentTest {
         public void setQuota(Api api, int callsPerSecond, Duration increaseDelay) {
           lanes.get(api).set(callsPerSecond, increaseDelay, harness.millis());
         }
+
+        @Override
+        public long millisSinceCallBeyond(Api api, int calls) {
+          return lanes.get(api).millisSinceCallBeyond(calls, harness.millis());
+        }
+
+        @Override
+        public int callsWithin(Api api, Duration window) {
+          return lanes.get(api).within(harness.millis(), window.toMillis());
+        }
       }, () -> harness.nanos);
     }
 
     void tick() {
-      Map<Api, ApiLoad> loads = new EnumMap<>(Api.class);
-      for (Api api : Api.values()) {
-        loads.put(api, new ApiLoad(demands.get(api), lanes.get(api).idleMillis(harness.millis())));
-      }
-      agent.tick(loads);
+      agent.tick(new EnumMap<>(demands));
     }
   }
 
   /**
-   * One lane's part as the limiter applies it: lower at once, higher after the delay (a lower part
-   * cancels a higher one still waiting). An instance is taken to call at its whole part whenever
-   * it has one: the worst case for the provider's window.
+   * One lane as the limiter runs it: its part lower at once, higher after the delay (a lower part
+   * cancels a higher one still waiting), and a call whenever its window allows one: fewer than its
+   * part in the last second, counting every call whatever the part was when it left. An instance
+   * calls as soon as it may, up to {@link #wanted} a second: the worst case for the provider's window.
    */
   private static final class Lane {
-    /** Each change of the part in force: {time ms, part}. */
-    final List<long[]> history = new ArrayList<>(List.of(new long[] {Long.MIN_VALUE / 2, 0}));
+    /** When each call left, ms, in order. */
+    final List<Long> calls = new ArrayList<>();
     int part;
     Integer pending;
     long pendingAt;
+    /** The calls a second its work asks for. */
+    int wanted = Integer.MAX_VALUE;
 
     void set(int calls, Duration delay, long now) {
       apply(now);
@@ -88,54 +97,48 @@ class ShareAgentTest {
         long at = Math.max(now + delay.toMillis(), pending == null ? now : pendingAt);
         if (at <= now) {
           pending = null;
-          change(calls, now);
+          part = calls;
         } else {
           pending = calls;
           pendingAt = at;
         }
       } else if (calls != part || pending != null) {
         pending = null;
-        change(calls, now);
+        part = calls;
       }
     }
 
     void apply(long now) {
       if (pending != null && now >= pendingAt) {
-        change(pending, pendingAt);
+        part = pending;
         pending = null;
       }
     }
 
-    void change(int calls, long at) {
-      part = calls;
-      history.add(new long[] {at, calls});
-    }
-
-    /** The largest part in force at any moment of [from, to]: what the lane may have called in that window. */
-    int largestWithin(long from, long to) {
-      int largest = 0;
-      for (int i = 0; i < history.size(); i++) {
-        long start = history.get(i)[0];
-        long end = i + 1 < history.size() ? history.get(i + 1)[0] : Long.MAX_VALUE;
-        if (start <= to && end > from) {
-          largest = Math.max(largest, (int) history.get(i)[1]);
-        }
-      }
-      return largest;
-    }
-
-    long idleMillis(long now) {
+    /** Makes every call its window allows now. */
+    void call(long now) {
       apply(now);
-      if (part > 0) {
-        return 0;
+      while (within(now) < Math.min(part, wanted)) {
+        calls.add(now);
       }
-      long lastBusy = Long.MIN_VALUE;
-      for (int i = 1; i < history.size(); i++) {
-        if (history.get(i - 1)[1] > 0) {
-          lastBusy = history.get(i)[0];
-        }
+    }
+
+    /** The calls that left in the second up to {@code now}: the provider's window. */
+    int within(long now) {
+      return within(now, 1_000);
+    }
+
+    int within(long now, long millis) {
+      int count = 0;
+      for (int i = calls.size() - 1; i >= 0 && calls.get(i) > now - millis; i--) {
+        count++;
       }
-      return lastBusy == Long.MIN_VALUE ? ApiLoad.NEVER : now - lastBusy;
+      return count;
+    }
+
+    long millisSinceCallBeyond(int newest, long now) {
+      int index = calls.size() - 1 - newest;
+      return index >= 0 && now - calls.get(index) < 2_000 ? now - calls.get(index) : ApiLoad.NEVER;
     }
   }
 
@@ -168,9 +171,17 @@ class ShareAgentTest {
         long step = Math.min(left, TICK.toNanos());
         nanos += step;
         left -= step;
+        call();
         if (left > 0) {
           instances.values().forEach(Instance::tick);
         }
+      }
+    }
+
+    /** Every live instance's lanes make the calls their windows allow now. */
+    void call() {
+      for (Instance instance : instances.values()) {
+        instance.lanes.values().forEach(lane -> lane.call(millis()));
       }
     }
 
@@ -231,11 +242,12 @@ class ShareAgentTest {
     }
 
     /**
-     * The parts in force add up to at most the limit, and so do the largest parts each lane had in
-     * the last second (the provider's window): the calls made under a part given up have left the
-     * window before another instance uses it.
+     * The parts in force add up to at most the limit, and so do the calls of every lane, live or
+     * gone, in the last second (the provider's window): the calls made beyond a part given up have
+     * left the window before another instance uses it.
      */
     void assertWithinLimits(String when) {
+      call();
       long now = millis();
       for (Api api : Api.values()) {
         int inForce = instances.values().stream().mapToInt(i -> i.agent.inForce().get(api)).sum();
@@ -244,11 +256,9 @@ class ShareAgentTest {
         everyone.addAll(gone);
         int windowed = 0;
         for (Instance instance : everyone) {
-          Lane lane = instance.lanes.get(api);
-          lane.apply(now);
-          windowed += lane.largestWithin(now - 1_000, now);
+          windowed += instance.lanes.get(api).within(now);
         }
-        assertThat(windowed).as("%s: the lanes' largest parts of %s within the last second", when, api)
+        assertThat(windowed).as("%s: the calls of %s within the last second", when, api)
             .isLessThanOrEqualTo(LIMITS.get(api));
       }
     }
@@ -281,9 +291,13 @@ class ShareAgentTest {
             group.read(someone, 1 + random.nextInt(4));
           } else if (action < 85) {
             someone.tick();
-          } else if (action < 95) {
+          } else if (action < 93) {
             Api api = Api.values()[random.nextInt(Api.values().length)];
             someone.demands.put(api, random.nextInt(4) == 0 ? 0L : (long) random.nextInt(50));
+          } else if (action < 95) {
+            // its work asks for fewer calls than its part, or as many as it may make
+            Lane lane = someone.lanes.get(Api.values()[random.nextInt(Api.values().length)]);
+            lane.wanted = random.nextInt(3) == 0 ? Integer.MAX_VALUE : random.nextInt(25);
           } else {
             group.advance(Duration.ofMillis(random.nextInt(1_500)));
           }
@@ -305,17 +319,17 @@ class ShareAgentTest {
     assertThat(idle.agent.inForce().get(Api.CREDENTIAL_VERIFY_INTL)).isEqualTo(10);
 
     busy.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
-    group.settle(6);
+    // 2 s, messages flowing (longer without one is past the fence): the idle one's claim holds the
+    // calls it made (each lane here calls as soon as it may) until they have aged
+    group.settle(40);
 
     assertThat(busy.agent.inForce().get(Api.CREDENTIAL_VERIFY_INTL)).as("the whole limit").isEqualTo(20);
-    group.advance(Duration.ofSeconds(2));
-    assertThat(busy.lanes.get(Api.CREDENTIAL_VERIFY_INTL).idleMillis(group.millis())).isZero();
     busy.lanes.get(Api.CREDENTIAL_VERIFY_INTL).apply(group.millis());
     assertThat(busy.lanes.get(Api.CREDENTIAL_VERIFY_INTL).part).as("the lane's part, after its delay").isEqualTo(20);
     assertThat(idle.agent.inForce().get(Api.CREDENTIAL_VERIFY_INTL)).isZero();
 
     idle.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
-    group.settle(6);
+    group.settle(40);
 
     assertThat(busy.agent.inForce().get(Api.CREDENTIAL_VERIFY_INTL)).as("an even split again").isEqualTo(10);
     assertThat(idle.agent.inForce().get(Api.CREDENTIAL_VERIFY_INTL)).isEqualTo(10);
@@ -360,9 +374,7 @@ class ShareAgentTest {
     Instance giver = group.join();
     Instance taker = group.join();
     giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
-    group.settle(4);
-    group.advance(Duration.ofSeconds(2));
-    group.settle(2);
+    group.settle(44);
     assertThat(giver.lanes.get(Api.CREDENTIAL_VERIFY_INTL).part).isEqualTo(20);
 
     giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 0L);
@@ -371,12 +383,34 @@ class ShareAgentTest {
     group.settle(8); // 400 ms: the giver has lowered, the taker's claim is confirmed
     Lane taking = taker.lanes.get(Api.CREDENTIAL_VERIFY_INTL);
     taking.apply(group.millis());
-    assertThat(taker.agent.inForce().get(Api.CREDENTIAL_VERIFY_INTL)).isGreaterThan(10);
     assertThat(taking.part).as("not yet: the giver called until %d ms ago", group.millis() - handedOver)
         .isLessThanOrEqualTo(10);
-    group.advance(ShareAgent.RAISE_AFTER);
+    group.settle((int) (ShareAgent.RAISE_AFTER.toMillis() / 50) + 4);
     taking.apply(group.millis());
     assertThat(taking.part).isGreaterThan(10);
+  }
+
+  @Test
+  void shouldUseAPartGivenUpAtOnceWhenTheGiverMadeNoCallBeyondThePartItKeeps() {
+    Harness group = new Harness();
+    Instance giver = group.join();
+    Instance taker = group.join();
+    giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
+    taker.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
+    group.settle(6);
+    // the giver's work asks for 1 call a second: it calls on, under a part of 10
+    giver.lanes.get(Api.CREDENTIAL_VERIFY_INTL).wanted = 1;
+    group.settle(60);
+    assertThat(giver.agent.inForce().get(Api.CREDENTIAL_VERIFY_INTL)).isEqualTo(10);
+
+    giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 2L);
+    group.settle(6); // 300 ms, far less than the wait after a call made beyond the part kept
+    Lane taking = taker.lanes.get(Api.CREDENTIAL_VERIFY_INTL);
+    taking.apply(group.millis());
+    assertThat(giver.agent.inForce().get(Api.CREDENTIAL_VERIFY_INTL)).isEqualTo(2);
+    assertThat(taking.part).as("the giver's calls of the last two seconds fit the 2 it keeps").isEqualTo(18);
+    assertThat(giver.lanes.get(Api.CREDENTIAL_VERIFY_INTL).millisSinceCallBeyond(0, group.millis()))
+        .as("while it called within the last %s", ShareAgent.RAISE_AFTER).isLessThan(ShareAgent.RAISE_AFTER.toMillis());
   }
 
   @Test
