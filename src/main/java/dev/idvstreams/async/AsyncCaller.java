@@ -235,7 +235,12 @@ public final class AsyncCaller<R> {
     /** The attempt is ready to send: grants its permit when the limiter has a token. */
     Future<Void> permit() {
       Promise<Void> permit = Promise.promise();
-      permit.future().onComplete(done -> context.runOnContext(v -> pendingPermit = null));
+      // counted until granted, failed or cancelled: the share log's demand (LaneDemand) sees it
+      awaitingPermit.incrementAndGet();
+      permit.future().onComplete(done -> {
+        awaitingPermit.decrementAndGet();
+        context.runOnContext(v -> pendingPermit = null);
+      });
       context.runOnContext(v -> awaitToken(permit));
       return permit.future();
     }

@@ -315,6 +315,26 @@ class AsyncCallerTest {
   }
 
   @Test
+  void shouldCountTheAttemptsWaitingForATokenUntilGrantedOrCancelled() throws Exception {
+    limiter.setShare(0); // no part of the limit: every attempt waits for a token
+    AsyncCaller<String> caller = caller(policy(1, Duration.ofMinutes(1)));
+    AsyncCaller.Attempt<String> api = gate -> gate.permit().get().map(permitted -> "ok");
+    CancelScope scope = new CancelScope();
+
+    Future<CallResult<String>> granted = caller.call(api, CancelScope.NEVER);
+    Future<CallResult<String>> cancelled = caller.call(api, scope);
+    await().atMost(Duration.ofSeconds(5)).until(() -> caller.awaitingPermit() == 2);
+
+    scope.cancel();
+    await().atMost(Duration.ofSeconds(5)).until(() -> caller.awaitingPermit() == 1);
+    assertThat(outcomeOf(cancelled)).isNotInstanceOf(CallResult.Success.class);
+    limiter.setShare(1.0, Duration.ZERO);
+    assertThat(outcomeOf(granted)).isInstanceOf(CallResult.Success.class);
+    assertThat(caller.awaitingPermit()).isZero();
+    assertThat(caller.permitsGranted()).isEqualTo(1);
+  }
+
+  @Test
   void shouldLowerTheRateWhenThrottled() throws Exception {
     Duration noRecovery = Duration.ofHours(1);
     limiter = limiter(1000, new AdaptiveRateLimiter.Settings(0.5, Duration.ofSeconds(1), 1, noRecovery, 1,
