@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -75,8 +74,8 @@ public final class AsyncCaller<R> {
   private final long holdRecheckMillis;
   private final LongSupplier nanoTime;
   private final CallEvents events;
-  /** Attempts ready to leave that wait for a token: work the limit could serve now. */
-  private final AtomicInteger awaitingPermit = new AtomicInteger();
+  /** Attempts ready to leave that wait for a token, in the order they asked: work the limit could serve now. */
+  private final PermitQueue awaitingPermit = new PermitQueue();
   private final AtomicLong permitsGranted = new AtomicLong();
   /** Set by an operator (the control topic): attempts are held as by an open breaker. */
   private volatile boolean paused;
@@ -119,7 +118,7 @@ public final class AsyncCaller<R> {
 
   /** Attempts that wait for the limiter's token now. */
   public int awaitingPermit() {
-    return awaitingPermit.get();
+    return awaitingPermit.size();
   }
 
   /** Tokens granted since the start: the calls (attempts) made. */
@@ -146,7 +145,7 @@ public final class AsyncCaller<R> {
   }
 
   /** One request's steps; they all run on its Vert.x context, one after another. */
-  private final class Request {
+  private final class Request implements PermitQueue.Waiter {
     private final Attempt<R> attempt;
     private final Context context;
     private final Promise<CallResult<R>> outcome = Promise.promise();
@@ -235,14 +234,24 @@ public final class AsyncCaller<R> {
     /** The attempt is ready to send: grants its permit when the limiter has a token. */
     Future<Void> permit() {
       Promise<Void> permit = Promise.promise();
-      // counted until granted, failed or cancelled: the share log's demand (LaneDemand) sees it
-      awaitingPermit.incrementAndGet();
+      // in line until granted, failed or cancelled; the share log's demand (LaneDemand) counts it
+      awaitingPermit.join(this);
       permit.future().onComplete(done -> {
-        awaitingPermit.decrementAndGet();
+        awaitingPermit.leave(this);
         context.runOnContext(v -> pendingPermit = null);
       });
       context.runOnContext(v -> awaitToken(permit));
       return permit.future();
+    }
+
+    @Override
+    public void atHead() {
+      context.runOnContext(v -> {
+        Promise<Void> permit = pendingPermit;
+        if (permit != null && !permit.future().isComplete() && timer == -1) {
+          awaitToken(permit);
+        }
+      });
     }
 
     /** The call left: its window at the provider starts now, however long after its permit. */
@@ -273,6 +282,9 @@ public final class AsyncCaller<R> {
           awaitToken(permit);
         });
         return;
+      }
+      if (!awaitingPermit.isHead(this)) {
+        return; // behind others that asked first: woken when it is at the head (atHead)
       }
       AdaptiveRateLimiter.Permit token = limiter.tryAcquire();
       if (!token.granted()) {

@@ -335,6 +335,31 @@ class AsyncCallerTest {
   }
 
   @Test
+  void shouldGrantTokensInTheOrderTheAttemptsAskedForThem() throws Exception {
+    limiter = limiter(20, AdaptiveRateLimiter.Settings.defaults());
+    limiter.setShare(0);
+    AsyncCaller<String> caller = caller(policy(1, Duration.ofMinutes(1)));
+    List<String> order = new CopyOnWriteArrayList<>();
+    List<Future<CallResult<String>>> outcomes = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      String name = "r" + i;
+      // each request on an event loop of its own, as the stream threads' requests are
+      outcomes.add(caller.call(gate -> gate.permit().get().map(permitted -> {
+        order.add(name);
+        return "ok";
+      }), CancelScope.NEVER));
+      int asked = i + 1;
+      await().atMost(Duration.ofSeconds(5)).until(() -> caller.awaitingPermit() == asked);
+    }
+
+    limiter.setShare(1.0, Duration.ZERO);
+    for (Future<CallResult<String>> outcome : outcomes) {
+      assertThat(outcomeOf(outcome)).isInstanceOf(CallResult.Success.class);
+    }
+    assertThat(order).containsExactly("r0", "r1", "r2", "r3", "r4", "r5");
+  }
+
+  @Test
   void shouldLowerTheRateWhenThrottled() throws Exception {
     Duration noRecovery = Duration.ofHours(1);
     limiter = limiter(1000, new AdaptiveRateLimiter.Settings(0.5, Duration.ofSeconds(1), 1, noRecovery, 1,
