@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -77,6 +78,8 @@ public final class AsyncCaller<R> {
   /** Attempts ready to leave that wait for a token, in the order they asked: work the limit could serve now. */
   private final PermitQueue awaitingPermit = new PermitQueue();
   private final AtomicLong permitsGranted = new AtomicLong();
+  /** Attempts granted their token and not yet answered: on the wire, or about to be. */
+  private final AtomicInteger onTheWire = new AtomicInteger();
   /** Set by an operator (the control topic): attempts are held as by an open breaker. */
   private volatile boolean paused;
   /** The day's call budget (the cost guard): every attempt takes one call of it when its token is granted. */
@@ -119,6 +122,11 @@ public final class AsyncCaller<R> {
   /** Attempts that wait for the limiter's token now. */
   public int awaitingPermit() {
     return awaitingPermit.size();
+  }
+
+  /** Attempts granted their token and not yet answered. */
+  public int onTheWire() {
+    return onTheWire.get();
   }
 
   /** Tokens granted since the start: the calls (attempts) made. */
@@ -167,6 +175,8 @@ public final class AsyncCaller<R> {
     private volatile long departedNanos;
     /** The same moment on the limiter's clock, 0 before the grant: names the permit to the limiter. */
     private volatile long grantedAtNanos;
+    /** Whether the current attempt was granted its token: counted {@link #onTheWire} until answered. */
+    private boolean grantedThisAttempt;
     /** Whether the current attempt was written to its connection: only then may the provider have seen it. */
     private volatile boolean sentThisAttempt;
 
@@ -304,6 +314,8 @@ public final class AsyncCaller<R> {
       }
       grantedAtNanos = token.grantedAtNanos();
       permitsGranted.incrementAndGet();
+      onTheWire.incrementAndGet();
+      grantedThisAttempt = true;
       departedNanos = nanoTime.getAsLong();
       permit.tryComplete();
     }
@@ -322,6 +334,10 @@ public final class AsyncCaller<R> {
     }
 
     private void answered(R value, Throwable error) {
+      if (grantedThisAttempt) {
+        grantedThisAttempt = false;
+        onTheWire.decrementAndGet();
+      }
       if (ended()) {
         return; // cancelled meanwhile: the answer is dropped
       }

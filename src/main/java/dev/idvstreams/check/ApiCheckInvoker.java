@@ -106,7 +106,9 @@ public final class ApiCheckInvoker implements CheckInvoker {
 
   @Override
   public boolean hasCapacity(Api api) {
-    return started.get(api).get() < routes.get(api).lane().inFlightBound();
+    CallLane<?> lane = routes.get(api).lane();
+    int inProgress = started.get(api).get();
+    return inProgress < lane.inFlightBound() && inProgress - lane.onTheWire() < lane.readyBound();
   }
 
   @Override

@@ -396,6 +396,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   }
 
   private void call(VerificationRequest request, CompletionHandle<Settlement> handle) {
+    LOG.trace("Task {}: calling {} for bizId {}", context.taskId(), Checks.apiOf(request).action(), request.getBizId());
     callsNotDrained++;
     control.callsChanged(1);
     Future<Settlement> call;
