@@ -100,14 +100,14 @@ public final class ShareAgent {
     }
 
     /**
-     * Four messages a second; an instance silent for 2.5 s is gone, one unheard for 1.25 s (five
+     * A message every 400 ms; an instance silent for 2.5 s is gone, one unheard for 1.25 s (three
      * heartbeats) stops calling: 1.25 s for the clocks of the instances and the brokers to differ
      * by, which NTP keeps far smaller. A SIGKILLed instance's part is back to the group 4 s after
      * its last message (the lease and {@link #RAISE_AFTER}); with a lease of 4 s that was 5.5 s, a
      * third of the calls lost around each crash in the rolling benchmark (bench/, docs/performance.md).
      */
     public static Timing defaults() {
-      return new Timing(Duration.ofMillis(250), Duration.ofMillis(2500), Duration.ofMillis(1250), Duration.ofSeconds(15),
+      return new Timing(Duration.ofMillis(400), Duration.ofMillis(2500), Duration.ofMillis(1250), Duration.ofSeconds(15),
           Duration.ofMillis(200));
     }
   }
