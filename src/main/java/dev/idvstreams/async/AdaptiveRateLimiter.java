@@ -178,15 +178,15 @@ public final class AdaptiveRateLimiter {
     window.departed(grantedAtNanos, now);
   }
 
+  /** How many calls left within the window: the last second and the arrival guard. */
+  public synchronized int departuresInWindow() {
+    return window.departuresInWindow(nanoTime.getAsLong());
+  }
+
   /**
    * How long ago the newest call left that is not among the {@code calls} newest (the last call,
    * for 0); empty if none left in the last two seconds.
    */
-  /** How many calls left within the last {@code window} (at most two seconds). */
-  public synchronized int departuresWithin(Duration window) {
-    return window.isNegative() ? 0 : this.window.departuresWithin(window.toNanos(), nanoTime.getAsLong());
-  }
-
   public synchronized OptionalLong nanosSinceDepartureBeyond(int calls) {
     long nanos = window.nanosSinceDepartureBeyond(calls, nanoTime.getAsLong());
     return nanos < 0 ? OptionalLong.empty() : OptionalLong.of(nanos);
@@ -234,9 +234,9 @@ public final class AdaptiveRateLimiter {
   /**
    * {@link #setShare(double)} with the delay of a higher share given: the caller knows how long
    * ago the calls made under the share it takes over left (0 when they left every window already).
-   * A higher share never applies sooner than one already waiting would have, nor sooner than
-   * {@code shareIncreaseDelay} after this limiter's own last cut (the window dropped the calls
-   * made under the higher share then).
+   * A higher share never applies sooner than one already waiting would have. This limiter's own
+   * calls need no wait: its window keeps every departure of the last two seconds, whatever the
+   * share was when they left.
    */
   public synchronized void setShare(double share, Duration increaseDelay) {
     if (!(share >= 0 && share <= 1)) {

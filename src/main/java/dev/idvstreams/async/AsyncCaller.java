@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -75,11 +74,9 @@ public final class AsyncCaller<R> {
   private final long holdRecheckMillis;
   private final LongSupplier nanoTime;
   private final CallEvents events;
-  /** Attempts ready to leave that wait for a token, in the order they asked: work the limit could serve now. */
+  /** Attempts ready to leave that wait for a token, by turns of their owners: work the limit could serve now. */
   private final PermitQueue awaitingPermit = new PermitQueue();
   private final AtomicLong permitsGranted = new AtomicLong();
-  /** Attempts granted their token and not yet answered: on the wire, or about to be. */
-  private final AtomicInteger onTheWire = new AtomicInteger();
   /** Set by an operator (the control topic): attempts are held as by an open breaker. */
   private volatile boolean paused;
   /** The day's call budget (the cost guard): every attempt takes one call of it when its token is granted. */
@@ -112,7 +109,7 @@ public final class AsyncCaller<R> {
    */
   public Future<CallResult<R>> call(Attempt<R> attempt, CancelScope scope) {
     Context context = vertx.getOrCreateContext();
-    Request request = new Request(attempt, context);
+    Request request = new Request(attempt, context, scope);
     Runnable deregister = scope.register(() -> context.runOnContext(v -> request.cancel()));
     request.outcome.future().onComplete(done -> deregister.run());
     context.runOnContext(v -> request.passBreaker());
@@ -122,11 +119,6 @@ public final class AsyncCaller<R> {
   /** Attempts that wait for the limiter's token now. */
   public int awaitingPermit() {
     return awaitingPermit.size();
-  }
-
-  /** Attempts granted their token and not yet answered. */
-  public int onTheWire() {
-    return onTheWire.get();
   }
 
   /** Tokens granted since the start: the calls (attempts) made. */
@@ -156,6 +148,8 @@ public final class AsyncCaller<R> {
   private final class Request implements PermitQueue.Waiter {
     private final Attempt<R> attempt;
     private final Context context;
+    /** Its owner's scope (a task's): the requests of one scope take their turn at the token together ({@link PermitQueue}). */
+    private final CancelScope scope;
     private final Promise<CallResult<R>> outcome = Promise.promise();
     /** Completed when the request is cancelled: the attempt in flight resets its HTTP request. */
     private final Promise<Void> abort = Promise.promise();
@@ -175,14 +169,13 @@ public final class AsyncCaller<R> {
     private volatile long departedNanos;
     /** The same moment on the limiter's clock, 0 before the grant: names the permit to the limiter. */
     private volatile long grantedAtNanos;
-    /** Whether the current attempt was granted its token: counted {@link #onTheWire} until answered. */
-    private boolean grantedThisAttempt;
     /** Whether the current attempt was written to its connection: only then may the provider have seen it. */
     private volatile boolean sentThisAttempt;
 
-    Request(Attempt<R> attempt, Context context) {
+    Request(Attempt<R> attempt, Context context, CancelScope scope) {
       this.attempt = attempt;
       this.context = context;
+      this.scope = scope;
     }
 
     boolean ended() {
@@ -245,7 +238,7 @@ public final class AsyncCaller<R> {
     Future<Void> permit() {
       Promise<Void> permit = Promise.promise();
       // in line until granted, failed or cancelled; the share log's demand (LaneDemand) counts it
-      awaitingPermit.join(this);
+      awaitingPermit.join(this, scope);
       permit.future().onComplete(done -> {
         awaitingPermit.leave(this);
         context.runOnContext(v -> pendingPermit = null);
@@ -314,8 +307,6 @@ public final class AsyncCaller<R> {
       }
       grantedAtNanos = token.grantedAtNanos();
       permitsGranted.incrementAndGet();
-      onTheWire.incrementAndGet();
-      grantedThisAttempt = true;
       departedNanos = nanoTime.getAsLong();
       permit.tryComplete();
     }
@@ -334,10 +325,6 @@ public final class AsyncCaller<R> {
     }
 
     private void answered(R value, Throwable error) {
-      if (grantedThisAttempt) {
-        grantedThisAttempt = false;
-        onTheWire.decrementAndGet();
-      }
       if (ended()) {
         return; // cancelled meanwhile: the answer is dropped
       }

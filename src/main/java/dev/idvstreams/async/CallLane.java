@@ -146,23 +146,6 @@ public final class CallLane<R> {
     return caller.awaitingPermit();
   }
 
-  /**
-   * How many of this lane's requests may be started and not yet on the wire (preparing, waiting
-   * for a token, in backoff): {@link #MIN_BACKLOG} of calls at the current rate, at least 1. More
-   * only wait for tokens in the order they were started, and the order in which a thread's tasks
-   * take turns ({@code topology/TakeTurns}) is decided once per token instead: at a start, a bound
-   * of 5 s of calls let the first task to process its records take ten tokens in a row while
-   * another partition waited 7.6 s (the rolling benchmark, bench/).
-   */
-  public int readyBound() {
-    return Math.max(1, (int) Math.ceil(limiter.currentRate() * MIN_BACKLOG.toMillis() / 1000.0));
-  }
-
-  /** Requests of this lane granted their token and not yet answered. */
-  public int onTheWire() {
-    return caller.onTheWire();
-  }
-
   /** Tokens granted since the start: every attempt counts. */
   public long permitsGranted() {
     return caller.permitsGranted();
@@ -192,15 +175,15 @@ public final class CallLane<R> {
     limiter.setShare(Math.min(1.0, callsPerSecond / qps), increaseDelay);
   }
 
+  /** How many of this lane's calls left within its window: the last second and its arrival guard. */
+  public int callsInWindow() {
+    return limiter.departuresInWindow();
+  }
+
   /**
    * How many milliseconds ago this lane's newest call left that is not among its {@code calls}
    * newest (its last call, for 0); empty if it made none in the last two seconds.
    */
-  /** How many of this lane's calls left within the last {@code window} (at most two seconds). */
-  public int callsWithin(Duration window) {
-    return limiter.departuresWithin(window);
-  }
-
   public OptionalLong millisSinceCallBeyond(int calls) {
     OptionalLong nanos = limiter.nanosSinceDepartureBeyond(calls);
     return nanos.isPresent() ? OptionalLong.of(nanos.getAsLong() / 1_000_000) : nanos;

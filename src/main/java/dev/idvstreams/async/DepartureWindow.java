@@ -144,11 +144,12 @@ final class DepartureWindow {
     return calls < size ? now - times[head + size - 1 - calls] : -1;
   }
 
-  /** How many calls left within the last {@code nanos} (at most {@link #RETAIN_NANOS}). */
-  int departuresWithin(long nanos, long now) {
+  /** How many calls left within the span (one second and the guard) up to {@code now}: at most {@code n} unless n was lowered. */
+  int departuresInWindow(long now) {
     prune(now);
+    long span = SECOND_NANOS + guardNanos;
     int within = 0;
-    for (int i = head + size - 1; i >= head && now - times[i] < nanos; i--) {
+    for (int i = head + size - 1; i >= head && now - times[i] < span; i--) {
       within++;
     }
     return within;

@@ -2,14 +2,22 @@ package dev.idvstreams.async;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The attempts of one API waiting for the limiter's token, served in the order they asked. Only
- * the one at the head asks the limiter; when it leaves (granted, failed or cancelled) the next is
- * woken. Without it every waiting attempt polled the limiter on its own timer, and whichever
- * timer fired first took the token: the order {@code TakeTurns} gives the tasks of a thread was
- * lost, and one partition's requests waited 7 s while another's were called every second (the
- * rolling benchmark, bench/). It also spares the event loops a timer per waiting attempt.
+ * The attempts of one API waiting for the limiter's token, taking turns by group (a task's
+ * requests share a group, their {@link CancelScope}): the next token goes to the oldest waiter of
+ * the group whose turn it is, then that group goes to the back. Only the head asks the limiter;
+ * when it leaves (granted, failed or cancelled) the next head is woken.
+ *
+ * <p>Why: every waiting attempt used to poll the limiter on its own timer, and whichever fired
+ * first took the token. At a start, the first task to process its records started ten requests
+ * before another task had any, and in the rolling benchmark (bench/) one partition then waited
+ * 7.6 s while its neighbour's requests were called every second. Turns per token keep every
+ * partition of an instance moving whatever the number of requests waiting, and only the head
+ * keeps a timer.
  *
  * <p>Thread-safe: attempts run on several event loops.
  */
@@ -21,26 +29,44 @@ final class PermitQueue {
     void atHead();
   }
 
-  private final Deque<Waiter> waiting = new ArrayDeque<>();
+  /** The groups with waiters, the one whose turn it is first; each group's waiters oldest first. */
+  private final Map<Object, Deque<Waiter>> groups = new LinkedHashMap<>();
+  private final Map<Waiter, Object> groupOf = new HashMap<>();
 
-  /** Joins at the back. */
-  synchronized void join(Waiter waiter) {
-    waiting.addLast(waiter);
+  /** Joins at the back of its group. */
+  synchronized void join(Waiter waiter, Object group) {
+    if (groupOf.putIfAbsent(waiter, group) == null) {
+      groups.computeIfAbsent(group, g -> new ArrayDeque<>()).addLast(waiter);
+    }
   }
 
   synchronized boolean isHead(Waiter waiter) {
-    return waiting.peekFirst() == waiter;
+    return !groups.isEmpty() && groups.values().iterator().next().peekFirst() == waiter;
   }
 
-  /** Leaves the queue, wherever it stands; the next head, if the head changed, is told. */
+  /**
+   * Leaves, wherever it stands. If it was the head, its group's turn ends (the group goes to the
+   * back) and the new head is told.
+   */
   void leave(Waiter waiter) {
     Waiter next;
     synchronized (this) {
-      boolean wasHead = waiting.peekFirst() == waiter;
-      if (!waiting.remove(waiter) || !wasHead) {
+      boolean wasHead = isHead(waiter);
+      Object group = groupOf.remove(waiter);
+      if (group == null) {
         return;
       }
-      next = waiting.peekFirst();
+      Deque<Waiter> line = wasHead ? groups.remove(group) : groups.get(group);
+      line.remove(waiter);
+      if (line.isEmpty()) {
+        groups.remove(group);
+      } else if (wasHead) {
+        groups.put(group, line); // its turn is over: to the back
+      }
+      if (!wasHead) {
+        return;
+      }
+      next = groups.isEmpty() ? null : groups.values().iterator().next().peekFirst();
     }
     if (next != null) {
       next.atHead();
@@ -48,6 +74,6 @@ final class PermitQueue {
   }
 
   synchronized int size() {
-    return waiting.size();
+    return groupOf.size();
   }
 }

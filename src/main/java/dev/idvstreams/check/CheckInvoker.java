@@ -28,8 +28,7 @@ public interface CheckInvoker {
    * Whether a call of {@code api} may start now: the instance's calls of it, from all its tasks,
    * are under the API's in-flight bound. The bound is the instance's, not each task's, so neither
    * the calls in flight (repeated after a crash) nor the images held for them grow with the
-   * number of tasks. And few of them wait for a token ({@code CallLane.readyBound}), so that
-   * which task's request goes next is decided by their turns at each token, not by who started first.
+   * number of tasks.
    */
   boolean hasCapacity(Api api);
 

@@ -78,8 +78,8 @@ public final class ShareAgent {
      */
     long millisSinceCallBeyond(Api api, int calls);
 
-    /** How many calls the lane made within the last {@code window}. */
-    int callsWithin(Api api, Duration window);
+    /** How many calls the lane made within its window (the last second and its arrival guard): at most its part, unless lowered. */
+    int callsInWindow(Api api);
   }
 
   /**
@@ -346,15 +346,16 @@ public final class ShareAgent {
 
   /**
    * What this instance claims of an API now: its claim waiting to be confirmed, else its part in
-   * force, and never less than the calls its lane made in the last {@link #RAISE_AFTER}. A part
-   * lowered below the calls just made under it stays claimed by them until they have aged, one
-   * by one: the others may then use each call's room at once (the calls beyond the claim left
-   * {@link #RAISE_AFTER} ago or more), instead of waiting that long after the last of them.
+   * force, and never less than the calls its lane made within its window. A lane that uses its
+   * part has at most that many there, so this is its part; one whose part was just lowered keeps
+   * claiming the calls it made under the higher part until they leave its window, one by one. The
+   * others may use each call's room as soon as it has left (the calls beyond the claim are older
+   * than the window), instead of {@link #RAISE_AFTER} after the last of them.
    */
   private int claimNow(Api api) {
     Claim claim = claims.get(api);
     int claimed = claim == null ? inForce.get(api) : claim.calls();
-    return Math.max(claimed, outputs.callsWithin(api, RAISE_AFTER));
+    return Math.max(claimed, outputs.callsInWindow(api));
   }
 
   /** A demand that started, stopped or moved by a quarter is worth a message, at most every {@code demandChange}. */

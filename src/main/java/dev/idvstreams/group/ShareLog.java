@@ -97,8 +97,8 @@ public final class ShareLog implements AutoCloseable {
       }
 
       @Override
-      public int callsWithin(Api api, Duration window) {
-        return lanes.callsWithin(api, window);
+      public int callsInWindow(Api api) {
+        return lanes.callsInWindow(api);
       }
     }, System::nanoTime);
     this.thread = new Thread(this::run, "idv-limit-share");
@@ -113,8 +113,8 @@ public final class ShareLog implements AutoCloseable {
     /** {@link ShareAgent.Outputs#millisSinceCallBeyond} */
     long millisSinceCallBeyond(Api api, int calls);
 
-    /** {@link ShareAgent.Outputs#callsWithin} */
-    int callsWithin(Api api, Duration window);
+    /** {@link ShareAgent.Outputs#callsInWindow} */
+    int callsInWindow(Api api);
   }
 
   /** The topic's name for an application. */

@@ -9,8 +9,10 @@ import java.util.Optional;
 /**
  * What one instance tells the group about each API on the share log ({@link ShareAgent}): the limit
  * it was configured with, the part it claims (what it uses, or more while a raise waits to be
- * confirmed), its demand, and how long ago its last call left. Keyed by the instance's id; a
- * tombstone says it left.
+ * confirmed, and never less than the calls it made within its window), its demand, and how long
+ * ago its newest call left that is not among as many newest calls as it claims (its last call,
+ * for a claim of 0; before 2026-12-07 always its last call, which a reader of either version may
+ * read safely). Keyed by the instance's id; a tombstone says it left.
  *
  * <p>On the wire, one line of text, so an operator can read the topic with any console consumer:
  * {@code v1 seq=12 credential-verify-intl=20/7/130/40 verify-material=20/0/0/86400000 ...},

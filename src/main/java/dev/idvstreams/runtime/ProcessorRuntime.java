@@ -219,8 +219,8 @@ public final class ProcessorRuntime implements AutoCloseable {
         }
 
         @Override
-        public int callsWithin(Api api, Duration window) {
-          return invoker.lane(api).callsWithin(window);
+        public int callsInWindow(Api api) {
+          return invoker.lane(api).callsInWindow();
         }
       }, reported(new LaneDemand(invoker::lane, control.backlog()::requests, System::nanoTime), idvMetrics),
       control::hasWork, ShareAgent.Timing.defaults());

@@ -9,45 +9,56 @@ import org.junit.jupiter.api.Test;
 class PermitQueueTest {
 
   private final List<String> woken = new ArrayList<>();
+  private final PermitQueue queue = new PermitQueue();
 
   private PermitQueue.Waiter waiter(String name) {
     return () -> woken.add(name);
   }
 
   @Test
-  void shouldServeInTheOrderAskedAndWakeTheNextWhenTheHeadLeaves() {
-    PermitQueue queue = new PermitQueue();
-    PermitQueue.Waiter a = waiter("a");
-    PermitQueue.Waiter b = waiter("b");
-    PermitQueue.Waiter c = waiter("c");
-    queue.join(a);
-    queue.join(b);
-    queue.join(c);
+  void shouldServeTheGroupsByTurnsAndEachGroupInTheOrderItsWaitersAsked() {
+    PermitQueue.Waiter a1 = waiter("a1");
+    PermitQueue.Waiter a2 = waiter("a2");
+    PermitQueue.Waiter a3 = waiter("a3");
+    PermitQueue.Waiter b1 = waiter("b1");
+    PermitQueue.Waiter b2 = waiter("b2");
+    // task a started three requests before task b had any
+    queue.join(a1, "a");
+    queue.join(a2, "a");
+    queue.join(a3, "a");
+    queue.join(b1, "b");
+    queue.join(b2, "b");
 
-    assertThat(queue.isHead(a)).isTrue();
-    assertThat(queue.isHead(b)).isFalse();
-    queue.leave(a);
-    assertThat(woken).containsExactly("b");
-    assertThat(queue.isHead(b)).isTrue();
-    assertThat(queue.size()).isEqualTo(2);
+    assertThat(queue.isHead(a1)).isTrue();
+    List<PermitQueue.Waiter> granted = new ArrayList<>(List.of(a1));
+    while (queue.size() > 0) {
+      PermitQueue.Waiter head = granted.get(granted.size() - 1);
+      queue.leave(head); // granted: its group's turn ends
+      for (PermitQueue.Waiter w : List.of(a1, a2, a3, b1, b2)) {
+        if (queue.isHead(w)) {
+          granted.add(w);
+        }
+      }
+    }
+    assertThat(woken).containsExactly("b1", "a2", "b2", "a3");
   }
 
   @Test
-  void shouldWakeNobodyWhenOneBehindTheHeadLeaves() {
-    PermitQueue queue = new PermitQueue();
-    PermitQueue.Waiter a = waiter("a");
-    PermitQueue.Waiter b = waiter("b");
-    PermitQueue.Waiter c = waiter("c");
-    queue.join(a);
-    queue.join(b);
-    queue.join(c);
+  void shouldWakeNobodyWhenOneBehindTheHeadLeavesAndKeepTheOrderOfTurns() {
+    PermitQueue.Waiter a1 = waiter("a1");
+    PermitQueue.Waiter b1 = waiter("b1");
+    PermitQueue.Waiter c1 = waiter("c1");
+    queue.join(a1, "a");
+    queue.join(b1, "b");
+    queue.join(c1, "c");
 
-    queue.leave(b); // cancelled while it waited behind a
-    queue.leave(b); // and again: nothing happens
+    queue.leave(b1); // cancelled while it waited
+    queue.leave(b1); // and again: nothing happens
     assertThat(woken).isEmpty();
-    queue.leave(a);
-    assertThat(woken).containsExactly("c");
-    queue.leave(c);
+    assertThat(queue.size()).isEqualTo(2);
+    queue.leave(a1);
+    assertThat(woken).containsExactly("c1");
+    queue.leave(c1);
     assertThat(queue.size()).isZero();
   }
 }

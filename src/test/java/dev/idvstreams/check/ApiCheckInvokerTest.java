@@ -108,41 +108,4 @@ class ApiCheckInvokerTest {
     assertThat(settled.attempts()).isEqualTo(1);
     assertThat(faceCalls()).isEqualTo(1);
   }
-
-  @Test
-  void shouldLetFewRequestsWaitForATokenSoThatTurnsDecideWhichGoesNext() {
-    // a slow API at 2 calls/s, before its first answer: the in-flight bound allows 5 s of calls
-    SimulatorHarness slow = new SimulatorHarness(SimulatorOptions.builder().qps(Api.FACE_VERIFY, 1000)
-        .latency(Api.FACE_VERIFY, Duration.ofMillis(400)).build());
-    IdVerificationClient slowClient = slow.client(o -> o);
-    try {
-      ApiCheckInvoker invoker = new ApiCheckInvoker(slow.vertx, slowClient, api -> new CallLane.Settings(50,
-          Duration.ofMillis(20), 100, 1.5, 3, Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofSeconds(30),
-          Duration.ofSeconds(1), Duration.ofSeconds(10)), Clock.systemUTC(), new CallListener() {
-            @Override
-            public void callEnded(Api api, FailureKind failure, Duration latency) {
-            }
-
-            @Override
-            public void retryScheduled(Api api) {
-            }
-          });
-      CallLane<?> lane = invoker.lane(Api.FACE_VERIFY);
-      lane.setQuota(2, Duration.ZERO);
-      io.vertx.core.Future<Settlement> first = invoker.invoke(face("f-first", "/ok.jpg"), CancelScope.NEVER);
-      io.vertx.core.Future<Settlement> second = invoker.invoke(face("f-second", "/ok.jpg"), CancelScope.NEVER);
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
-          .until(() -> lane.onTheWire() == 1 && lane.awaitingPermit() == 1);
-
-      assertThat(lane.inFlightBound()).as("room for 5 s of calls in flight").isGreaterThan(2);
-      assertThat(invoker.hasCapacity(Api.FACE_VERIFY))
-          .as("one request waits for a token: the next waits in its task, for its turn").isFalse();
-      await(first);
-      await(second);
-      assertThat(invoker.hasCapacity(Api.FACE_VERIFY)).as("both settled").isTrue();
-    } finally {
-      slowClient.close();
-      slow.close();
-    }
-  }
 }
