@@ -13,11 +13,11 @@ import java.util.Map;
  * when it leaves (granted, failed or cancelled) the next head is woken.
  *
  * <p>Why: every waiting attempt used to poll the limiter on its own timer, and whichever fired
- * first took the token. At a start, the first task to process its records started ten requests
- * before another task had any, and in the rolling benchmark (bench/) one partition then waited
- * 7.6 s while its neighbour's requests were called every second. Turns per token keep every
- * partition of an instance moving whatever the number of requests waiting, and only the head
- * keeps a timer.
+ * first took the token. At a start, with room for 5 s of calls in flight before the first answer,
+ * the first task to process its records started six requests of an API before another task had
+ * one (the rolling benchmark at TRACE, bench/), and their tokens went first: {@code TakeTurns}'
+ * order between the tasks was lost. Turns per token keep every partition of an instance moving,
+ * whatever the number of requests waiting, and only the head keeps a timer.
  *
  * <p>Thread-safe: attempts run on several event loops.
  */

@@ -54,7 +54,7 @@ final class RollingScenario implements Scenario {
         + PARTITIONS + " partitions, the simulator in a JVM of its own); a 4th joins after 1/4 of the calls, one SIGTERM after 1/2, one SIGKILL and "
         + "restart after 3/4. Utilisation = each API's calls per second from its first call to its last / the limit; "
         + "last 10% = the same over the last 10% of the calls; longest wait = the longest time a partition with work "
-        + "of an API went without a call of it (any of the three APIs; VerifyMaterial only until 2026-12-07), the SIGKILLed member's partitions after the kill aside; first call after "
+        + "went without a VerifyMaterial call, the SIGKILLed member's partitions after the kill aside; first call after "
         + "RUNNING = from the first process's first REBALANCING -> RUNNING to the first call.";
   }
 
@@ -175,28 +175,26 @@ final class RollingScenario implements Scenario {
   }
 
   /**
-   * The longest gap between two calls of one API on one partition (their bizIds place them), over
-   * the three APIs: every request is written before the processes start, so until a partition's
-   * last call of an API it has work of that API waiting. The SIGKILLed member's partitions from the
-   * kill on are left out: they wait for its restart.
+   * The longest gap between two VerifyMaterial calls on one partition (their bizIds place them),
+   * but for the SIGKILLed member's partitions from the kill on: they wait for the session timeout.
+   * VerifyMaterial only: the other two APIs' calls carry no bizId, and the simulator keys them by
+   * a digest of their parameters, which does not tell the partition.
    */
   private static double longestWait(SimulatorProcess provider, Set<Integer> killedPartitions, long killedMillis) {
+    List<List<Long>> byPartition = new ArrayList<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      byPartition.add(new ArrayList<>());
+    }
+    provider.callTimes(Api.VERIFY_MATERIAL).forEach((bizId, times) -> byPartition
+        .get(Utils.toPositive(Utils.murmur2(bizId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS).add(times.get(0)));
     long longest = 0;
-    for (Api api : Api.values()) {
-      List<List<Long>> byPartition = new ArrayList<>();
-      for (int p = 0; p < PARTITIONS; p++) {
-        byPartition.add(new ArrayList<>());
-      }
-      provider.callTimes(api).forEach((bizId, times) -> byPartition
-          .get(Utils.toPositive(Utils.murmur2(bizId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS).add(times.get(0)));
-      for (int p = 0; p < PARTITIONS; p++) {
-        List<Long> times = byPartition.get(p);
-        Collections.sort(times);
-        for (int i = 1; i < times.size(); i++) {
-          boolean afterKill = killedPartitions.contains(p) && times.get(i) > killedMillis;
-          if (!afterKill) {
-            longest = Math.max(longest, times.get(i) - times.get(i - 1));
-          }
+    for (int p = 0; p < PARTITIONS; p++) {
+      List<Long> times = byPartition.get(p);
+      Collections.sort(times);
+      for (int i = 1; i < times.size(); i++) {
+        boolean afterKill = killedPartitions.contains(p) && times.get(i) > killedMillis;
+        if (!afterKill) {
+          longest = Math.max(longest, times.get(i) - times.get(i - 1));
         }
       }
     }
