@@ -102,9 +102,10 @@ public final class ShareAgent {
     /**
      * A message every 400 ms; an instance silent for 2.5 s is gone, one unheard for 1.25 s (three
      * heartbeats) stops calling: 1.25 s for the clocks of the instances and the brokers to differ
-     * by, which NTP keeps far smaller. A SIGKILLed instance's part is back to the group 4 s after
-     * its last message (the lease and {@link #RAISE_AFTER}); with a lease of 4 s that was 5.5 s, a
-     * third of the calls lost around each crash in the rolling benchmark (bench/, docs/performance.md).
+     * by, which NTP keeps far smaller. A SIGKILLed instance's part is back to the group 3.8 s after
+     * its last message (the lease and {@link #RAISE_AFTER}); with a lease of 4 s and 1.5 s after it
+     * that was 5.5 s, 2 of 5 calls a second lost around each crash in the rolling benchmark
+     * (bench/, docs/performance.md).
      */
     public static Timing defaults() {
       return new Timing(Duration.ofMillis(400), Duration.ofMillis(2500), Duration.ofMillis(1250), Duration.ofSeconds(15),
