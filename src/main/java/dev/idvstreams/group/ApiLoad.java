@@ -18,8 +18,4 @@ public record ApiLoad(long demand, long idleMillis) {
     demand = Math.max(0, demand);
     idleMillis = Math.max(0, Math.min(NEVER, idleMillis));
   }
-
-  public static ApiLoad none() {
-    return new ApiLoad(0, NEVER);
-  }
 }

@@ -61,11 +61,14 @@ public final class ShareAgent {
 
   private static final Logger LOG = LoggerFactory.getLogger(ShareAgent.class);
 
-  /** What the agent does to the world: writes its messages, sets its lanes' parts, and asks them when they called. */
-  public interface Outputs {
-    /** Writes the message under this instance's key; {@link #acked} when the broker has it. */
+  /** Writes this instance's messages: under its own key, {@link #acked} when the broker has one. */
+  @FunctionalInterface
+  public interface Publisher {
     void publish(ShareMessage message, long sentNanos);
+  }
 
+  /** This instance's lanes, as the agent sees them: it sets their parts and asks when they called. */
+  public interface Lanes {
     /**
      * @param increaseDelay how long a higher part waits before the lane uses it: until the calls made
      *     under the parts others gave up have left every window (0 for a lower part)
@@ -131,7 +134,8 @@ public final class ShareAgent {
   private final String self;
   private final Map<Api, Integer> limits;
   private final Timing timing;
-  private final Outputs outputs;
+  private final Publisher publisher;
+  private final Lanes lanes;
   private final LongSupplier nanoTime;
   private final Map<String, Heard> others = new TreeMap<>();
   private final Map<Api, Integer> inForce = new EnumMap<>(Api.class);
@@ -141,9 +145,8 @@ public final class ShareAgent {
    * has given up since: its message lowering the claim, less how long before it its last call left.
    */
   private final Map<Api, Long> freedMillis = new EnumMap<>(Api.class);
-  private Map<Api, Long> published = Map.of();
-  /** The claims of the last message written. */
-  private Map<Api, Integer> publishedClaims = Map.of();
+  /** The last message written, null before the first. */
+  private ShareMessage published;
   /** The latest time the log has shown: its clock for leases and turns. */
   private long logMillis = Long.MIN_VALUE;
   private long seq;
@@ -159,11 +162,13 @@ public final class ShareAgent {
    * @param self this instance's key on the share log, unique to this process
    * @param limits each API's limit for the whole group, from this instance's configuration
    */
-  public ShareAgent(String self, Map<Api, Integer> limits, Timing timing, Outputs outputs, LongSupplier nanoTime) {
+  public ShareAgent(String self, Map<Api, Integer> limits, Timing timing, Publisher publisher, Lanes lanes,
+      LongSupplier nanoTime) {
     this.self = self;
     this.limits = new EnumMap<>(limits);
     this.timing = timing;
-    this.outputs = outputs;
+    this.publisher = publisher;
+    this.lanes = lanes;
     this.nanoTime = nanoTime;
     for (Api api : Api.values()) {
       inForce.put(api, 0);
@@ -233,7 +238,7 @@ public final class ShareAgent {
         Duration delay = Duration.ofMillis(Math.max(0, freed + RAISE_AFTER.toMillis() - logMillis));
         LOG.debug("{}: part raised to {} of {} calls/s, in {}", api.action(), calls, limit(api), delay);
         inForce.put(api, calls);
-        outputs.setQuota(api, calls, delay);
+        lanes.setQuota(api, calls, delay);
       } else {
         changed = true; // withdrawn: the next message claims what is in force
       }
@@ -266,7 +271,7 @@ public final class ShareAgent {
       }
     }
     for (Api api : Api.values()) {
-      if (publishedClaims.getOrDefault(api, 0) > claimNow(api)) {
+      if (published != null && published.claims().get(api) > claimNow(api)) {
         changed = true; // calls made under a part given up have aged: what they held is free now
       }
     }
@@ -323,7 +328,7 @@ public final class ShareAgent {
     if (calls < inForce.get(api)) {
       LOG.debug("{}: part lowered to {} calls/s", api.action(), calls);
       inForce.put(api, calls);
-      outputs.setQuota(api, calls, Duration.ZERO);
+      lanes.setQuota(api, calls, Duration.ZERO);
       changed = true;
     }
   }
@@ -334,13 +339,11 @@ public final class ShareAgent {
     for (Api api : Api.values()) {
       claimed.put(api, claimNow(api));
       // asked after any part was lowered in this tick: no call can slip between the answer and the lowering
-      told.put(api, new ApiLoad(demands.getOrDefault(api, 0L), outputs.millisSinceCallBeyond(api, claimed.get(api))));
+      told.put(api, new ApiLoad(demands.getOrDefault(api, 0L), lanes.millisSinceCallBeyond(api, claimed.get(api))));
     }
     seq++;
-    publishedClaims = claimed;
-    outputs.publish(new ShareMessage(seq, limits, claimed, told), now);
-    published = new EnumMap<>(Api.class);
-    told.forEach((api, load) -> published.put(api, load.demand()));
+    published = new ShareMessage(seq, limits, claimed, told);
+    publisher.publish(published, now);
     lastPublishNanos = now;
     changed = false;
   }
@@ -356,7 +359,7 @@ public final class ShareAgent {
   private int claimNow(Api api) {
     Claim claim = claims.get(api);
     int claimed = claim == null ? inForce.get(api) : claim.calls();
-    return Math.max(claimed, outputs.callsInWindow(api));
+    return Math.max(claimed, lanes.callsInWindow(api));
   }
 
   /** A demand that started, stopped or moved by a quarter is worth a message, at most every {@code demandChange}. */
@@ -365,7 +368,7 @@ public final class ShareAgent {
       return false;
     }
     for (Api api : Api.values()) {
-      long before = published.getOrDefault(api, 0L);
+      long before = published == null ? 0 : published.demand(api);
       long after = demands.getOrDefault(api, 0L);
       if ((before == 0) != (after == 0) || Math.abs(after - before) * 4 > Math.max(before, after)) {
         return true;

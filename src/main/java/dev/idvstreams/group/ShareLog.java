@@ -67,7 +67,7 @@ public final class ShareLog implements AutoCloseable {
    * @param demands this instance's demand per API now ({@link LaneDemand})
    * @param busy whether the instance has work now: its demand may change at any moment
    */
-  public ShareLog(Map<String, Object> clientConfigs, String topic, Map<Api, Integer> limits, Lanes lanes,
+  public ShareLog(Map<String, Object> clientConfigs, String topic, Map<Api, Integer> limits, ShareAgent.Lanes lanes,
       Supplier<Map<Api, Long>> demands, BooleanSupplier busy, ShareAgent.Timing timing) {
     this.topic = topic;
     this.demands = demands;
@@ -76,45 +76,14 @@ public final class ShareLog implements AutoCloseable {
         new ByteArrayDeserializer());
     this.producer = new KafkaProducer<>(LogClients.producerConfigs(clientConfigs), new StringSerializer(),
         new ByteArraySerializer());
-    this.agent = new ShareAgent(self, limits, timing, new ShareAgent.Outputs() {
-      @Override
-      public void publish(ShareMessage message, long sentNanos) {
+    this.agent = new ShareAgent(self, limits, timing, (message, sentNanos) ->
         producer.send(new ProducerRecord<>(topic, 0, self, message.encode()), (metadata, error) -> {
           if (error == null) {
             agent().acked(sentNanos);
           }
-        });
-      }
-
-      @Override
-      public void setQuota(Api api, int callsPerSecond, Duration increaseDelay) {
-        lanes.setQuota(api, callsPerSecond, increaseDelay);
-      }
-
-      @Override
-      public long millisSinceCallBeyond(Api api, int calls) {
-        return lanes.millisSinceCallBeyond(api, calls);
-      }
-
-      @Override
-      public int callsInWindow(Api api) {
-        return lanes.callsInWindow(api);
-      }
-    }, System::nanoTime);
+        }), lanes, System::nanoTime);
     this.thread = new Thread(this::run, "idv-limit-share");
     thread.setDaemon(true);
-  }
-
-  /** Where the parts go: the lanes of this instance. */
-  public interface Lanes {
-    /** @param increaseDelay how long a higher part waits before it is used */
-    void setQuota(Api api, int callsPerSecond, Duration increaseDelay);
-
-    /** {@link ShareAgent.Outputs#millisSinceCallBeyond} */
-    long millisSinceCallBeyond(Api api, int calls);
-
-    /** {@link ShareAgent.Outputs#callsInWindow} */
-    int callsInWindow(Api api);
   }
 
   /** The topic's name for an application. */

@@ -206,7 +206,7 @@ public final class ProcessorRuntime implements AutoCloseable {
       idvMetrics.setLimitQps(api, config.qps(api));
     }
     this.share = new ShareLog(streamsConfig.getAdminConfigs(config.applicationId() + "-limit-share"), shareTopic,
-      limits, new ShareLog.Lanes() {
+      limits, new ShareAgent.Lanes() {
         @Override
         public void setQuota(Api api, int calls, Duration delay) {
           invoker.lane(api).setQuota(calls, delay);

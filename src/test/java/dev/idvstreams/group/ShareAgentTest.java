@@ -47,13 +47,10 @@ class ShareAgentTest {
         lanes.put(api, new Lane());
         demands.put(api, 0L);
       }
-      this.agent = new ShareAgent(id, LIMITS, ShareAgent.Timing.defaults(), new ShareAgent.Outputs() {
-        @Override
-        public void publish(ShareMessage message, long sentNanos) {
-          outbox.addLast(message);
-          sendTimes.addLast(new long[] {sentNanos});
-        }
-
+      this.agent = new ShareAgent(id, LIMITS, ShareAgent.Timing.defaults(), (message, sentNanos) -> {
+        outbox.addLast(message);
+        sendTimes.addLast(new long[] {sentNanos});
+      }, new ShareAgent.Lanes() {
         @Override
         public void setQuota(Api api, int callsPerSecond, Duration increaseDelay) {
           lanes.get(api).set(callsPerSecond, increaseDelay, harness.millis());
