@@ -28,6 +28,11 @@ public final class ControlLog implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ControlLog.class);
   private static final Duration POLL = Duration.ofMillis(500);
+  /**
+   * How long the running thread waits for a record: a record ends the wait at once, and closing
+   * wakes it, so only how often a quiet log's thread wakes depends on it.
+   */
+  private static final Duration WAIT = Duration.ofSeconds(5);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final String topic;
@@ -114,7 +119,7 @@ public final class ControlLog implements AutoCloseable {
     TopicPartition partition = new TopicPartition(topic, 0);
     try {
       while (running) {
-        ControlState next = apply(state, consumer.poll(POLL), partition);
+        ControlState next = apply(state, consumer.poll(WAIT), partition);
         if (!next.equals(state)) {
           state = next;
           changed.accept(next);

@@ -34,11 +34,24 @@ public final class LogClients {
     Map<String, Object> configs = only(common, ConsumerConfig.configNames());
     configs.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     configs.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    // a message is read as soon as it is written; waiting fetches cost the broker, not this thread
-    configs.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
+    // a message is read as soon as it is written: the broker answers a waiting fetch when one
+    // arrives, so how long it may wait only sets how often an empty answer wakes the reading
+    // thread of a quiet log (twice a second at the consumer's 500 ms; bench/idle-cpu.sh)
+    configs.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, quietFetchWait(configs.get(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG)));
     configs.remove(ConsumerConfig.GROUP_ID_CONFIG);
     configs.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     return configs;
+  }
+
+  /**
+   * How long a consumer's fetch may wait at the broker when nothing arrives: 5 s, or half its
+   * request timeout if that was set lower than the default 30 s (a fetch waiting longer than the
+   * request timeout would be cut as a failure).
+   *
+   * @param requestTimeoutMs the consumer's {@code request.timeout.ms} as configured, null if not
+   */
+  public static int quietFetchWait(Object requestTimeoutMs) {
+    return requestTimeoutMs == null ? 5_000 : (int) Math.min(5_000, Long.parseLong(requestTimeoutMs.toString()) / 2);
   }
 
   public static Map<String, Object> producerConfigs(Map<String, Object> common) {
