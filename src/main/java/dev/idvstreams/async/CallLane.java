@@ -78,6 +78,11 @@ public final class CallLane<R> {
     return caller.call(attempt, scope).onComplete(done -> pending.decrementAndGet());
   }
 
+  /** The most calls in flight the lane ever has ({@code in-flight.max}), whatever its bound. */
+  public int inFlightMax() {
+    return inFlightMax;
+  }
+
   /**
    * Little's law on the service time, but never less than {@link #MIN_BACKLOG} of calls at the
    * current rate. Until the API's first answer, calls are taken to last {@link #COLD_SERVICE_TIME}.

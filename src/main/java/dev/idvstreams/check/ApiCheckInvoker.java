@@ -110,6 +110,11 @@ public final class ApiCheckInvoker implements CheckInvoker {
   }
 
   @Override
+  public boolean isBelowMax(Api api) {
+    return started.get(api).get() < routes.get(api).lane().inFlightMax();
+  }
+
+  @Override
   public int inFlightBound(Api api) {
     return routes.get(api).lane().inFlightBound();
   }

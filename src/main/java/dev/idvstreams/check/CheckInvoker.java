@@ -32,6 +32,12 @@ public interface CheckInvoker {
    */
   boolean hasCapacity(Api api);
 
+  /**
+   * Whether the instance's calls of {@code api} are under its {@code in-flight.max}, the hard cap
+   * beyond the bound: a task with none of its own may start one there (TakeTurns, in topology).
+   */
+  boolean isBelowMax(Api api);
+
   /** The in-flight bound for one API right now (Little's law on its rate and latency). */
   int inFlightBound(Api api);
 

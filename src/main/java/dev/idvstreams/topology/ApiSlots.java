@@ -116,6 +116,11 @@ final class ApiSlots {
     return waiting.size();
   }
 
+  /** Whether requests wait and none of this task's is calling. */
+  boolean waitsWithNoneCalling() {
+    return !waiting.isEmpty() && calling.size() == 0;
+  }
+
   /** The task closes: its waiting requests leave this instance's backlog (they stay in the store for the next owner). */
   void release() {
     waiting.values().forEach(bytes -> backlog.removed(api, bytes));

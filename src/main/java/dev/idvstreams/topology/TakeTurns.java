@@ -17,6 +17,15 @@ import java.util.function.BooleanSupplier;
  * Turns rather than arrival order: a task that moves to this instance brings its waiting requests
  * with it, and they must not queue behind every request this instance already had.
  *
+ * <p>And a task with requests waiting and none started gets one even when the bound is taken,
+ * up to the API's {@code in-flight.max}: the bound follows the instance's part of the limit, and
+ * when it falls (the first answer ends the cold start's 5 s of calls, a part given to a member
+ * that joins) the requests already started hold every slot until they have been called, one part
+ * at a time. In the rolling benchmark one task took 8 of the 10 slots of a cold start before the
+ * other task's records were read, and that task's partition then went 9-10 s without a call (at
+ * TRACE, bench/); its one request takes its turn for tokens ({@code async/PermitQueue}) beside
+ * the other task's.
+ *
  * <p>Stream thread only: each thread has its own round of tasks, as Kafka Streams runs a task's
  * processors on the thread that owns it (threads of one instance share the capacity first come,
  * first served).
@@ -27,6 +36,9 @@ final class TakeTurns {
   interface Line {
     /** Starts this task's next waiting request of the API; false when it has none or its own slots are full. */
     boolean startNext(Api api);
+
+    /** Whether this task has requests of the API waiting and none started. */
+    boolean waitsWithNoneStarted(Api api);
   }
 
   private final ThreadLocal<List<Line>> lines = ThreadLocal.withInitial(ArrayList::new);
@@ -46,8 +58,11 @@ final class TakeTurns {
     lines.get().remove(line);
   }
 
-  /** Starts the API's waiting requests of the calling thread's tasks, one per task in turn, while there is capacity. */
-  void serve(Api api, BooleanSupplier capacity) {
+  /**
+   * Starts the API's waiting requests of the calling thread's tasks, one per task in turn, while
+   * there is capacity; then one for each task that has none started, while below the hard cap.
+   */
+  void serve(Api api, BooleanSupplier capacity, BooleanSupplier belowMax) {
     List<Line> mine = lines.get();
     int[] turn = next.get();
     int passed = 0; // tasks in a row that started nothing: when all have, none can
@@ -55,6 +70,11 @@ final class TakeTurns {
       Line line = mine.get(turn[api.ordinal()] % mine.size());
       turn[api.ordinal()] = (turn[api.ordinal()] + 1) % mine.size();
       passed = line.startNext(api) ? 0 : passed + 1;
+    }
+    for (Line line : mine) {
+      if (line.waitsWithNoneStarted(api) && belowMax.getAsBoolean()) {
+        line.startNext(api);
+      }
     }
   }
 }

@@ -121,6 +121,11 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
         return entry == null || entry.getStatus() != DedupStatus.IN_FLIGHT ? null : entry.getRequest();
       }, VerifyProcessor.this::call);
     }
+
+    @Override
+    public boolean waitsWithNoneStarted(Api api) {
+      return slots.get(api).waitsWithNoneCalling();
+    }
   };
   /** This task's calls; a new scope at each init: Kafka Streams may init a closed processor again (revival, resumption). */
   private CancelScope calls;
@@ -384,7 +389,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     if (!control.mayStartCalls()) {
       return; // stored: called once the rebalance is over, or by the next owner
     }
-    turns.serve(api, () -> invoker.hasCapacity(api));
+    turns.serve(api, () -> invoker.hasCapacity(api), () -> invoker.isBelowMax(api));
     // Backpressure comes from how much waits in all, never from this API's room: a request whose
     // API is at its bound, held by its breaker or out of its share waits in the store while the
     // thread goes on to the next record, whatever its API
@@ -450,7 +455,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       return;
     }
     for (Api api : slots.keySet()) {
-      turns.serve(api, () -> invoker.hasCapacity(api));
+      turns.serve(api, () -> invoker.hasCapacity(api), () -> invoker.isBelowMax(api));
     }
   }
 

@@ -228,6 +228,11 @@ class CrashLoopGuardIT {
     }
 
     @Override
+    public boolean isBelowMax(Api api) {
+      return true;
+    }
+
+    @Override
     public int inFlightBound(Api api) {
       return 10;
     }

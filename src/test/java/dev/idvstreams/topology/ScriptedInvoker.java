@@ -65,6 +65,11 @@ final class ScriptedInvoker implements CheckInvoker {
   }
 
   @Override
+  public boolean isBelowMax(Api api) {
+    return true;
+  }
+
+  @Override
   public int inFlightBound(Api api) {
     return bound;
   }

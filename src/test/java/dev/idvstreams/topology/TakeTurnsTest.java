@@ -20,6 +20,7 @@ class TakeTurnsTest {
   private final class Task implements TakeTurns.Line {
     final Deque<String> waiting = new ArrayDeque<>();
     int slots = 100;
+    int calling;
 
     Task waiting(String... requests) {
       waiting.addAll(List.of(requests));
@@ -32,10 +33,19 @@ class TakeTurnsTest {
         return false;
       }
       slots--;
+      calling++;
       started.add(waiting.poll());
       return true;
     }
+
+    @Override
+    public boolean waitsWithNoneStarted(Api api) {
+      return !waiting.isEmpty() && calling == 0;
+    }
   }
+
+  /** Nothing beyond the bound: the tests of turns alone. */
+  private static final BooleanSupplier NO_ROOM = () -> false;
 
   /** Capacity for this many more calls. */
   private static BooleanSupplier capacity(int calls) {
@@ -50,7 +60,7 @@ class TakeTurnsTest {
     turns.join(crowded);
     turns.join(moved);
 
-    turns.serve(Api.VERIFY_MATERIAL, capacity(5));
+    turns.serve(Api.VERIFY_MATERIAL, capacity(5), NO_ROOM);
 
     assertThat(started).containsExactly("a1", "b1", "a2", "b2", "a3");
   }
@@ -62,9 +72,9 @@ class TakeTurnsTest {
     turns.join(a);
     turns.join(b);
 
-    turns.serve(Api.VERIFY_MATERIAL, capacity(1));
-    turns.serve(Api.VERIFY_MATERIAL, capacity(1));
-    turns.serve(Api.VERIFY_MATERIAL, capacity(1));
+    turns.serve(Api.VERIFY_MATERIAL, capacity(1), NO_ROOM);
+    turns.serve(Api.VERIFY_MATERIAL, capacity(1), NO_ROOM);
+    turns.serve(Api.VERIFY_MATERIAL, capacity(1), NO_ROOM);
 
     assertThat(started).containsExactly("a1", "b1", "a2");
   }
@@ -76,8 +86,8 @@ class TakeTurnsTest {
     turns.join(a);
     turns.join(b);
 
-    turns.serve(Api.VERIFY_MATERIAL, capacity(1));
-    turns.serve(Api.CREDENTIAL_VERIFY_INTL, capacity(1));
+    turns.serve(Api.VERIFY_MATERIAL, capacity(1), NO_ROOM);
+    turns.serve(Api.CREDENTIAL_VERIFY_INTL, capacity(1), NO_ROOM);
 
     assertThat(started).as("another API's round starts at the first task").containsExactly("a1", "a2");
   }
@@ -93,7 +103,7 @@ class TakeTurnsTest {
     turns.join(busy);
     int[] asked = {0};
 
-    turns.serve(Api.VERIFY_MATERIAL, () -> ++asked[0] < 100);
+    turns.serve(Api.VERIFY_MATERIAL, () -> ++asked[0] < 100, NO_ROOM);
 
     assertThat(started).containsExactly("c1");
     assertThat(asked[0]).as("no endless round once nothing can start").isLessThan(10);
@@ -105,7 +115,7 @@ class TakeTurnsTest {
     Task elsewhere = new Task().waiting("elsewhere");
     CompletableFuture.runAsync(() -> turns.join(elsewhere)).get();
 
-    turns.serve(Api.VERIFY_MATERIAL, capacity(5));
+    turns.serve(Api.VERIFY_MATERIAL, capacity(5), NO_ROOM);
 
     assertThat(started).containsExactly("here");
   }
@@ -117,8 +127,36 @@ class TakeTurnsTest {
     turns.join(a);
     turns.leave(a);
 
-    turns.serve(Api.VERIFY_MATERIAL, capacity(5));
+    turns.serve(Api.VERIFY_MATERIAL, capacity(5), NO_ROOM);
 
     assertThat(started).isEmpty();
+  }
+
+  @Test
+  void shouldStartOneRequestOfATaskWithNoneStartedWhenTheBoundIsTakenByAnothers() {
+    // the cold start's bound went to the task whose records came first; then the bound fell
+    Task first = new Task().waiting("a1", "a2", "a3", "a4", "a5");
+    turns.join(first);
+    turns.serve(Api.VERIFY_MATERIAL, capacity(4), NO_ROOM);
+    Task late = new Task().waiting("b1", "b2");
+    turns.join(late);
+
+    turns.serve(Api.VERIFY_MATERIAL, capacity(0), capacity(10));
+    turns.serve(Api.VERIFY_MATERIAL, capacity(0), capacity(10));
+
+    assertThat(started).as("one for the task with none, none more for the one holding the slots, and one at a time")
+        .containsExactly("a1", "a2", "a3", "a4", "b1");
+  }
+
+  @Test
+  void shouldKeepToTheHardCapForATaskWithNoneStarted() {
+    Task first = new Task().waiting("a1", "a2");
+    Task late = new Task().waiting("b1");
+    turns.join(first);
+    turns.join(late);
+
+    turns.serve(Api.VERIFY_MATERIAL, capacity(0), capacity(1));
+
+    assertThat(started).containsExactly("a1");
   }
 }
