@@ -88,9 +88,12 @@ public final class ControlLog implements AutoCloseable {
 
   /** The settings the topic holds now, read to its end once (the {@code control show} command). */
   public static ControlState read(Map<String, Object> clientConfigs, String topic, Duration timeout) {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(LogClients.consumerConfigs(clientConfigs),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(LogClients.consumerConfigs(clientConfigs),
+        new StringDeserializer(), new ByteArrayDeserializer());
+    try {
       return catchUp(consumer, topic, timeout);
+    } finally {
+      consumer.close(Duration.ZERO); // not waiting for a fetch left waiting at the broker (LogClients.closeReader)
     }
   }
 
@@ -160,7 +163,6 @@ public final class ControlLog implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    LogClients.stopReader(thread, consumer, CLOSE_TIMEOUT);
-    consumer.close(CLOSE_TIMEOUT);
+    LogClients.closeReader(thread, consumer, CLOSE_TIMEOUT);
   }
 }

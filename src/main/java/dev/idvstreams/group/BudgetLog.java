@@ -197,8 +197,7 @@ public final class BudgetLog implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    LogClients.stopReader(thread, consumer, CLOSE_TIMEOUT);
+    LogClients.closeReader(thread, consumer, CLOSE_TIMEOUT);
     producer.close(CLOSE_TIMEOUT);
-    consumer.close(CLOSE_TIMEOUT);
   }
 }

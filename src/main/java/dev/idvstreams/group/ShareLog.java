@@ -158,10 +158,9 @@ public final class ShareLog implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    LogClients.stopReader(thread, consumer, CLOSE_TIMEOUT);
+    LogClients.closeReader(thread, consumer, CLOSE_TIMEOUT);
     agent.leave();
     producer.send(new ProducerRecord<>(topic, 0, self, null));
     producer.close(CLOSE_TIMEOUT);
-    consumer.close(CLOSE_TIMEOUT);
   }
 }

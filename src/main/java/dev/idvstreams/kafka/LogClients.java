@@ -116,14 +116,21 @@ public final class LogClients {
     }
   }
 
-  /** Stops a log's reading thread: wakes its consumer out of its poll and waits up to {@code timeout} for the thread to end. */
-  public static void stopReader(Thread thread, KafkaConsumer<?, ?> consumer, Duration timeout) {
+  /**
+   * Stops a log's reading thread and closes its consumer: wakes the consumer out of its poll, waits
+   * up to {@code timeout} for the thread to end, then closes the consumer without waiting for the
+   * broker. A log's consumer has no group and nothing to commit, and a graceful close waits for the
+   * fetch waiting at the broker ({@link #quietFetchWait}): up to 5 s per log, which held a pod's
+   * shutdown, and its partitions, 4.3 s in the rolling benchmark.
+   */
+  public static void closeReader(Thread thread, KafkaConsumer<?, ?> consumer, Duration timeout) {
     consumer.wakeup();
     try {
       thread.join(timeout.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    consumer.close(Duration.ZERO);
   }
 
   /** Assigns the one partition of {@code topic} to {@code consumer}, positioned at its start: a log read whole. */

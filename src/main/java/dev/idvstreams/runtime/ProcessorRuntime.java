@@ -26,7 +26,6 @@ import dev.idvstreams.headers.CarriedHeaders;
 import dev.idvstreams.kafka.AccessCheck;
 import dev.idvstreams.kafka.AclPlan;
 import dev.idvstreams.kafka.ClusterCheck;
-import dev.idvstreams.kafka.LogClients;
 import dev.idvstreams.topology.DeadLetterWriter;
 import dev.idvstreams.topology.DecodeDeadLetterHandler;
 import dev.idvstreams.topology.EventDelivery;
@@ -477,15 +476,11 @@ public final class ProcessorRuntime implements AutoCloseable {
     // 10 ms for every poll kept an idle thread looping 100 times a second (docs/performance.md,
     // "CPU: idle and per call"). Under group.protocol=streams the wrapper is not used: 10 ms.
     props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, streamsProtocol ? String.valueOf(BUSY_POLL.toMillis()) : IDLE_POLL_MS);
-    // The main consumer's fetches wait at the broker up to 5 s: the broker answers a waiting fetch
-    // as soon as records (or, read_committed, a transaction's end) arrive, so only an idle
-    // thread's empty answers depend on it (20 ms made an idle consumer fetch 50 times a second,
-    // the consumer's 500 ms twice; bench/idle-cpu.sh)
-    Object requestTimeout = props.getOrDefault(StreamsConfig.mainConsumerPrefix(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG),
-        props.getOrDefault(StreamsConfig.consumerPrefix(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG),
-            props.get(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG)));
-    props.putIfAbsent(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
-        String.valueOf(LogClients.quietFetchWait(requestTimeout)));
+    // fetch.max.wait.ms stays the consumer's 500 ms: the broker answers a waiting fetch as soon as
+    // records (or, read_committed, a transaction's end) arrive; 20 ms made an idle consumer fetch
+    // 50 times a second. Not the logs' 5 s (LogClients): Kafka Streams closes its consumer
+    // gracefully, and a fetch waiting at the broker holds that close, and the instance's
+    // partitions, for as long (4.6 s in the rolling benchmark)
     // Under exactly-once each commit waits for the broker to take every record written since the
     // last: fewer bytes, shorter waits (duplicates answered from the store: +15% records/s in bench/)
     props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
