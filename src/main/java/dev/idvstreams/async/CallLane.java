@@ -78,7 +78,10 @@ public final class CallLane<R> {
     return caller.call(attempt, scope).onComplete(done -> pending.decrementAndGet());
   }
 
-  /** The most calls in flight the lane ever has ({@code in-flight.max}), whatever its bound. */
+  /**
+   * The API's {@code in-flight.max}: the ceiling above its bound, which the instance's invoker
+   * checks before it starts a call (as it checks the bound).
+   */
   public int inFlightMax() {
     return inFlightMax;
   }

@@ -211,7 +211,8 @@ public final class IdvConfig extends AbstractConfig {
   public static final String IN_FLIGHT_MAX_CONFIG = "in-flight.max";
   private static final String IN_FLIGHT_MAX_DOC = "Ceiling of concurrent calls per API in one instance. Below it the "
       + "bound follows Little's law: QPS share x observed latency x in-flight.headroom; a task with requests waiting "
-      + "and none in flight may start one beyond the bound, never beyond this.";
+      + "and none in flight may start one beyond the bound, up to this (checked as the bound is, so several stream "
+      + "threads may each pass it by one).";
   public static final String IN_FLIGHT_HEADROOM_CONFIG = "in-flight.headroom";
   private static final String IN_FLIGHT_HEADROOM_DOC = "Factor over QPS x latency that the in-flight bound allows, "
       + "so that latency jitter does not starve the rate.";

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -93,7 +94,8 @@ public final class ControlLog implements AutoCloseable {
     try {
       return catchUp(consumer, topic, timeout);
     } finally {
-      consumer.close(Duration.ZERO); // not waiting for a fetch left waiting at the broker (LogClients.closeReader)
+      // not waiting for a fetch left waiting at the broker (LogClients.closeReader)
+      consumer.close(CloseOptions.timeout(Duration.ZERO));
     }
   }
 

@@ -10,10 +10,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -51,7 +53,12 @@ public final class LogClients {
    * @param requestTimeoutMs the consumer's {@code request.timeout.ms} as configured, null if not
    */
   public static int quietFetchWait(Object requestTimeoutMs) {
-    return requestTimeoutMs == null ? 5_000 : (int) Math.min(5_000, Long.parseLong(requestTimeoutMs.toString()) / 2);
+    if (requestTimeoutMs == null) {
+      return 5_000;
+    }
+    int requestTimeout = (Integer) ConfigDef.parseType(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs,
+        ConfigDef.Type.INT);
+    return Math.max(1, Math.min(5_000, requestTimeout / 2));
   }
 
   public static Map<String, Object> producerConfigs(Map<String, Object> common) {
@@ -130,7 +137,12 @@ public final class LogClients {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    consumer.close(Duration.ZERO);
+    if (thread.isAlive()) {
+      // closing a consumer its thread still uses would throw, and skip whatever the caller closes next
+      LOG.warn("{} did not stop within {}; its consumer is left to the process's end", thread.getName(), timeout);
+      return;
+    }
+    consumer.close(CloseOptions.timeout(Duration.ZERO));
   }
 
   /** Assigns the one partition of {@code topic} to {@code consumer}, positioned at its start: a log read whole. */

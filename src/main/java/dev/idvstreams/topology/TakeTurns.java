@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * with it, and they must not queue behind every request this instance already had.
  *
  * <p>And a task with requests waiting and none started gets one even when the bound is taken,
- * up to the API's {@code in-flight.max}: the bound follows the instance's part of the limit, and
+ * below the API's {@code in-flight.max}: the bound follows the instance's part of the limit, and
  * when it falls (the first answer ends the cold start's 5 s of calls, a part given to a member
  * that joins) the requests already started hold every slot until they have been called, one part
  * at a time. In the rolling benchmark one task took 8 of the 10 slots of a cold start before the
@@ -71,7 +71,9 @@ final class TakeTurns {
       turn[api.ordinal()] = (turn[api.ordinal()] + 1) % mine.size();
       passed = line.startNext(api) ? 0 : passed + 1;
     }
-    for (Line line : mine) {
+    // from the task whose turn is next, so that when the cap stops it the same tasks do not always win
+    for (int k = 0; k < mine.size(); k++) {
+      Line line = mine.get((turn[api.ordinal()] + k) % mine.size());
       if (line.waitsWithNoneStarted(api) && belowMax.getAsBoolean()) {
         line.startNext(api);
       }

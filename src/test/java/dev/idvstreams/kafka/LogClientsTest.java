@@ -20,4 +20,10 @@ class LogClientsTest {
         ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, "4000")))
         .containsEntry(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 2_000);
   }
+
+  @Test
+  void shouldReadTheRequestTimeoutAsKafkaDoesAndNeverWaitLessThanAMillisecond() {
+    assertThat(LogClients.quietFetchWait(" 3000 ")).isEqualTo(1_500);
+    assertThat(LogClients.quietFetchWait(1)).isEqualTo(1);
+  }
 }

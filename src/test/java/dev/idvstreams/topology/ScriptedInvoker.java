@@ -20,6 +20,9 @@ final class ScriptedInvoker implements CheckInvoker {
   final List<CancelScope> scopes = new ArrayList<>();
   private final Map<String, Promise<Settlement>> open = new LinkedHashMap<>();
   private final int bound;
+  /** Whether the instance's bound has room ({@link #hasCapacity}) and whether it is below its ceiling ({@link #isBelowMax}). */
+  boolean roomInBound = true;
+  boolean belowMax = true;
   /** What invoke throws for a bizId, as a fault inside the processor would. */
   private final Map<String, Throwable> faults = new LinkedHashMap<>();
 
@@ -61,12 +64,12 @@ final class ScriptedInvoker implements CheckInvoker {
 
   @Override
   public boolean hasCapacity(Api api) {
-    return true; // the test bounds each task's slots with inFlightBound
+    return roomInBound; // by default the test bounds each task's slots with inFlightBound
   }
 
   @Override
   public boolean isBelowMax(Api api) {
-    return true;
+    return belowMax;
   }
 
   @Override
