@@ -39,7 +39,8 @@ public final class LogClients {
     // a message is read as soon as it is written: the broker answers a waiting fetch when one
     // arrives, so how long it may wait only sets how often an empty answer wakes the reading
     // thread of a quiet log (twice a second at the consumer's 500 ms; bench/idle-cpu.sh)
-    configs.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, quietFetchWait(configs.get(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG)));
+    configs.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+        quietFetchWait(configs.get(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG)));
     configs.remove(ConsumerConfig.GROUP_ID_CONFIG);
     configs.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     return configs;
@@ -52,7 +53,7 @@ public final class LogClients {
    *
    * @param requestTimeoutMs the consumer's {@code request.timeout.ms} as configured, null if not
    */
-  public static int quietFetchWait(Object requestTimeoutMs) {
+  static int quietFetchWait(Object requestTimeoutMs) {
     if (requestTimeoutMs == null) {
       return 5_000;
     }

@@ -117,7 +117,7 @@ final class ApiSlots {
   }
 
   /** Whether requests wait and none of this task's is calling. */
-  boolean waitsWithNoneCalling() {
+  boolean waitsWithNoneStarted() {
     return !waiting.isEmpty() && calling.size() == 0;
   }
 

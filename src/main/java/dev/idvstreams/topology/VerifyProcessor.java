@@ -124,7 +124,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
 
     @Override
     public boolean waitsWithNoneStarted(Api api) {
-      return slots.get(api).waitsWithNoneCalling();
+      return slots.get(api).waitsWithNoneStarted();
     }
   };
   /** This task's calls; a new scope at each init: Kafka Streams may init a closed processor again (revival, resumption). */
@@ -389,7 +389,7 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
     if (!control.mayStartCalls()) {
       return; // stored: called once the rebalance is over, or by the next owner
     }
-    turns.serve(api, () -> invoker.hasCapacity(api), () -> invoker.isBelowMax(api));
+    startByTurns(api);
     // Backpressure comes from how much waits in all, never from this API's room: a request whose
     // API is at its bound, held by its breaker or out of its share waits in the store while the
     // thread goes on to the next record, whatever its API
@@ -401,7 +401,9 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
   }
 
   private void call(VerificationRequest request, CompletionHandle<Settlement> handle) {
-    LOG.trace("Task {}: calling {} for bizId {}", context.taskId(), Checks.apiOf(request).action(), request.getBizId());
+    if (LOG.isTraceEnabled()) { // a call's hot path: the API is not looked up for a line not written
+      LOG.trace("Task {}: calling {} for bizId {}", context.taskId(), Checks.apiOf(request).action(), request.getBizId());
+    }
     callsNotDrained++;
     control.callsChanged(1);
     Future<Settlement> call;
@@ -455,8 +457,13 @@ final class VerifyProcessor implements Processor<String, VerificationRequest, St
       return;
     }
     for (Api api : slots.keySet()) {
-      turns.serve(api, () -> invoker.hasCapacity(api), () -> invoker.isBelowMax(api));
+      startByTurns(api);
     }
+  }
+
+  /** Starts the thread's waiting requests of the API by turns of its tasks ({@link TakeTurns}). */
+  private void startByTurns(Api api) {
+    turns.serve(api, () -> invoker.hasCapacity(api), () -> invoker.isBelowMax(api));
   }
 
   private void drainCompletions() {
