@@ -1,7 +1,6 @@
 package dev.idvstreams.group;
 
 import dev.idvstreams.api.Api;
-import dev.idvstreams.async.CallLane;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -14,10 +13,17 @@ import java.util.function.ToLongFunction;
 
 /**
  * This instance's demand for each API's limit: the calls it could start within the next second.
- * That is its requests waiting for a slot, the attempts waiting for a token, and the calls it made
- * in the last second (an instance that keeps its rate busy needs it again, even when nothing waits
- * between two arrivals). Requests in a call are not counted: their answers need no more of the
- * limit. An API held by its breaker has no demand: its part serves the others until it recovers.
+ * That is its requests waiting for a slot, the attempts waiting for a token, and the calls of the
+ * last second that requests arriving within it made, at most as many as arrived (an instance whose
+ * arrivals keep its rate busy needs it again, even when nothing waits between two arrivals).
+ * Requests in a call are not counted: their answers need no more of the limit. An API held by its
+ * breaker has no demand: its part serves the others until it recovers.
+ *
+ * <p>Why arrivals bound the recent calls: an instance draining a backlog that no longer grows
+ * will start no more calls than it has waiting. Counted in full, its last second of calls kept its
+ * part a second after its last request had gone, while another instance still had work: in the
+ * rolling benchmark each member that ran dry cost the group 4-5 calls of the last 30
+ * (docs/performance.md).
  *
  * <p>Sampled by one thread ({@link ShareLog}'s).
  */
@@ -25,17 +31,33 @@ public final class LaneDemand implements Supplier<Map<Api, Long>> {
 
   private static final Duration RECENT = Duration.ofSeconds(1);
 
-  private record Sample(long nanos, long granted) {}
+  /**
+   * What the demand reads of an API's lane, at one moment.
+   *
+   * @param held whether its breaker holds it
+   * @param awaitingPermit its attempts waiting for a token
+   * @param permitsGranted the tokens it has granted since the start
+   */
+  public record LaneCounts(boolean held, long awaitingPermit, long permitsGranted) {}
 
-  private final Function<Api, CallLane<?>> lanes;
+  /** The lane's tokens granted and the requests arrived, both counted since the start, at a moment. */
+  private record Sample(long nanos, long granted, long arrived) {}
+
+  private final Function<Api, LaneCounts> lanes;
   private final ToLongFunction<Api> waiting;
+  private final ToLongFunction<Api> arrived;
   private final LongSupplier nanoTime;
   private final Map<Api, Deque<Sample>> samples = new EnumMap<>(Api.class);
 
-  /** @param waiting the requests of an API waiting for a slot, in every task of this instance */
-  public LaneDemand(Function<Api, CallLane<?>> lanes, ToLongFunction<Api> waiting, LongSupplier nanoTime) {
+  /**
+   * @param waiting the requests of an API waiting for a slot, in every task of this instance
+   * @param arrived the requests of an API that have come to wait for a slot since the start
+   */
+  public LaneDemand(Function<Api, LaneCounts> lanes, ToLongFunction<Api> waiting, ToLongFunction<Api> arrived,
+      LongSupplier nanoTime) {
     this.lanes = lanes;
     this.waiting = waiting;
+    this.arrived = arrived;
     this.nanoTime = nanoTime;
     for (Api api : Api.values()) {
       samples.put(api, new ArrayDeque<>());
@@ -47,21 +69,25 @@ public final class LaneDemand implements Supplier<Map<Api, Long>> {
     long now = nanoTime.getAsLong();
     Map<Api, Long> loads = new EnumMap<>(Api.class);
     for (Api api : Api.values()) {
-      CallLane<?> lane = lanes.apply(api);
-      long recent = recentCalls(api, lane.permitsGranted(), now);
-      long demand = lane.isHeld() ? 0 : waiting.applyAsLong(api) + lane.awaitingPermit() + recent;
+      LaneCounts lane = lanes.apply(api);
+      long recent = recentCallsOfArrivals(api, lane.permitsGranted(), arrived.applyAsLong(api), now);
+      long demand = lane.held() ? 0 : waiting.applyAsLong(api) + lane.awaitingPermit() + recent;
       loads.put(api, demand);
     }
     return loads;
   }
 
-  /** Tokens granted since the oldest sample that is not older than {@link #RECENT}. */
-  private long recentCalls(Api api, long granted, long now) {
+  /**
+   * Tokens granted since the oldest sample that is not older than {@link #RECENT}, at most as many
+   * as the requests that arrived since then.
+   */
+  private long recentCallsOfArrivals(Api api, long granted, long arrivedNow, long now) {
     Deque<Sample> kept = samples.get(api);
-    kept.addLast(new Sample(now, granted));
+    kept.addLast(new Sample(now, granted, arrivedNow));
     while (kept.size() > 1 && now - kept.peekFirst().nanos() > RECENT.toNanos()) {
       kept.removeFirst();
     }
-    return granted - kept.peekFirst().granted();
+    Sample oldest = kept.peekFirst();
+    return Math.min(granted - oldest.granted(), arrivedNow - oldest.arrived());
   }
 }

@@ -222,7 +222,8 @@ public final class ProcessorRuntime implements AutoCloseable {
         public int callsInWindow(Api api) {
           return invoker.lane(api).callsInWindow();
         }
-      }, reported(new LaneDemand(invoker::lane, control.backlog()::requests, System::nanoTime), idvMetrics),
+      }, reported(new LaneDemand(api -> laneCounts(invoker.lane(api)), control.backlog()::requests,
+          control.backlog()::arrived, System::nanoTime), idvMetrics),
       control::hasWork, ShareAgent.Timing.defaults());
     Map<Api, Long> budgets = new EnumMap<>(Api.class);
     for (Api api : Api.values()) {
@@ -269,6 +270,10 @@ public final class ProcessorRuntime implements AutoCloseable {
       this.ops = null;
       this.opsPort = -1;
     }
+  }
+
+  private static LaneDemand.LaneCounts laneCounts(CallLane<?> lane) {
+    return new LaneDemand.LaneCounts(lane.isHeld(), lane.awaitingPermit(), lane.permitsGranted());
   }
 
   /**

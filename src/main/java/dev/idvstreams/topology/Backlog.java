@@ -27,12 +27,15 @@ public final class Backlog {
   private final AtomicLong bytes = new AtomicLong();
   /** The same requests by API: what the group's split of each limit follows. */
   private final Map<Api, AtomicLong> byApi = new EnumMap<>(Api.class);
+  /** The requests by API that have come to wait since the start: whether a backlog is still fed. */
+  private final Map<Api, AtomicLong> arrivedByApi = new EnumMap<>(Api.class);
 
   public Backlog(long maxRequests, long maxBytes) {
     this.maxRequests = maxRequests;
     this.maxBytes = maxBytes;
     for (Api api : Api.values()) {
       byApi.put(api, new AtomicLong());
+      arrivedByApi.put(api, new AtomicLong());
     }
   }
 
@@ -58,6 +61,7 @@ public final class Backlog {
   }
 
   void added(Api api, long requestBytes) {
+    arrivedByApi.get(api).incrementAndGet();
     byApi.get(api).incrementAndGet();
     requests.incrementAndGet();
     bytes.addAndGet(requestBytes);
@@ -77,6 +81,11 @@ public final class Backlog {
   /** The waiting requests of one API. */
   public long requests(Api api) {
     return byApi.get(api).get();
+  }
+
+  /** The requests of one API that have come to wait since the start, whether still waiting or not. */
+  public long arrived(Api api) {
+    return arrivedByApi.get(api).get();
   }
 
   public long requests() {

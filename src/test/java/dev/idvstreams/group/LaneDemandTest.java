@@ -1,0 +1,89 @@
+package dev.idvstreams.group;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.idvstreams.api.Api;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class LaneDemandTest {
+
+  private static final Api API = Api.CREDENTIAL_VERIFY_INTL;
+
+  private long nanos;
+  private long waiting;
+  private long arrived;
+  private long awaitingPermit;
+  private long granted;
+  private boolean held;
+
+  private final LaneDemand demand = new LaneDemand(api -> new LaneDemand.LaneCounts(held, awaitingPermit, granted),
+      api -> api == API ? waiting : 0, api -> api == API ? arrived : 0, () -> nanos);
+
+  private long sample(long afterMillis) {
+    nanos += TimeUnit.MILLISECONDS.toNanos(afterMillis);
+    return demand.get().get(API);
+  }
+
+  @Test
+  void countsWaitingRequestsAndAttemptsWaitingForAToken() {
+    sample(0);
+    waiting = 7;
+    awaitingPermit = 2;
+    assertThat(sample(100)).isEqualTo(9);
+  }
+
+  @Test
+  void arrivalsServedAtOnceKeepTheirRateAsDemand() {
+    sample(0);
+    // 3 requests a second arrive and are called at once: nothing ever waits between samples
+    for (int second = 0; second < 3; second++) {
+      for (int k = 0; k < 3; k++) {
+        arrived++;
+        granted++;
+        sample(300);
+      }
+    }
+    assertThat(sample(50)).isEqualTo(3);
+  }
+
+  @Test
+  void aBacklogThatNoLongerGrowsHasNoDemandOnceItsLastRequestHasItsToken() {
+    arrived = 40;
+    waiting = 40;
+    sample(0);
+    sample(1_100); // the arrivals are now more than a second old
+    while (waiting > 0) {
+      waiting--;
+      granted++;
+      assertThat(sample(200)).as("demand with %d waiting", waiting).isEqualTo(waiting);
+    }
+  }
+
+  @Test
+  void callsBeyondTheArrivalsOfTheLastSecondAreNotDemand() {
+    waiting = 30;
+    arrived = 30;
+    sample(0);
+    sample(1_100);
+    arrived += 1;
+    waiting += 1;
+    for (int k = 0; k < 5; k++) {
+      waiting--;
+      granted++;
+      sample(150);
+    }
+    // 5 calls and 1 arrival in the last second: the backlog plus the one call a fed instance repeats
+    assertThat(sample(10)).isEqualTo(waiting + 1);
+  }
+
+  @Test
+  void aHeldLaneHasNoDemand() {
+    waiting = 12;
+    held = true;
+    Map<Api, Long> loads = new EnumMap<>(demand.get());
+    assertThat(loads.get(API)).isZero();
+  }
+}
