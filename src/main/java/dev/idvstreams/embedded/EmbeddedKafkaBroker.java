@@ -163,6 +163,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("transaction.state.log.replication.factor", "1");
     p.put("transaction.state.log.min.isr", "1");
     p.put("transaction.state.log.num.partitions", "5");
+    // A member SIGKILLed mid-transaction leaves it open, and the partitions it wrote (the store's
+    // changelog, the repartition topic) unreadable under read_committed, until the coordinator
+    // aborts it: transaction.timeout.ms (10 s), then the coordinator's next scan for timed-out
+    // transactions, every 10 s by default. A member restarted elsewhere (another transactional.id)
+    // waited 17 s to restore in the rolling benchmark; a scan every second makes that 10-11 s.
+    // A real cluster's value is its operator's (docs/deployment.md)
+    p.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
