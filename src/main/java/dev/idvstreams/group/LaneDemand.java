@@ -13,17 +13,21 @@ import java.util.function.ToLongFunction;
 
 /**
  * This instance's demand for each API's limit: the calls it could start within the next second.
- * That is its requests waiting for a slot, the attempts waiting for a token, and the calls of the
- * last second that requests arriving within it made, at most as many as arrived (an instance whose
- * arrivals keep its rate busy needs it again, even when nothing waits between two arrivals).
- * Requests in a call are not counted: their answers need no more of the limit. An API held by its
- * breaker has no demand: its part serves the others until it recovers.
+ * That is its backlog (its requests waiting for a slot and its attempts waiting for a token) and
+ * its calls of the last second: all of them while a backlog is left, since a part lowered below
+ * the calls still in its window holds back the next call until enough have left it; once none is
+ * left, only as many as requests arrived in that second (an instance whose arrivals keep its rate
+ * busy needs it again, even when nothing waits between two arrivals). Requests in a call are not
+ * counted: their answers need no more of the limit. An API held by its breaker has no demand: its
+ * part serves the others until it recovers.
  *
- * <p>Why arrivals bound the recent calls: an instance draining a backlog that no longer grows
- * will start no more calls than it has waiting. Counted in full, its last second of calls kept its
- * part a second after its last request had gone, while another instance still had work: in the
- * rolling benchmark each member that ran dry cost the group 4-5 calls of the last 30
- * (docs/performance.md).
+ * <p>Why arrivals bound the recent calls of an instance without a backlog: one that has drained a
+ * backlog that no longer grows will start no more calls. Counted in full, its last second of
+ * calls kept its part a second after its last request had gone while another instance still had
+ * work: in the rolling benchmark each member that ran dry cost the group 4-5 calls of the last 30.
+ * Counting only the backlog (no recent calls) lowered the part of the last member with work as
+ * its backlog shrank, and each lowering held its next call until a call had left its window: its
+ * last 5 calls took 2 s instead of 1 (docs/performance.md).
  *
  * <p>Sampled by one thread ({@link ShareLog}'s).
  */
@@ -70,24 +74,26 @@ public final class LaneDemand implements Supplier<Map<Api, Long>> {
     Map<Api, Long> loads = new EnumMap<>(Api.class);
     for (Api api : Api.values()) {
       LaneCounts lane = lanes.apply(api);
-      long recent = recentCallsOfArrivals(api, lane.permitsGranted(), arrived.applyAsLong(api), now);
-      long demand = lane.held() ? 0 : waiting.applyAsLong(api) + lane.awaitingPermit() + recent;
+      long backlog = waiting.applyAsLong(api) + lane.awaitingPermit();
+      long recent = recentCalls(api, lane.permitsGranted(), arrived.applyAsLong(api), now, backlog > 0);
+      long demand = lane.held() ? 0 : backlog + recent;
       loads.put(api, demand);
     }
     return loads;
   }
 
   /**
-   * Tokens granted since the oldest sample that is not older than {@link #RECENT}, at most as many
-   * as the requests that arrived since then.
+   * Tokens granted since the oldest sample that is not older than {@link #RECENT}; without a
+   * backlog, at most as many as the requests that arrived since then.
    */
-  private long recentCallsOfArrivals(Api api, long granted, long arrivedNow, long now) {
+  private long recentCalls(Api api, long granted, long arrivedNow, long now, boolean backlogLeft) {
     Deque<Sample> kept = samples.get(api);
     kept.addLast(new Sample(now, granted, arrivedNow));
     while (kept.size() > 1 && now - kept.peekFirst().nanos() > RECENT.toNanos()) {
       kept.removeFirst();
     }
     Sample oldest = kept.peekFirst();
-    return Math.min(granted - oldest.granted(), arrivedNow - oldest.arrived());
+    long calls = granted - oldest.granted();
+    return backlogLeft ? calls : Math.min(calls, arrivedNow - oldest.arrived());
   }
 }

@@ -50,33 +50,40 @@ class LaneDemandTest {
   }
 
   @Test
-  void aBacklogThatNoLongerGrowsHasNoDemandOnceItsLastRequestHasItsToken() {
+  void aBacklogThatNoLongerGrowsKeepsItsRateUntilItsLastRequestHasItsTokenThenHasNoDemand() {
     arrived = 40;
     waiting = 40;
     sample(0);
     sample(1_100); // the arrivals are now more than a second old
-    while (waiting > 0) {
-      waiting--;
-      granted++;
-      assertThat(sample(200)).as("demand with %d waiting", waiting).isEqualTo(waiting);
-    }
-  }
-
-  @Test
-  void callsBeyondTheArrivalsOfTheLastSecondAreNotDemand() {
-    waiting = 30;
-    arrived = 30;
-    sample(0);
-    sample(1_100);
-    arrived += 1;
-    waiting += 1;
     for (int k = 0; k < 5; k++) {
       waiting--;
       granted++;
       sample(150);
     }
-    // 5 calls and 1 arrival in the last second: the backlog plus the one call a fed instance repeats
-    assertThat(sample(10)).isEqualTo(waiting + 1);
+    // a backlog is left: the 5 calls of the last second count with it, so the part does not fall
+    assertThat(sample(10)).isEqualTo(35 + 5);
+    waiting = 1;
+    awaitingPermit = 0;
+    assertThat(sample(10)).isEqualTo(1 + 5);
+    waiting = 0;
+    granted++;
+    assertThat(sample(10)).as("the last request has its token, nothing arrived lately").isZero();
+  }
+
+  @Test
+  void withoutABacklogOnlyTheCallsOfTheLastSecondsArrivalsCount() {
+    waiting = 30;
+    arrived = 30;
+    sample(0);
+    sample(1_100);
+    arrived += 2;
+    for (int k = 0; k < 32; k++) {
+      waiting = 31 - k;
+      granted++;
+      sample(30);
+    }
+    // 32 calls in the last second, 2 arrivals, nothing left waiting
+    assertThat(sample(10)).isEqualTo(2);
   }
 
   @Test
