@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * The call rate for one API: a token bucket at this instance's share of the account's QPS limit,
  * lowered multiplicatively when the provider throttles and raised additively on success (AIMD).
  *
- * <p>Two parts pace the calls. The bucket holds one token, refilled every 1/rate seconds, so
+ * <p>Two parts pace the calls. The bucket holds one permit, refilled every 1/rate seconds, so
  * permits are at least 1/rate apart: the calls are spread evenly (a larger bucket would let a burst
  * at the start of a window and a full refill inside it add up to twice the limit). The
  * {@link DepartureWindow} holds the limit itself: at most {@code floor(ceiling)} calls in any
@@ -90,6 +90,12 @@ public final class AdaptiveRateLimiter {
   private final Bucket bucket;
   private final DepartureWindow window;
 
+  /**
+   * A permit is this many of the bucket's tokens, refilled one by one: a rate change keeps what
+   * has refilled of the next permit (bucket4j keeps whole tokens only, so with one token a permit
+   * every rise started the wait for the next permit over, up to 1/rate late).
+   */
+  private static final long UNITS_PER_PERMIT = 1000;
   /** How soon a caller held by a share of 0 asks again. */
   private static final long HELD_RECHECK_NANOS = Duration.ofMillis(50).toNanos();
   /** How long without a throttled answer before the arrival guard gives back half of its widening. */
@@ -152,20 +158,32 @@ public final class AdaptiveRateLimiter {
   /** Takes a permit if a call may go now, else says how long to wait before asking again. */
   public synchronized Permit tryAcquire() {
     applyPendingShare();
-    if (rate == 0) {
-      return new Permit(HELD_RECHECK_NANOS, 0);
-    }
     long now = nanoTime.getAsLong();
+    if (rate == 0) {
+      return waitAtMostUntilPendingShare(HELD_RECHECK_NANOS, now);
+    }
     long windowWait = window.delayNanos(now);
     if (windowWait > 0) {
-      return new Permit(windowWait, 0);
+      return waitAtMostUntilPendingShare(windowWait, now);
     }
-    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(UNITS_PER_PERMIT);
     if (!probe.isConsumed()) {
-      return new Permit(Math.max(1, probe.getNanosToWaitForRefill()), 0);
+      return waitAtMostUntilPendingShare(Math.max(1, probe.getNanosToWaitForRefill()), now);
     }
     window.granted(now);
     return new Permit(0, now);
+  }
+
+  /**
+   * A wait, cut short where a higher share applies sooner: the caller asks again as the share rises,
+   * not at the pace of the lower one (1/rate, a third of a second at 3 calls a second, lost at
+   * every raise of the last member with work in the rolling benchmark).
+   */
+  private Permit waitAtMostUntilPendingShare(long waitNanos, long now) {
+    if (sharePending && pendingShareAtNanos - now < waitNanos) {
+      return new Permit(Math.max(1, pendingShareAtNanos - now), 0);
+    }
+    return new Permit(waitNanos, 0);
   }
 
   /**
@@ -348,7 +366,8 @@ public final class AdaptiveRateLimiter {
     if (newRate == 0) {
       return; // tryAcquireOrDelayNanos grants nothing; the bucket keeps its last configuration
     }
-    // AS_IS keeps the partial token, so a change never hands out an extra permit.
+    // AS_IS keeps the tokens refilled so far: what the next permit has gathered counts at the new
+    // pace, and a change never hands out an extra permit.
     bucket.replaceConfiguration(
         BucketConfiguration.builder().addLimit(oneTokenEvery(newRate)).build(),
         TokensInheritanceStrategy.AS_IS);
@@ -357,7 +376,8 @@ public final class AdaptiveRateLimiter {
   private static Bandwidth oneTokenEvery(double ratePerSecond) {
     // Rounded up: a period even a nanosecond short would let rate + 1 permits into some second.
     long periodNanos = (long) Math.ceil(1e9 / ratePerSecond);
-    return Bandwidth.builder().capacity(1).refillGreedy(1, Duration.ofNanos(periodNanos)).build();
+    return Bandwidth.builder().capacity(UNITS_PER_PERMIT).refillGreedy(UNITS_PER_PERMIT, Duration.ofNanos(periodNanos))
+        .build();
   }
 
   private record InjectedTimeMeter(LongSupplier nanoTime) implements TimeMeter {

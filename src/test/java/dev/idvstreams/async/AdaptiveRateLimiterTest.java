@@ -214,6 +214,25 @@ class AdaptiveRateLimiterTest {
   }
 
   @Test
+  void shouldAskAgainWhenAHigherShareAppliesNotAtThePaceOfTheLowerOne() {
+    AdaptiveRateLimiter limiter = limiter(20);
+    limiter.setShare(0.15); // 3 calls a second: a permit every 333 ms
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(limiter.tryAcquire().granted()).isTrue();
+    long first = clock.getAsLong();
+
+    limiter.setShare(0.25, Duration.ofMillis(200)); // 5 calls a second, 200 ms from now
+    AdaptiveRateLimiter.Permit denied = limiter.tryAcquire();
+    assertThat(denied.waitNanos()).as("asks again when the higher share applies").isEqualTo(
+        Duration.ofMillis(200).toNanos());
+
+    List<Long> grants = grantsToEagerCaller(acquire(limiter), Duration.ofMillis(400), 0);
+    // 200 ms at 3 a second refilled 0.6 of a permit; the rest at 5 a second: 80 ms more
+    assertThat(grants.get(0) - first).as("the next permit at the higher pace, not 333 ms after the last")
+        .isBetween(Duration.ofMillis(279).toNanos(), Duration.ofMillis(281).toNanos());
+  }
+
+  @Test
   void shouldCountItsOwnCallsWhateverItsShareWasWhenTheyLeft() {
     AdaptiveRateLimiter limiter = limiter(20);
     List<Long> before = grantsToEagerCaller(acquire(limiter), Duration.ofMillis(900), 0);
