@@ -452,7 +452,18 @@ public final class ProcessorRuntime implements AutoCloseable {
       config.breakerProbeInterval(), config.breakerProbeIntervalMax());
   }
 
-  private static Properties streamsProperties(IdvConfig config) {
+  /**
+   * Under group.protocol=streams, the main consumer's wait for a client call such as reading a new
+   * task's committed offsets, unless set: Kafka's 60 s held one migrated task 60 s in the rolling
+   * benchmark, where the consumer (the one the streams protocol uses) never sent its offset fetch
+   * and logged hundreds of "A duplicated, inflight, request was identified, but unable to find it in
+   * the outbound buffer"; Kafka Streams then retried in its next loop and the task ran at once
+   * (docs/deployment.md, "Which group protocol"). A timeout there is retried, within
+   * task.timeout.ms, so a shorter one only bounds such a wait.
+   */
+  static final String STREAMS_PROTOCOL_API_TIMEOUT_MS = "10000";
+
+  static Properties streamsProperties(IdvConfig config) {
     Properties props = new Properties();
     props.putAll(config.kafkaStreamsProperties());
     boolean streamsProtocol = config.streamsGroupProtocol();
@@ -481,6 +492,11 @@ public final class ProcessorRuntime implements AutoCloseable {
     // 10 ms for every poll kept an idle thread looping 100 times a second (docs/performance.md,
     // "CPU: idle and per call"). Under group.protocol=streams the wrapper is not used: 10 ms.
     props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, streamsProtocol ? String.valueOf(BUSY_POLL.toMillis()) : IDLE_POLL_MS);
+    String apiTimeout = ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG;
+    if (streamsProtocol && !props.containsKey(apiTimeout) && !props.containsKey(StreamsConfig.consumerPrefix(apiTimeout))
+        && !props.containsKey(StreamsConfig.mainConsumerPrefix(apiTimeout))) {
+      props.put(StreamsConfig.mainConsumerPrefix(apiTimeout), STREAMS_PROTOCOL_API_TIMEOUT_MS);
+    }
     // fetch.max.wait.ms stays the consumer's 500 ms: the broker answers a waiting fetch as soon as
     // records (or, read_committed, a transaction's end) arrive; 20 ms made an idle consumer fetch
     // 50 times a second. Not the logs' 5 s (LogClients): Kafka Streams closes its consumer
