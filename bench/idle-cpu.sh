@@ -3,8 +3,10 @@
 # nothing to do. Starts an embedded broker (`kafka`), creates the topics (`topics create`), starts
 # `run` with every API endpoint at 127.0.0.1:1 and the HTTP server off, waits, then reads the
 # process's utime+stime from /proc over a window, in all and per thread (/proc/<pid>/task/*/comm).
-#   bench/idle-cpu.sh [--jar target/idv-streams.jar] [--port 19092] [--warmup 25] [--seconds 30]
+#   bench/idle-cpu.sh [--jar target/idv-streams.jar] [--broker-jar JAR] [--port 19092] [--warmup 25] [--seconds 30]
 #                     [--partitions 6] [--config-extra 'key=value;key=value'] [--java-opts '-X...']
+# --broker-jar runs the broker from another build (default: --jar), so that two builds' processors
+# are measured beside the same broker.
 # Linux only (/proc). Needs the jar built (mvn -DskipTests package). Nothing is sent to the topics.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,9 +17,11 @@ seconds=30
 partitions=6
 extra=""
 java_opts=""
+broker_jar=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --jar) jar="$2"; shift 2 ;;
+    --broker-jar) broker_jar="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
@@ -56,7 +60,7 @@ if [ -n "$extra" ]; then
   tr ';' '\n' <<<"$extra" >>"$dir/idle.properties"
 fi
 
-java -Xmx512m -jar "$jar" kafka --port "$port" --data-dir "$dir/kafka" >"$dir/kafka.log" 2>&1 &
+java -Xmx512m -jar "${broker_jar:-$jar}" kafka --port "$port" --data-dir "$dir/kafka" >"$dir/kafka.log" 2>&1 &
 broker_pid=$!
 for _ in $(seq 1 60); do
   if java -jar "$jar" topics create --config "$dir/idle.properties" >"$dir/topics.log" 2>&1; then
