@@ -92,8 +92,9 @@ public final class AdaptiveRateLimiter {
 
   /**
    * A permit is this many of the bucket's tokens, refilled one by one: a rate change keeps what
-   * has refilled of the next permit (bucket4j keeps whole tokens only, so with one token a permit
-   * every rise started the wait for the next permit over, up to 1/rate late).
+   * has refilled of the next permit. Bucket4j drops the fraction of a token when a raise replaces
+   * its configuration, so with one token a permit every raise started the next permit's wait
+   * over, up to 1/rate late.
    */
   private static final long UNITS_PER_PERMIT = 1000;
   /** How soon a caller held by a share of 0 asks again. */
@@ -136,7 +137,7 @@ public final class AdaptiveRateLimiter {
     this.lastThrottleNanos = now;
     this.bucket = Bucket.builder()
         .withCustomTimePrecision(new InjectedTimeMeter(nanoTime))
-        .addLimit(oneTokenEvery(rate))
+        .addLimit(onePermitEvery(rate))
         .build();
     this.window = new DepartureWindow(settings.arrivalGuard().toNanos());
     window.resize(callsPerWindow());
@@ -364,16 +365,16 @@ public final class AdaptiveRateLimiter {
     }
     rate = newRate;
     if (newRate == 0) {
-      return; // tryAcquireOrDelayNanos grants nothing; the bucket keeps its last configuration
+      return; // tryAcquire grants nothing; the bucket keeps its last configuration
     }
     // AS_IS keeps the tokens refilled so far: what the next permit has gathered counts at the new
     // pace, and a change never hands out an extra permit.
     bucket.replaceConfiguration(
-        BucketConfiguration.builder().addLimit(oneTokenEvery(newRate)).build(),
+        BucketConfiguration.builder().addLimit(onePermitEvery(newRate)).build(),
         TokensInheritanceStrategy.AS_IS);
   }
 
-  private static Bandwidth oneTokenEvery(double ratePerSecond) {
+  private static Bandwidth onePermitEvery(double ratePerSecond) {
     // Rounded up: a period even a nanosecond short would let rate + 1 permits into some second.
     long periodNanos = (long) Math.ceil(1e9 / ratePerSecond);
     return Bandwidth.builder().capacity(UNITS_PER_PERMIT).refillGreedy(UNITS_PER_PERMIT, Duration.ofNanos(periodNanos))

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -77,6 +78,8 @@ public final class AsyncCaller<R> {
   /** Attempts ready to leave that wait for a token, by turns of their owners: work the limit could serve now. */
   private final PermitQueue awaitingPermit = new PermitQueue();
   private final AtomicLong permitsGranted = new AtomicLong();
+  /** Attempts granted their token and not yet answered: the requests whose call is on the wire. */
+  private final AtomicInteger onTheWire = new AtomicInteger();
   /** Set by an operator (the control topic): attempts are held as by an open breaker. */
   private volatile boolean paused;
   /** The day's call budget (the cost guard): every attempt takes one call of it when its token is granted. */
@@ -126,6 +129,11 @@ public final class AsyncCaller<R> {
     return permitsGranted.get();
   }
 
+  /** Requests whose current attempt has its token and no answer yet. */
+  public int onTheWire() {
+    return onTheWire.get();
+  }
+
   /** Pauses or resumes every attempt of this caller: a paused one waits, as for an open breaker, and holds no token. */
   public void setPaused(boolean paused) {
     this.paused = paused;
@@ -171,6 +179,8 @@ public final class AsyncCaller<R> {
     private volatile long grantedAtNanos;
     /** Whether the current attempt was written to its connection: only then may the provider have seen it. */
     private volatile boolean sentThisAttempt;
+    /** Whether the current attempt counts in {@link #onTheWire}: from its grant to its answer. */
+    private boolean countedOnTheWire;
 
     Request(Attempt<R> attempt, Context context, CancelScope scope) {
       this.attempt = attempt;
@@ -307,6 +317,8 @@ public final class AsyncCaller<R> {
       }
       grantedAtNanos = token.grantedAtNanos();
       permitsGranted.incrementAndGet();
+      countedOnTheWire = true;
+      onTheWire.incrementAndGet();
       departedNanos = nanoTime.getAsLong();
       permit.tryComplete();
     }
@@ -325,6 +337,10 @@ public final class AsyncCaller<R> {
     }
 
     private void answered(R value, Throwable error) {
+      if (countedOnTheWire) {
+        countedOnTheWire = false;
+        onTheWire.decrementAndGet();
+      }
       if (ended()) {
         return; // cancelled meanwhile: the answer is dropped
       }

@@ -149,6 +149,14 @@ public final class CallLane<R> {
     return pending.get();
   }
 
+  /**
+   * Requests that will still take a token: started and not finished, and not waiting for an
+   * answer (being prepared, waiting for a token, in backoff or held).
+   */
+  public int notSent() {
+    return Math.max(0, pending.get() - caller.onTheWire());
+  }
+
   /** Attempts that wait for a token now: calls this instance could make at once with more of the limit. */
   public int awaitingPermit() {
     return caller.awaitingPermit();

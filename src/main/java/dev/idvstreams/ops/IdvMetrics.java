@@ -147,7 +147,8 @@ public final class IdvMetrics {
       limitQps.put(api, gauge(LIMIT_QPS, "The account's QPS limit for the API in force, which the group's parts add "
           + "up to at most (qps.<api>); NaN until set", api, new AtomicReference<>(Double.NaN), AtomicReference::get));
       limitDemand.put(api, gauge(LIMIT_DEMAND, "This instance's demand for the limit, as it tells the group: requests "
-          + "waiting for a slot, attempts waiting for a token, and calls made in the last second", api, new AtomicLong(),
+          + "waiting for a slot, attempts waiting for a token, and calls made in the last second (once nothing is left to "
+          + "call, only as many as requests arrived in that second)", api, new AtomicLong(),
           AtomicLong::get));
     }
     dedupReplays = counter(DEDUP_REPLAYS, "Exact duplicates answered from the deduplication store");

@@ -273,7 +273,7 @@ public final class ProcessorRuntime implements AutoCloseable {
   }
 
   private static LaneDemand.LaneCounts laneCounts(CallLane<?> lane) {
-    return new LaneDemand.LaneCounts(lane.isHeld(), lane.awaitingPermit(), lane.permitsGranted());
+    return new LaneDemand.LaneCounts(lane.isHeld(), lane.awaitingPermit(), lane.notSent(), lane.permitsGranted());
   }
 
   /**

@@ -71,7 +71,7 @@ class AdaptiveRateLimiterTest {
 
     List<Long> grants = grantsToEagerCaller(acquire, Duration.ofSeconds(3), 0);
 
-    assertThat(maxInAnyWindow(grants, SECOND)).as("the burst the one-token bucket avoids").isGreaterThan(10);
+    assertThat(maxInAnyWindow(grants, SECOND)).as("the burst the one-permit bucket avoids").isGreaterThan(10);
   }
 
   @Test
@@ -132,7 +132,7 @@ class AdaptiveRateLimiterTest {
 
     limiter.onThrottled();
 
-    assertThat(limiter.tryAcquire().waitNanos()).as("the half token earned at 20/s waits out half a 10/s period")
+    assertThat(limiter.tryAcquire().waitNanos()).as("the half permit earned at 20/s waits out half a 10/s period")
         .isEqualTo(Duration.ofMillis(50).toNanos());
   }
 

@@ -192,6 +192,26 @@ class AsyncCallerTest {
   }
 
   @Test
+  void shouldCountACallOnTheWireFromItsTokenToItsAnswerOnly() throws Exception {
+    AtomicInteger attempts = new AtomicInteger();
+    io.vertx.core.Promise<String> firstAnswer = io.vertx.core.Promise.promise();
+    AsyncCaller.Attempt<String> api = gate -> {
+      int attempt = attempts.incrementAndGet();
+      return gate.permit().get().compose(permitted -> attempt == 1 ? firstAnswer.future() : Future.succeededFuture("ok"));
+    };
+    RetryPolicy slow = new RetryPolicy(Duration.ofMinutes(1), Duration.ofMinutes(1), 5, Duration.ofHours(1),
+        RetryPolicy.RETRYABLE_BY_DEFAULT, () -> 1.0);
+    AsyncCaller<String> caller = caller(slow);
+    Future<CallResult<String>> pending = caller.call(api, CancelScope.NEVER);
+    await().atMost(Duration.ofSeconds(5)).until(() -> caller.onTheWire() == 1);
+
+    // a transient failure: the request goes to its backoff, no longer on the wire
+    firstAnswer.fail(new ScriptedFailure(FailureKind.TRANSIENT, "transient"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> caller.onTheWire() == 0);
+    assertThat(pending.isComplete()).as("in backoff, still to take a permit").isFalse();
+  }
+
+  @Test
   void shouldStopABackoffWhenCancelled() throws Exception {
     ScriptedApi api = new ScriptedApi(FailureKind.TRANSIENT, "never reached");
     RetryPolicy slow = new RetryPolicy(Duration.ofMinutes(1), Duration.ofMinutes(1), 5, Duration.ofHours(1),

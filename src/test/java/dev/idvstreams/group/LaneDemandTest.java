@@ -16,10 +16,11 @@ class LaneDemandTest {
   private long waiting;
   private long arrived;
   private long awaitingPermit;
+  private long notSent;
   private long granted;
   private boolean held;
 
-  private final LaneDemand demand = new LaneDemand(api -> new LaneDemand.LaneCounts(held, awaitingPermit, granted),
+  private final LaneDemand demand = new LaneDemand(api -> new LaneDemand.LaneCounts(held, awaitingPermit, notSent, granted),
       api -> api == API ? waiting : 0, api -> api == API ? arrived : 0, () -> nanos);
 
   private long sample(long afterMillis) {
@@ -63,11 +64,33 @@ class LaneDemandTest {
     // a backlog is left: the 5 calls of the last second count with it, so the part does not fall
     assertThat(sample(10)).isEqualTo(35 + 5);
     waiting = 1;
-    awaitingPermit = 0;
     assertThat(sample(10)).isEqualTo(1 + 5);
     waiting = 0;
     granted++;
     assertThat(sample(10)).as("the last request has its token, nothing arrived lately").isZero();
+  }
+
+  @Test
+  void aRequestBetweenItsSlotAndItsPermitKeepsTheRecentCallsCounted() {
+    arrived = 10;
+    waiting = 10;
+    sample(0);
+    sample(1_100);
+    for (int k = 0; k < 3; k++) {
+      waiting--;
+      granted++;
+      sample(150);
+    }
+    waiting = 0;
+    // the last request has its slot and waits for its token: counted twice as work left
+    awaitingPermit = 1;
+    notSent = 1;
+    assertThat(sample(10)).isEqualTo(1 + 3);
+    // then it is being signed again, or in backoff: not in the backlog, but it will take a permit
+    awaitingPermit = 0;
+    assertThat(sample(10)).isEqualTo(3);
+    notSent = 0;
+    assertThat(sample(10)).isZero();
   }
 
   @Test
