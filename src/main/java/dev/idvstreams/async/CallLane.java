@@ -150,8 +150,9 @@ public final class CallLane<R> {
   }
 
   /**
-   * Requests that will still take a token: started and not finished, and not waiting for an
-   * answer (being prepared, waiting for a token, in backoff or held).
+   * Requests that will still take a permit: started and not finished, and not waiting for an
+   * answer (being prepared, waiting for a token, in backoff or held). A demand for the limit counts
+   * them as work left, so that a part is not given up under them.
    */
   public int notSent() {
     return Math.max(0, pending.get() - caller.onTheWire());
