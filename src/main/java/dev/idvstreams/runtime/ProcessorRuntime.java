@@ -27,13 +27,9 @@ import dev.idvstreams.kafka.AccessCheck;
 import dev.idvstreams.kafka.AclPlan;
 import dev.idvstreams.kafka.ClusterCheck;
 import dev.idvstreams.topology.DeadLetterWriter;
-import dev.idvstreams.topology.DecodeDeadLetterHandler;
 import dev.idvstreams.topology.EventDelivery;
 import dev.idvstreams.topology.PoisonStrikes;
-import dev.idvstreams.topology.ProcessingFailureHandler;
-import dev.idvstreams.topology.ProductionFailureHandler;
 import dev.idvstreams.topology.RecordLimits;
-import dev.idvstreams.topology.WallClockOnInvalidTimestamp;
 import dev.idvstreams.topology.ProcessingControl;
 import dev.idvstreams.topology.VerificationTopology;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -58,8 +54,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -106,16 +100,6 @@ public final class ProcessorRuntime implements AutoCloseable {
   /** How often the lanes' gauges are sampled, while the instance has work and while it has none. */
   private static final long LANE_SAMPLING_MS = 1_000;
   private static final long LANE_SAMPLING_IDLE_MS = 5_000;
-  /**
-   * The longest the stream thread waits in {@code poll} while the instance has work
-   * ({@link LoadFollowingPolls}): answers are forwarded between polls.
-   */
-  private static final Duration BUSY_POLL = Duration.ofMillis(10);
-  /**
-   * Its {@code poll.ms} otherwise (Kafka Streams' default 100 ms): a record ends a poll at once,
-   * so only the wake-ups of an idle thread depend on it, and how soon it notices a shutdown.
-   */
-  private static final String IDLE_POLL_MS = "500";
   /** The stream thread that failed on an unreachable registry is replaced after this pause, not at once. */
   private static final Duration REGISTRY_OUTAGE_PAUSE = Duration.ofSeconds(5);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -156,7 +140,7 @@ public final class ProcessorRuntime implements AutoCloseable {
     SchemaRegistryClient registry = config.schemaRegistry().client();
     registry.check();
     ClientOptions options = clientOptions(config);
-    Properties props = streamsProperties(config);
+    Properties props = StreamsProperties.of(config);
     StreamsConfig streamsConfig = new StreamsConfig(props);
     this.admin = Admin.create(streamsConfig.getAdminConfigs(config.applicationId() + "-admin"));
     String shareTopic = ShareLog.topicName(config.applicationId());
@@ -196,9 +180,9 @@ public final class ProcessorRuntime implements AutoCloseable {
     PoisonStrikes strikes = PoisonStrikes.inFile(Path.of(streamsConfig.getString(StreamsConfig.STATE_DIR_CONFIG),
       config.applicationId(), POISON_STRIKES_FILE));
     // the main consumer of the classic protocol polls briefly only while there is work; under
-    // group.protocol=streams Kafka Streams builds its own, and poll.ms stays short (streamsProperties)
+    // group.protocol=streams Kafka Streams builds its own, and poll.ms stays short (StreamsProperties)
     this.streams = new KafkaStreams(VerificationTopology.build(settings, registry, invoker,
-      metrics, control, strikes), props, new LoadFollowingPolls(control::hasWork, BUSY_POLL));
+      metrics, control, strikes), props, new LoadFollowingPolls(control::hasWork, StreamsProperties.BUSY_POLL));
     Map<Api, Integer> limits = new EnumMap<>(Api.class);
     for (Api api : Api.values()) {
       limits.put(api, config.qps(api));
@@ -450,72 +434,6 @@ public final class ProcessorRuntime implements AutoCloseable {
     return new CallLane.Settings(config.qps(api), config.arrivalGuard(), config.inFlightMax(), config.inFlightHeadroom(),
       config.retryMaxAttempts(), config.retryBackoffInitial(), config.retryBackoffMax(), config.retryDeadline(),
       config.breakerProbeInterval(), config.breakerProbeIntervalMax());
-  }
-
-  /**
-   * Under group.protocol=streams, the main consumer's wait for a client call such as reading a new
-   * task's committed offsets, unless set: Kafka's 60 s held one migrated task 60 s in the rolling
-   * benchmark, where the consumer (the one the streams protocol uses) never sent its offset fetch
-   * and logged hundreds of "A duplicated, inflight, request was identified, but unable to find it in
-   * the outbound buffer"; Kafka Streams then retried in its next loop and the task ran at once
-   * (docs/deployment.md, "Which group protocol"). A timeout there is retried, within
-   * task.timeout.ms, so a shorter one only bounds such a wait.
-   */
-  static final String STREAMS_PROTOCOL_API_TIMEOUT_MS = "10000";
-
-  static Properties streamsProperties(IdvConfig config) {
-    Properties props = new Properties();
-    props.putAll(config.kafkaStreamsProperties());
-    boolean streamsProtocol = config.streamsGroupProtocol();
-    if (streamsProtocol) {
-      // Kafka Streams refuses static membership under its own protocol (brokers before 4.4 lack it):
-      // the member id (HOSTNAME by default) then names the instance in logs only
-      config.groupInstanceId().ifPresent(id -> LOG.info("group.protocol=streams: no static membership for {}", id));
-    } else {
-      config.groupInstanceId().ifPresent(id ->
-        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
-    }
-    // A member that died is noticed in 10 s, not Kafka Streams' 45: a rebalance waits for it no
-    // longer, and its partitions move sooner. The EOS transaction timeout stays Kafka Streams' 10 s:
-    // a longer one delays every return after a crash (30 s made a restarted member wait 25-44 s
-    // in the three-instance test, 10 s 16-19 s; docs/design.md, "Crash, restart and rebalance").
-    // Since no call starts while commits stall, a rebalance longer than that costs few calls.
-    // Both can be set as kafka.* keys.
-    props.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
-    props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "10000");
-    // A member learns of a rebalance from a heartbeat's answer: 1 s, not 3, so that it rejoins sooner
-    props.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "1000");
-    // An answer is forwarded between two polls of the stream thread (a punctuation every 20 ms):
-    // with no new record the thread waits in poll for poll.ms, Kafka Streams' 100 ms of which
-    // added up to 100 ms to every answer (bench/: overhead). LoadFollowingPolls keeps a poll to
-    // 10 ms while calls are in flight or requests wait, and poll.ms is what an idle thread waits:
-    // 10 ms for every poll kept an idle thread looping 100 times a second (docs/performance.md,
-    // "CPU: idle and per call"). Under group.protocol=streams the wrapper is not used: 10 ms.
-    props.putIfAbsent(StreamsConfig.POLL_MS_CONFIG, streamsProtocol ? String.valueOf(BUSY_POLL.toMillis()) : IDLE_POLL_MS);
-    String apiTimeout = ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG;
-    if (streamsProtocol && !props.containsKey(apiTimeout) && !props.containsKey(StreamsConfig.consumerPrefix(apiTimeout))
-        && !props.containsKey(StreamsConfig.mainConsumerPrefix(apiTimeout))) {
-      props.put(StreamsConfig.mainConsumerPrefix(apiTimeout), STREAMS_PROTOCOL_API_TIMEOUT_MS);
-    }
-    // fetch.max.wait.ms stays the consumer's 500 ms: the broker answers a waiting fetch as soon as
-    // records (or, read_committed, a transaction's end) arrive; 20 ms made an idle consumer fetch
-    // 50 times a second. Not the logs' 5 s (LogClients): Kafka Streams closes its consumer
-    // gracefully, and a fetch waiting at the broker holds that close, and the instance's
-    // partitions, for as long (4.6 s in the rolling benchmark)
-    // Under exactly-once each commit waits for the broker to take every record written since the
-    // last: fewer bytes, shorter waits (duplicates answered from the store: +15% records/s in bench/)
-    props.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-    // no record stops the processor: unreadable ones, failures inside the topology and records
-    // Kafka refuses end as dead letters; a negative timestamp is no reason to fail
-    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DecodeDeadLetterHandler.class);
-    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingFailureHandler.class);
-    // the topology has no global store; enabled, the handler would cover one, and Kafka Streams no
-    // longer warns at every StreamsConfig it builds that it does not
-    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
-    props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionFailureHandler.class);
-    props.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, WallClockOnInvalidTimestamp.class);
-    props.putAll(config.schemaRegistry().asProperties());
-    return props;
   }
 
   private static void pause(Duration duration) {

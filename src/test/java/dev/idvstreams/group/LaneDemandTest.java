@@ -28,6 +28,23 @@ class LaneDemandTest {
     return demand.get().get(API);
   }
 
+  /** {@code requests} that arrived and wait, sampled until their arrival is more than a second old. */
+  private void staleBacklogOf(long requests) {
+    arrived += requests;
+    waiting += requests;
+    sample(0);
+    sample(1_100);
+  }
+
+  /** {@code calls} waiting requests called, one every {@code everyMillis}, sampled after each. */
+  private void callFromBacklog(int calls, long everyMillis) {
+    for (int k = 0; k < calls; k++) {
+      waiting--;
+      granted++;
+      sample(everyMillis);
+    }
+  }
+
   @Test
   void countsWaitingRequestsAndAttemptsWaitingForAToken() {
     sample(0);
@@ -52,15 +69,8 @@ class LaneDemandTest {
 
   @Test
   void aBacklogThatNoLongerGrowsKeepsItsRateUntilItsLastRequestHasItsTokenThenHasNoDemand() {
-    arrived = 40;
-    waiting = 40;
-    sample(0);
-    sample(1_100); // the arrivals are now more than a second old
-    for (int k = 0; k < 5; k++) {
-      waiting--;
-      granted++;
-      sample(150);
-    }
+    staleBacklogOf(40);
+    callFromBacklog(5, 150);
     // a backlog is left: the 5 calls of the last second count with it, so the part does not fall
     assertThat(sample(10)).isEqualTo(35 + 5);
     waiting = 1;
@@ -72,15 +82,8 @@ class LaneDemandTest {
 
   @Test
   void aRequestBetweenItsSlotAndItsPermitKeepsTheRecentCallsCounted() {
-    arrived = 10;
-    waiting = 10;
-    sample(0);
-    sample(1_100);
-    for (int k = 0; k < 3; k++) {
-      waiting--;
-      granted++;
-      sample(150);
-    }
+    staleBacklogOf(10);
+    callFromBacklog(3, 150);
     waiting = 0;
     // the last request has its slot and waits for its token: counted twice as work left
     awaitingPermit = 1;
@@ -95,16 +98,10 @@ class LaneDemandTest {
 
   @Test
   void withoutABacklogOnlyTheCallsOfTheLastSecondsArrivalsCount() {
-    waiting = 30;
-    arrived = 30;
-    sample(0);
-    sample(1_100);
+    staleBacklogOf(30);
     arrived += 2;
-    for (int k = 0; k < 32; k++) {
-      waiting = 31 - k;
-      granted++;
-      sample(30);
-    }
+    waiting += 2;
+    callFromBacklog(32, 30);
     // 32 calls in the last second, 2 arrivals, nothing left waiting
     assertThat(sample(10)).isEqualTo(2);
   }

@@ -19,13 +19,13 @@ class StreamsPropertiesTest {
     for (int k = 0; k < keysAndValues.length; k += 2) {
       properties.put(keysAndValues[k], keysAndValues[k + 1]);
     }
-    return ProcessorRuntime.streamsProperties(new IdvConfig(properties));
+    return StreamsProperties.of(new IdvConfig(properties));
   }
 
   @Test
   void theStreamsProtocolBoundsTheMainConsumersWaitForAClientCall() {
     assertThat(streamsProperties("kafka.group.protocol", "streams"))
-        .containsEntry(MAIN_CONSUMER_API_TIMEOUT, ProcessorRuntime.STREAMS_PROTOCOL_API_TIMEOUT_MS);
+        .containsEntry(MAIN_CONSUMER_API_TIMEOUT, StreamsProperties.STREAMS_PROTOCOL_API_TIMEOUT_MS);
   }
 
   @Test
