@@ -204,7 +204,9 @@ public final class IdvConfig extends AbstractConfig {
   public static final String QPS_ARRIVAL_GUARD_MS_CONFIG = "qps.arrival-guard.ms";
   private static final String QPS_ARRIVAL_GUARD_MS_DOC = "How much more than a second separates a call from the "
       + "call a whole limit before it, counted on when calls leave, in ms: room for two calls' network delays to the "
-      + "provider to differ. Each instance uses at most 1000 / (1000 + this) of its part of a limit. A throttled "
+      + "provider to differ, whichever instances made them (a part of a limit another instance gave up is used 1050 ms "
+      + "and this guard after its last call there). Each instance uses at most 1000 / (1000 + this) of its part of a "
+      + "limit. A throttled "
       + "answer doubles the guard in use (at most 250 ms) and halves the rate for a while; each minute without one "
       + "gives half of the widening back, down to this value. Raise it when the network to the provider is known to "
       + "jitter by more.";

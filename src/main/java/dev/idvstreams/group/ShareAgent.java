@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What each instance aims at is {@link DemandSplit} over the live instances' demands; so an
  * instance with nothing to do gives its part to those with work within a few messages. A part that
- * grows is used only {@link #RAISE_AFTER} after the last call another instance made beyond the part
- * it gave up (its message says how long before it that call left), so that those calls have left
- * every 1-second window: at once when they left that long ago, as at a first start, or when the
- * giver's recent calls fit the part it kept.
+ * grows is used only {@link #RAISE_AFTER_BEFORE_GUARD} and the lane's arrival guard after the last
+ * call another instance made beyond the part it gave up (its message says how long before it that
+ * call left), so that those calls have left every 1-second window: at once when they left that
+ * long ago, as at a first start, or when the giver's recent calls fit the part it kept.
  *
  * <p>Each API's part moves through these states:
  * <pre>
@@ -83,6 +83,9 @@ public final class ShareAgent {
 
     /** How many calls the lane made within its window (the last second and its arrival guard): at most its part, unless lowered. */
     int callsInWindow(Api api);
+
+    /** The lane's arrival guard now: how much two calls' network delays to the provider may differ. */
+    Duration arrivalGuard(Api api);
   }
 
   /**
@@ -105,10 +108,10 @@ public final class ShareAgent {
     /**
      * A message every 400 ms; an instance silent for 2.5 s is gone, one unheard for 1.25 s (three
      * heartbeats) stops calling: 1.25 s for the clocks of the instances and the brokers to differ
-     * by, which NTP keeps far smaller. A SIGKILLed instance's part is back to the group 3.8 s after
-     * its last message (the lease and {@link #RAISE_AFTER}); with a lease of 4 s and 1.5 s after it
-     * that was 5.5 s, 2 of 5 calls a second lost around each crash in the rolling benchmark
-     * (bench/, docs/performance.md).
+     * by, which NTP keeps far smaller. A SIGKILLed instance's part is back to the group 3.6-3.8 s
+     * after its last message (the lease, {@link #RAISE_AFTER_BEFORE_GUARD} and the taker's arrival
+     * guard); with a lease of 4 s and 1.5 s after it that was 5.5 s, 2 of 5 calls a second lost
+     * around each crash in the rolling benchmark (bench/, docs/performance.md).
      */
     public static Timing defaults() {
       return new Timing(Duration.ofMillis(400), Duration.ofMillis(2500), Duration.ofMillis(1250), Duration.ofSeconds(15),
@@ -123,13 +126,18 @@ public final class ShareAgent {
   private record Heard(ShareMessage message, long logMillis) {}
 
   /**
-   * How long after the last call made beyond a part given up another instance may use it: the
-   * provider's 1-second window, the widest arrival guard (250 ms: two calls' network delays may
-   * differ that much), and 50 ms for a grant that has not yet left. The giver says when that call
-   * left (its lanes keep every departure of the last two seconds), so a part given up by an
-   * instance that called less than it in the last second is free at once.
+   * How long after the last call made beyond a part given up another instance may use it, before
+   * its own arrival guard ({@link Lanes#arrivalGuard}) is added: the provider's 1-second window and
+   * 50 ms for a grant that has not yet left. The guard is the room the taker's lane keeps between
+   * its own calls for two calls' network delays to differ, the same room a call made by another
+   * instance needs; it is 20 ms as configured by default, wider while the lane settles after a
+   * start or a rebalance and after throttled answers, so a handover that draws one waits longer
+   * the next time. Until 2026-12-07 the widest guard (250 ms) was added whatever the lane's was,
+   * and each move of a part cost 0.3 s of it instead of 0.07 s (docs/performance.md). The giver
+   * says when that call left (its lanes keep every departure of the last two seconds), so a part
+   * given up by an instance that called less than it in the last second is free at once.
    */
-  static final Duration RAISE_AFTER = Duration.ofMillis(1300);
+  static final Duration RAISE_AFTER_BEFORE_GUARD = Duration.ofMillis(1050);
 
   private final String self;
   private final Map<Api, Integer> limits;
@@ -235,7 +243,8 @@ public final class ShareAgent {
       if (!fenced() && othersClaims(api) + calls <= limit(api)) {
         // the claim is confirmed: the lane uses it once the calls made under parts given up have left every window
         long freed = freedMillis.getOrDefault(api, Long.MIN_VALUE / 2);
-        Duration delay = Duration.ofMillis(Math.max(0, freed + RAISE_AFTER.toMillis() - logMillis));
+        long raiseAfter = RAISE_AFTER_BEFORE_GUARD.plus(lanes.arrivalGuard(api)).toMillis();
+        Duration delay = Duration.ofMillis(Math.max(0, freed + raiseAfter - logMillis));
         LOG.debug("{}: part raised to {} of {} calls/s, in {}", api.action(), calls, limit(api), delay);
         inForce.put(api, calls);
         lanes.setQuota(api, calls, delay);
@@ -354,7 +363,7 @@ public final class ShareAgent {
    * part has at most that many there, so this is its part; one whose part was just lowered keeps
    * claiming the calls it made under the higher part until they leave its window, one by one. The
    * others may use each call's room as soon as it has left (the calls beyond the claim are older
-   * than the window), instead of {@link #RAISE_AFTER} after the last of them.
+   * than the window), instead of {@link #RAISE_AFTER_BEFORE_GUARD} and the guard after the last of them.
    */
   private int claimNow(Api api) {
     Claim claim = claims.get(api);

@@ -206,6 +206,11 @@ public final class ProcessorRuntime implements AutoCloseable {
         public int callsInWindow(Api api) {
           return invoker.lane(api).callsInWindow();
         }
+
+        @Override
+        public Duration arrivalGuard(Api api) {
+          return invoker.lane(api).arrivalGuard();
+        }
       }, reported(new LaneDemand(api -> laneCounts(invoker.lane(api)), control.backlog()::requests,
           control.backlog()::arrived, System::nanoTime), idvMetrics),
       control::hasWork, ShareAgent.Timing.defaults());

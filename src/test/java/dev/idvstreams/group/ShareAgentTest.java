@@ -39,6 +39,8 @@ class ShareAgentTest {
     int read;
     /** Cut off from the broker: nothing it writes arrives, it reads nothing, but it runs on. */
     boolean cutOff;
+    /** Its lanes' arrival guard: how long beyond a second it waits before using a part another gave up. */
+    Duration guard = Duration.ofMillis(20);
 
     Instance(String id, Harness harness) {
       this.id = id;
@@ -64,6 +66,11 @@ class ShareAgentTest {
         @Override
         public int callsInWindow(Api api) {
           return lanes.get(api).within(harness.millis());
+        }
+
+        @Override
+        public Duration arrivalGuard(Api api) {
+          return guard;
         }
       }, () -> harness.nanos);
     }
@@ -283,13 +290,13 @@ class ShareAgentTest {
       SplittableRandom random = new SplittableRandom(seed);
       Harness group = new Harness();
       for (int i = 0; i < 1 + random.nextInt(3); i++) {
-        group.join();
+        group.join().guard = Duration.ofMillis(random.nextInt(251));
       }
       for (int step = 0; step < 1_500; step++) {
         List<Instance> members = new ArrayList<>(group.instances.values());
         int action = random.nextInt(100);
         if (members.isEmpty() || action < 2) {
-          group.join();
+          group.join().guard = Duration.ofMillis(random.nextInt(251));
         } else {
           Instance someone = members.get(random.nextInt(members.size()));
           if (action < 4) {
@@ -398,9 +405,41 @@ class ShareAgentTest {
     taking.apply(group.millis());
     assertThat(taking.part).as("not yet: the giver called until %d ms ago", group.millis() - handedOver)
         .isLessThanOrEqualTo(10);
-    group.settle((int) (ShareAgent.RAISE_AFTER.toMillis() / 50) + 4);
+    group.settle((int) (ShareAgent.RAISE_AFTER_BEFORE_GUARD.plus(taker.guard).toMillis() / 50) + 4);
     taking.apply(group.millis());
     assertThat(taking.part).isGreaterThan(10);
+  }
+
+  @Test
+  void shouldUseAPartGivenUpAsSoonAsTheGiversLastCallIsAWindowAndTheTakersGuardOld() {
+    for (Duration guard : List.of(Duration.ofMillis(20), Duration.ofMillis(250))) {
+      Harness group = new Harness();
+      Instance giver = group.join();
+      Instance taker = group.join();
+      taker.guard = guard;
+      giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
+      group.settle(44);
+      Lane giving = giver.lanes.get(Api.CREDENTIAL_VERIFY_INTL);
+      assertThat(giving.part).isEqualTo(20);
+
+      giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 0L);
+      taker.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
+      Lane taking = taker.lanes.get(Api.CREDENTIAL_VERIFY_INTL);
+      long beforeRaise = group.millis();
+      while (taking.part <= 10 && group.millis() - beforeRaise < 5_000) {
+        beforeRaise = group.millis();
+        group.settle(1);
+        taking.apply(group.millis());
+      }
+      long lastGiven = giving.calls.get(giving.calls.size() - 1);
+      long wait = ShareAgent.RAISE_AFTER_BEFORE_GUARD.plus(guard).toMillis();
+      assertThat(taking.part).as("guard %s", guard).isGreaterThan(10);
+      assertThat(group.millis()).as("guard %s: raised at, the giver's last call at %d", guard, lastGiven)
+          .isGreaterThanOrEqualTo(lastGiven + wait);
+      // the giver's message is in the log a round (50 ms) after it said how long ago its last call left
+      assertThat(beforeRaise).as("guard %s: not raised yet at, the giver's last call at %d", guard, lastGiven)
+          .isLessThan(lastGiven + wait + 100);
+    }
   }
 
   @Test
@@ -423,7 +462,8 @@ class ShareAgentTest {
     assertThat(giver.agent.inForce().get(Api.CREDENTIAL_VERIFY_INTL)).isEqualTo(2);
     assertThat(taking.part).as("the giver's calls of the last two seconds fit the 2 it keeps").isEqualTo(18);
     assertThat(giver.lanes.get(Api.CREDENTIAL_VERIFY_INTL).millisSinceCallBeyond(0, group.millis()))
-        .as("while it called within the last %s", ShareAgent.RAISE_AFTER).isLessThan(ShareAgent.RAISE_AFTER.toMillis());
+        .as("while it called within the last %s", ShareAgent.RAISE_AFTER_BEFORE_GUARD)
+        .isLessThan(ShareAgent.RAISE_AFTER_BEFORE_GUARD.toMillis());
   }
 
   @Test
