@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -295,6 +296,34 @@ public final class ShareAgent {
       lower(api, 0);
     }
     claims.clear();
+  }
+
+  /**
+   * How long until a claim of this instance falls by itself: its lane still has more calls in its
+   * window than the part it claims, and the oldest of them leaves the window then (a second and
+   * the lane's arrival guard after it left). The share log's thread looks again by then, so the
+   * others hear of the room at once: an instance that has run dry polls only twice a second, and
+   * its part moved one call at a time, up to half a second late each.
+   */
+  public Optional<Duration> untilAClaimFalls() {
+    Optional<Duration> soonest = Optional.empty();
+    for (Api api : Api.values()) {
+      Claim claim = claims.get(api);
+      int claimed = claim == null ? inForce.get(api) : claim.calls();
+      int inWindow = lanes.callsInWindow(api);
+      if (inWindow <= claimed) {
+        continue;
+      }
+      long age = lanes.millisSinceCallBeyond(api, inWindow - 1);
+      if (age == ApiLoad.NEVER) {
+        continue;
+      }
+      Duration left = Duration.ofMillis(Math.max(0, 1_000 + lanes.arrivalGuard(api).toMillis() - age));
+      if (soonest.isEmpty() || left.compareTo(soonest.get()) < 0) {
+        soonest = Optional.of(left);
+      }
+    }
+    return soonest;
   }
 
   /** The parts in force now, for tests and the log. */

@@ -42,9 +42,12 @@ public final class ShareLog implements AutoCloseable {
   /**
    * The same while it has none: work that arrives then waits up to this long to be told (the
    * others' messages, twice a second each, end a poll sooner), and an idle instance's thread wakes
-   * 2 times a second instead of 10.
+   * 2 times a second instead of 10. A poll ends sooner when a claim falls by itself meanwhile
+   * ({@link ShareAgent#untilAClaimFalls}).
    */
   private static final Duration IDLE_POLL = Duration.ofMillis(500);
+  /** Past the moment a claim falls ({@link ShareAgent#untilAClaimFalls}): the call has surely left the lane's window. */
+  private static final Duration CLAIM_FALL_SLACK = Duration.ofMillis(2);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
   private final String topic;
@@ -123,7 +126,12 @@ public final class ShareLog implements AutoCloseable {
     try {
       TopicPartition partition = LogClients.readFromStart(consumer, topic);
       while (running) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(busy.getAsBoolean() ? POLL : IDLE_POLL)) {
+        Duration poll = busy.getAsBoolean() ? POLL : IDLE_POLL;
+        Optional<Duration> claimFalls = agent.untilAClaimFalls();
+        if (claimFalls.isPresent() && claimFalls.get().compareTo(poll) < 0) {
+          poll = claimFalls.get().plus(CLAIM_FALL_SLACK);
+        }
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(poll)) {
           if (record.key() == null) {
             continue; // not one of ours: every message is keyed by its writer
           }

@@ -443,6 +443,35 @@ class ShareAgentTest {
   }
 
   @Test
+  void shouldSayWhenItsClaimFallsAsTheCallsOfAPartGivenUpLeaveTheWindow() {
+    Harness group = new Harness();
+    Instance giver = group.join();
+    Instance taker = group.join();
+    giver.guard = Duration.ZERO; // the harness's lanes count a window of exactly a second
+    giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
+    group.settle(44);
+    assertThat(giver.agent.untilAClaimFalls()).as("its calls fit the part it claims").isEmpty();
+
+    giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 0L);
+    taker.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
+    for (int round = 0; round < 10 && giver.agent.inForce().get(Api.CREDENTIAL_VERIFY_INTL) > 0; round++) {
+      group.settle(1); // 50 ms a round: the taker's demand is heard, the giver lowers
+    }
+    assertThat(giver.agent.inForce().get(Api.CREDENTIAL_VERIFY_INTL)).isZero();
+    Lane giving = giver.lanes.get(Api.CREDENTIAL_VERIFY_INTL);
+    int inWindow = giving.within(group.millis());
+    assertThat(inWindow).isPositive();
+    long oldest = giving.calls.get(giving.calls.size() - inWindow);
+    Duration until = giver.agent.untilAClaimFalls().orElseThrow();
+    assertThat(until).isEqualTo(Duration.ofMillis(oldest + 1_000 - group.millis()));
+
+    group.advance(until);
+    giver.tick();
+    assertThat(giver.outbox.peekLast().claims().get(Api.CREDENTIAL_VERIFY_INTL))
+        .as("the claim written once the oldest call has left").isLessThan(inWindow);
+  }
+
+  @Test
   void shouldUseAPartGivenUpAtOnceWhenTheGiverMadeNoCallBeyondThePartItKeeps() {
     Harness group = new Harness();
     Instance giver = group.join();
