@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.idvstreams.api.Api;
 import dev.idvstreams.avro.VerificationRequest;
 import dev.idvstreams.demo.DemoBatch;
+import dev.idvstreams.demo.SimulatorProcess;
 import dev.idvstreams.embedded.KafkaBootstrap;
 import dev.idvstreams.embedded.KafkaExtension;
 import dev.idvstreams.serde.ApicurioRegistry;
 import dev.idvstreams.simulator.ApiStats;
 import dev.idvstreams.simulator.SimulatorOptions;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,8 +91,7 @@ class ScaleOutIT {
   }
 
   /** Never two calls for one request at once, never over a limit, never throttled. */
-  private static Map<Api, ApiStats.Snapshot> assertWithinLimits(PipelineHarness it, int limit) {
-    Map<Api, ApiStats.Snapshot> stats = it.simulator.stats();
+  private static Map<Api, ApiStats.Snapshot> assertWithinLimits(Map<Api, ApiStats.Snapshot> stats, int limit) {
     stats.forEach((api, s) -> {
       System.out.printf("[scale-out] %s: calls %d, accepted %d, throttled %d, repeated %d, busiest 1 s %d of %d, "
         + "most concurrent calls for one key %d%n", api.action(), s.calls(), s.accepted(), s.throttled(), s.repeated(),
@@ -147,7 +148,7 @@ class ScaleOutIT {
         List<List<Long>> partitionCalls = firstCallsByPartition(it, 6);
         reportRateOutsideChanges(it, changes, partitionCalls);
         reportLongestWaits(partitionCalls, changes);
-        Map<Api, ApiStats.Snapshot> stats = assertWithinLimits(it, LIMIT);
+        Map<Api, ApiStats.Snapshot> stats = assertWithinLimits(it.simulator.stats(), LIMIT);
         for (Api api : Api.values()) {
           long extra = stats.get(api).accepted() - stats.get(api).repeated() - requests / 3;
           System.out.printf("[scale-out] %s: calls made again %d%n", api.action(), extra);
@@ -186,20 +187,20 @@ class ScaleOutIT {
       ProcessorProcess current = ProcessorProcess.start("crashy", config);
       try {
         for (int crash = 1; crash <= CRASHES; crash++) {
-          long before = totalAccepted(it);
+          long before = totalAccepted(it.simulator.stats());
           long startedAt = System.nanoTime();
-          Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> totalAccepted(it) > before);
+          Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> totalAccepted(it.simulator.stats()) > before);
           System.out.printf("[scale-out] restart %d: first call %.1f s after the start%n", crash,
             (System.nanoTime() - startedAt) / 1e9);
           assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).isLessThan(Duration.ofSeconds(10));
           long target = before + 5 + random.nextInt(20);
-          Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> totalAccepted(it) >= target);
+          Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> totalAccepted(it.simulator.stats()) >= target);
           current.kill();
           current = ProcessorProcess.start("crashy", config);
         }
         PipelineHarness.Events events = it.awaitEvents(requests, Duration.ofSeconds(180));
         events.assertEachEndedOnce(requests);
-        Map<Api, ApiStats.Snapshot> stats = assertWithinLimits(it, LIMIT);
+        Map<Api, ApiStats.Snapshot> stats = assertWithinLimits(it.simulator.stats(), LIMIT);
         long extra = stats.values().stream().mapToLong(s -> s.accepted() - s.repeated()).sum() - requests;
         System.out.printf("[scale-out] crash loop: %d calls made again over %d SIGKILLs%n", extra, CRASHES);
         assertThat(extra).as("calls made again: those in flight at each crash").isLessThanOrEqualTo((long) CRASHES * 3 * LIMIT);
@@ -212,23 +213,32 @@ class ScaleOutIT {
   @Test
   void shouldStayWithinTheLimitRightAfterEveryStart(KafkaBootstrap kafka) throws Exception {
     int limit = 5;
-    try (ApicurioRegistry registry = ApicurioRegistry.shared();
-        PipelineHarness it = new PipelineHarness(kafka, strictSimulator(limit).latency(Duration.ofMillis(80), Duration.ZERO),
-          registry.ccompatUrl(), limits(limit), 2)) {
+    List<String> simulate = new ArrayList<>(List.of("--latency-ms", "80", "--warm-up-calls", "3000"));
+    for (Api api : Api.values()) {
+      simulate.addAll(List.of("--qps", api.action() + "=" + limit));
+    }
+    // the simulator in a JVM of its own, as the provider is: in the test JVM it drew a throttled
+    // answer at a start in 1 of 2 runs (2026-12-07, cause not logged); a pause of that JVM bunching
+    // its receive times did the same in LimitFollowsWorkIT (docs/simulator.md)
+    try (SimulatorProcess provider = SimulatorProcess.start(Main.class.getName(), simulate,
+            Files.createTempFile("idv-simulator-", ".log"), Duration.ofSeconds(120));
+        ApicurioRegistry registry = ApicurioRegistry.shared();
+        PipelineHarness it = new PipelineHarness(kafka, SimulatorOptions.builder(), registry.ccompatUrl(),
+            PipelineHarness.calling(limits(limit), provider), 2)) {
       // each start takes at least 12 calls and its SIGTERM drains what it has started: until an
       // API's first answer the in-flight bound assumes 5 s calls, so up to 5 s of calls per API
       // (about 75 at 5 QPS): 600 ran out at the ninth start
       it.sendRequests(mixedBatch("cold", 1000));
       for (int start = 1; start <= COLD_STARTS; start++) {
         Map<String, String> fresh = new HashMap<>(it.config()); // a fresh state dir and JVM: a cold start
-        long before = totalAccepted(it);
+        long before = totalAccepted(provider.stats());
         try (ProcessorProcess instance = ProcessorProcess.start("cold" + start, fresh)) {
-          Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> totalAccepted(it) >= before + 12);
+          Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> totalAccepted(provider.stats()) >= before + 12);
           instance.terminate();
           assertThat(instance.awaitExit(Duration.ofSeconds(30))).as("SIGTERM ends the instance").isTrue();
         }
       }
-      assertWithinLimits(it, limit);
+      assertWithinLimits(provider.stats(), limit);
     }
   }
 
@@ -302,11 +312,11 @@ class ScaleOutIT {
     }
   }
 
-  private static long totalAccepted(PipelineHarness it) {
-    return it.simulator.stats().values().stream().mapToLong(ApiStats.Snapshot::accepted).sum();
+  private static long totalAccepted(Map<Api, ApiStats.Snapshot> stats) {
+    return stats.values().stream().mapToLong(ApiStats.Snapshot::accepted).sum();
   }
 
   private static void awaitAccepted(PipelineHarness it, long calls) {
-    Awaitility.await().atMost(Duration.ofSeconds(180)).until(() -> totalAccepted(it) >= calls);
+    Awaitility.await().atMost(Duration.ofSeconds(180)).until(() -> totalAccepted(it.simulator.stats()) >= calls);
   }
 }
