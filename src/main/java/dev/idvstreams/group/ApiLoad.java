@@ -5,9 +5,10 @@ package dev.idvstreams.group;
  *
  * @param demand the calls it could start within the next second ({@link LaneDemand})
  * @param idleMillis how long ago its newest call left that is not among as many newest calls as
- *     the part it claims ({@link #NEVER} if none did lately): the calls it may still have in a
- *     window beyond that part left that long ago, so a part it gives up is free for another
- *     instance that much sooner. With a claim of 0, its last call.
+ *     the part it claims, less its lane's arrival guard, since the call may reach the provider
+ *     that late ({@link #NEVER} if none did lately): the calls it may still have in a window
+ *     beyond that part left that long ago, so a part it gives up is free for another instance
+ *     that much sooner. With a claim of 0, its last call.
  */
 public record ApiLoad(long demand, long idleMillis) {
 

@@ -128,17 +128,25 @@ public final class ShareAgent {
 
   /**
    * How long after the last call made beyond a part given up another instance may use it, before
-   * its own arrival guard ({@link Lanes#arrivalGuard}) is added: the provider's 1-second window and
-   * 50 ms for a grant that has not yet left. The guard is the room the taker's lane keeps between
-   * its own calls for two calls' network delays to differ, the same room a call made by another
-   * instance needs; it is 20 ms as configured by default, wider while the lane settles after a
-   * start or a rebalance and after throttled answers, so a handover that draws one waits longer
-   * the next time. Until 2026-12-07 the widest guard (250 ms) was added whatever the lane's was,
-   * and each move of a part cost 0.3 s of it instead of 0.07 s (docs/performance.md). The giver
-   * says when that call left (its lanes keep every departure of the last two seconds), so a part
-   * given up by an instance that called less than it in the last second is free at once.
+   * the two lanes' arrival guards ({@link Lanes#arrivalGuard}) are added: the provider's 1-second
+   * window and 50 ms for a grant that has not yet left. Each lane's guard is the room it keeps for
+   * its own calls' network delays to the provider to vary, so the giver's call may arrive its
+   * guard late and the taker's its guard early: the giver tells the call that much younger than
+   * it is ({@link #youngerBy}), the taker adds its own. Both are 20 ms as configured by default,
+   * wider while a lane settles after a start or a rebalance and after throttled answers. The
+   * giver says when that call left (its lanes keep every departure of the last two seconds), so a
+   * part given up by an instance that called less than it in the last second is free at once.
    */
   static final Duration RAISE_AFTER_BEFORE_GUARD = Duration.ofMillis(1050);
+
+  /**
+   * What a goodbye's calls are taken to need beyond the window: the widest arrival guard a lane
+   * holds (a throttled answer doubles it up to 250 ms), since a tombstone cannot say the giver's.
+   */
+  static final Duration GOODBYE_GUARD = Duration.ofMillis(250);
+
+  /** The least wait for a claim to fall ({@link #untilAClaimFalls}): the thread wakes for it at most 40 times a second. */
+  static final Duration CLAIM_FALL_STEP = Duration.ofMillis(25);
 
   private final String self;
   private final Map<Api, Integer> limits;
@@ -217,8 +225,9 @@ public final class ShareAgent {
           int claimed = message == null ? 0 : message.claims().get(api);
           if (claimed < before.message().claims().get(api)) {
             // a part given up: its last call beyond the part it now claims left idle-ms before this
-            // message (a goodbye says nothing: now)
-            long lastCall = message == null ? logMillis : logMillis - message.loads().get(api).idleMillis();
+            // message, told its guard younger (a goodbye says nothing: now, and the widest guard)
+            long lastCall = message == null ? logMillis + GOODBYE_GUARD.toMillis()
+                : logMillis - message.loads().get(api).idleMillis();
             freedMillis.merge(api, lastCall, Math::max);
           }
         }
@@ -244,7 +253,8 @@ public final class ShareAgent {
       if (!fenced() && othersClaims(api) + calls <= limit(api)) {
         // the claim is confirmed: the lane uses it once the calls made under parts given up have left every window
         long freed = freedMillis.getOrDefault(api, Long.MIN_VALUE / 2);
-        long raiseAfter = RAISE_AFTER_BEFORE_GUARD.plus(lanes.arrivalGuard(api)).toMillis();
+        // rounded up: a guard that narrowed by halves may hold a fraction of a ms
+        long raiseAfter = RAISE_AFTER_BEFORE_GUARD.toMillis() + ceilMillis(lanes.arrivalGuard(api));
         Duration delay = Duration.ofMillis(Math.max(0, freed + raiseAfter - logMillis));
         LOG.debug("{}: part raised to {} of {} calls/s, in {}", api.action(), calls, limit(api), delay);
         inForce.put(api, calls);
@@ -303,7 +313,9 @@ public final class ShareAgent {
    * window than the part it claims, and the oldest of them leaves the window then (a second and
    * the lane's arrival guard after it left). The share log's thread looks again by then, so the
    * others hear of the room at once: an instance that has run dry polls only twice a second, and
-   * its part moved one call at a time, up to half a second late each.
+   * its part moved one call at a time, up to half a second late each. Never less than
+   * {@link #CLAIM_FALL_STEP}: a part of hundreds of calls a second falls that many times a second,
+   * and one message per call would be as many messages.
    */
   public Optional<Duration> untilAClaimFalls() {
     Optional<Duration> soonest = Optional.empty();
@@ -318,12 +330,17 @@ public final class ShareAgent {
       if (age == ApiLoad.NEVER) {
         continue;
       }
-      Duration left = Duration.ofMillis(Math.max(0, 1_000 + lanes.arrivalGuard(api).toMillis() - age));
+      Duration left = Duration.ofMillis(Math.max(CLAIM_FALL_STEP.toMillis(),
+          1_000 + ceilMillis(lanes.arrivalGuard(api)) - age));
       if (soonest.isEmpty() || left.compareTo(soonest.get()) < 0) {
         soonest = Optional.of(left);
       }
     }
     return soonest;
+  }
+
+  private static long ceilMillis(Duration duration) {
+    return (duration.toNanos() + 999_999) / 1_000_000;
   }
 
   /** The parts in force now, for tests and the log. */
@@ -377,7 +394,8 @@ public final class ShareAgent {
     for (Api api : Api.values()) {
       claimed.put(api, claimNow(api));
       // asked after any part was lowered in this tick: no call can slip between the answer and the lowering
-      told.put(api, new ApiLoad(demands.getOrDefault(api, 0L), lanes.millisSinceCallBeyond(api, claimed.get(api))));
+      told.put(api, new ApiLoad(demands.getOrDefault(api, 0L),
+          youngerBy(lanes.millisSinceCallBeyond(api, claimed.get(api)), lanes.arrivalGuard(api))));
     }
     seq++;
     published = new ShareMessage(seq, limits, claimed, told);
@@ -398,6 +416,11 @@ public final class ShareAgent {
     Claim claim = claims.get(api);
     int claimed = claim == null ? inForce.get(api) : claim.calls();
     return Math.max(claimed, lanes.callsInWindow(api));
+  }
+
+  /** A call's age as told to the others: its lane's guard younger, since it may reach the provider that late. */
+  private static long youngerBy(long idleMillis, Duration guard) {
+    return idleMillis == ApiLoad.NEVER ? ApiLoad.NEVER : Math.max(0, idleMillis - ceilMillis(guard));
   }
 
   /** A demand that started, stopped or moved by a quarter is worth a message, at most every {@code demandChange}. */

@@ -219,7 +219,7 @@ class ScaleOutIT {
     }
     // the simulator in a JVM of its own, as the provider is: in the test JVM it drew a throttled
     // answer at a start in 1 of 2 runs (2026-12-07, cause not logged); a pause of that JVM bunching
-    // its receive times did the same in LimitFollowsWorkIT (docs/simulator.md)
+    // its receive times did the same in LimitFollowsWorkIT (README, Measured and Known gaps)
     try (SimulatorProcess provider = SimulatorProcess.start(Main.class.getName(), simulate,
             Files.createTempFile("idv-simulator-", ".log"), Duration.ofSeconds(120));
         ApicurioRegistry registry = ApicurioRegistry.shared();

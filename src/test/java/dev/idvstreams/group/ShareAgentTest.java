@@ -39,7 +39,7 @@ class ShareAgentTest {
     int read;
     /** Cut off from the broker: nothing it writes arrives, it reads nothing, but it runs on. */
     boolean cutOff;
-    /** Its lanes' arrival guard: how long beyond a second it waits before using a part another gave up. */
+    /** Its lanes' arrival guard: added to the wait for a part another gave up, and taken off the age of the calls it tells. */
     Duration guard = Duration.ofMillis(20);
 
     Instance(String id, Harness harness) {
@@ -405,17 +405,18 @@ class ShareAgentTest {
     taking.apply(group.millis());
     assertThat(taking.part).as("not yet: the giver called until %d ms ago", group.millis() - handedOver)
         .isLessThanOrEqualTo(10);
-    group.settle((int) (ShareAgent.RAISE_AFTER_BEFORE_GUARD.plus(taker.guard).toMillis() / 50) + 4);
+    group.settle((int) (ShareAgent.RAISE_AFTER_BEFORE_GUARD.plus(giver.guard).plus(taker.guard).toMillis() / 50) + 4);
     taking.apply(group.millis());
     assertThat(taking.part).isGreaterThan(10);
   }
 
   @Test
-  void shouldUseAPartGivenUpAsSoonAsTheGiversLastCallIsAWindowAndTheTakersGuardOld() {
+  void shouldUseAPartGivenUpAsSoonAsTheGiversLastCallIsAWindowAndBothGuardsOld() {
     for (Duration guard : List.of(Duration.ofMillis(20), Duration.ofMillis(250))) {
       Harness group = new Harness();
       Instance giver = group.join();
       Instance taker = group.join();
+      giver.guard = Duration.ofMillis(100); // told 100 ms younger: more than the log's 50 ms rounds hide
       taker.guard = guard;
       giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
       group.settle(44);
@@ -425,14 +426,15 @@ class ShareAgentTest {
       giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 0L);
       taker.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
       Lane taking = taker.lanes.get(Api.CREDENTIAL_VERIFY_INTL);
-      long beforeRaise = group.millis();
-      while (taking.part <= 10 && group.millis() - beforeRaise < 5_000) {
+      long handedOver = group.millis();
+      long beforeRaise = handedOver;
+      while (taking.part <= 10 && group.millis() - handedOver < 5_000) {
         beforeRaise = group.millis();
         group.settle(1);
         taking.apply(group.millis());
       }
       long lastGiven = giving.calls.get(giving.calls.size() - 1);
-      long wait = ShareAgent.RAISE_AFTER_BEFORE_GUARD.plus(guard).toMillis();
+      long wait = ShareAgent.RAISE_AFTER_BEFORE_GUARD.plus(giver.guard).plus(guard).toMillis();
       assertThat(taking.part).as("guard %s", guard).isGreaterThan(10);
       assertThat(group.millis()).as("guard %s: raised at, the giver's last call at %d", guard, lastGiven)
           .isGreaterThanOrEqualTo(lastGiven + wait);
@@ -442,12 +444,11 @@ class ShareAgentTest {
     }
   }
 
-  @Test
-  void shouldSayWhenItsClaimFallsAsTheCallsOfAPartGivenUpLeaveTheWindow() {
-    Harness group = new Harness();
+  /** A giver that had the whole limit of CredentialVerifyIntl and has just lowered its part to 0 for a taker. */
+  private static Instance giverJustLowered(Harness group, Duration guard) {
     Instance giver = group.join();
     Instance taker = group.join();
-    giver.guard = Duration.ZERO; // the harness's lanes count a window of exactly a second
+    giver.guard = guard;
     giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
     group.settle(44);
     assertThat(giver.agent.untilAClaimFalls()).as("its calls fit the part it claims").isEmpty();
@@ -458,17 +459,35 @@ class ShareAgentTest {
       group.settle(1); // 50 ms a round: the taker's demand is heard, the giver lowers
     }
     assertThat(giver.agent.inForce().get(Api.CREDENTIAL_VERIFY_INTL)).isZero();
+    return giver;
+  }
+
+  @Test
+  void shouldSayWhenItsClaimFallsAsTheCallsOfAPartGivenUpLeaveTheWindow() {
+    Harness group = new Harness();
+    // its window here is a second, without the guard: the claim falls sooner than it counts
+    Instance giver = giverJustLowered(group, Duration.ofMillis(30));
     Lane giving = giver.lanes.get(Api.CREDENTIAL_VERIFY_INTL);
     int inWindow = giving.within(group.millis());
     assertThat(inWindow).isPositive();
     long oldest = giving.calls.get(giving.calls.size() - inWindow);
     Duration until = giver.agent.untilAClaimFalls().orElseThrow();
-    assertThat(until).isEqualTo(Duration.ofMillis(oldest + 1_000 - group.millis()));
+    assertThat(until).isEqualTo(Duration.ofMillis(oldest + 1_000 + 30 - group.millis()));
 
     group.advance(until);
     giver.tick();
     assertThat(giver.outbox.peekLast().claims().get(Api.CREDENTIAL_VERIFY_INTL))
         .as("the claim written once the oldest call has left").isLessThan(inWindow);
+  }
+
+  @Test
+  void shouldLookAgainForAFallingClaimNoSoonerThanAStep() {
+    Harness group = new Harness();
+    Instance giver = giverJustLowered(group, Duration.ZERO);
+    Duration until = giver.agent.untilAClaimFalls().orElseThrow();
+    group.advance(until.minusMillis(10));
+    assertThat(giver.agent.untilAClaimFalls()).as("10 ms before the oldest call leaves")
+        .contains(ShareAgent.CLAIM_FALL_STEP);
   }
 
   @Test
