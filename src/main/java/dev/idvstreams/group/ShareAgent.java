@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>What each instance aims at is {@link DemandSplit} over the live instances' demands; so an
  * instance with nothing to do gives its part to those with work within a few messages. A part that
- * grows is used only {@link #RAISE_AFTER_BEFORE_GUARD} and the lane's arrival guard after the last
- * call another instance made beyond the part it gave up (its message says how long before it that
+ * grows is used only {@link #RAISE_AFTER_BEFORE_GUARD} and the two lanes' arrival guards after the
+ * last call another instance made beyond the part it gave up (its message says how long before it that
  * call left), so that those calls have left every 1-second window: at once when they left that
  * long ago, as at a first start, or when the giver's recent calls fit the part it kept.
  *
@@ -138,6 +138,9 @@ public final class ShareAgent {
    * part given up by an instance that called less than it in the last second is free at once.
    */
   static final Duration RAISE_AFTER_BEFORE_GUARD = Duration.ofMillis(1050);
+
+  /** The provider's window, which a lane's own window widens by its arrival guard. */
+  private static final Duration WINDOW = Duration.ofSeconds(1);
 
   /**
    * What a goodbye's calls are taken to need beyond the window: the widest arrival guard a lane
@@ -320,10 +323,8 @@ public final class ShareAgent {
   public Optional<Duration> untilAClaimFalls() {
     Optional<Duration> soonest = Optional.empty();
     for (Api api : Api.values()) {
-      Claim claim = claims.get(api);
-      int claimed = claim == null ? inForce.get(api) : claim.calls();
       int inWindow = lanes.callsInWindow(api);
-      if (inWindow <= claimed) {
+      if (inWindow <= claimedPart(api)) {
         continue;
       }
       long age = lanes.millisSinceCallBeyond(api, inWindow - 1);
@@ -331,7 +332,7 @@ public final class ShareAgent {
         continue;
       }
       Duration left = Duration.ofMillis(Math.max(CLAIM_FALL_STEP.toMillis(),
-          1_000 + ceilMillis(lanes.arrivalGuard(api)) - age));
+          WINDOW.toMillis() + ceilMillis(lanes.arrivalGuard(api)) - age));
       if (soonest.isEmpty() || left.compareTo(soonest.get()) < 0) {
         soonest = Optional.of(left);
       }
@@ -413,9 +414,13 @@ public final class ShareAgent {
    * than the window), instead of {@link #RAISE_AFTER_BEFORE_GUARD} and the guard after the last of them.
    */
   private int claimNow(Api api) {
+    return Math.max(claimedPart(api), lanes.callsInWindow(api));
+  }
+
+  /** Its claim waiting to be confirmed, else its part in force. */
+  private int claimedPart(Api api) {
     Claim claim = claims.get(api);
-    int claimed = claim == null ? inForce.get(api) : claim.calls();
-    return Math.max(claimed, lanes.callsInWindow(api));
+    return claim == null ? inForce.get(api) : claim.calls();
   }
 
   /** A call's age as told to the others: its lane's guard younger, since it may reach the provider that late. */

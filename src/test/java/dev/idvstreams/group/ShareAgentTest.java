@@ -391,14 +391,12 @@ class ShareAgentTest {
   @Test
   void shouldWaitForTheCallsOfAPartGivenUpToLeaveTheWindow() {
     Harness group = new Harness();
-    Instance giver = group.join();
-    Instance taker = group.join();
-    giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
-    group.settle(44);
+    Handover handover = Handover.whole(group, Duration.ofMillis(20), Duration.ofMillis(20));
+    Instance giver = handover.giver();
+    Instance taker = handover.taker();
     assertThat(giver.lanes.get(Api.CREDENTIAL_VERIFY_INTL).part).isEqualTo(20);
 
-    giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 0L);
-    taker.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
+    handover.start();
     long handedOver = group.millis();
     group.settle(8); // 400 ms: the giver has lowered, the taker's claim is confirmed
     Lane taking = taker.lanes.get(Api.CREDENTIAL_VERIFY_INTL);
@@ -414,18 +412,14 @@ class ShareAgentTest {
   void shouldUseAPartGivenUpAsSoonAsTheGiversLastCallIsAWindowAndBothGuardsOld() {
     for (Duration guard : List.of(Duration.ofMillis(20), Duration.ofMillis(250))) {
       Harness group = new Harness();
-      Instance giver = group.join();
-      Instance taker = group.join();
-      giver.guard = Duration.ofMillis(100); // told 100 ms younger: more than the log's 50 ms rounds hide
-      taker.guard = guard;
-      giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
-      group.settle(44);
+      // the giver told 100 ms younger: more than the log's 50 ms rounds hide
+      Handover handover = Handover.whole(group, Duration.ofMillis(100), guard);
+      Instance giver = handover.giver();
       Lane giving = giver.lanes.get(Api.CREDENTIAL_VERIFY_INTL);
       assertThat(giving.part).isEqualTo(20);
 
-      giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 0L);
-      taker.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
-      Lane taking = taker.lanes.get(Api.CREDENTIAL_VERIFY_INTL);
+      handover.start();
+      Lane taking = handover.taker().lanes.get(Api.CREDENTIAL_VERIFY_INTL);
       long handedOver = group.millis();
       long beforeRaise = handedOver;
       while (taking.part <= 10 && group.millis() - handedOver < 5_000) {
@@ -444,17 +438,32 @@ class ShareAgentTest {
     }
   }
 
+  /** Two instances, the giver with the whole limit of CredentialVerifyIntl, until {@link #start} hands it to the taker. */
+  private record Handover(Instance giver, Instance taker) {
+
+    static Handover whole(Harness group, Duration giverGuard, Duration takerGuard) {
+      Handover handover = new Handover(group.join(), group.join());
+      handover.giver.guard = giverGuard;
+      handover.taker.guard = takerGuard;
+      handover.giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
+      group.settle(44);
+      return handover;
+    }
+
+    /** The work moves: the giver has none left, the taker has it. */
+    void start() {
+      giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 0L);
+      taker.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
+    }
+  }
+
   /** A giver that had the whole limit of CredentialVerifyIntl and has just lowered its part to 0 for a taker. */
   private static Instance giverJustLowered(Harness group, Duration guard) {
-    Instance giver = group.join();
-    Instance taker = group.join();
-    giver.guard = guard;
-    giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
-    group.settle(44);
+    Handover handover = Handover.whole(group, guard, Duration.ofMillis(20));
+    Instance giver = handover.giver();
     assertThat(giver.agent.untilAClaimFalls()).as("its calls fit the part it claims").isEmpty();
 
-    giver.demands.put(Api.CREDENTIAL_VERIFY_INTL, 0L);
-    taker.demands.put(Api.CREDENTIAL_VERIFY_INTL, 300L);
+    handover.start();
     for (int round = 0; round < 10 && giver.agent.inForce().get(Api.CREDENTIAL_VERIFY_INTL) > 0; round++) {
       group.settle(1); // 50 ms a round: the taker's demand is heard, the giver lowers
     }
